@@ -1,0 +1,96 @@
+//! The command line: `heroku-j1 [--demo] [COMMAND]`.
+
+pub mod document;
+pub mod fake_api;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit codes, documented in README and `--help`.
+pub mod exit {
+    /// Complete.
+    pub const OK: u8 = 0;
+    /// Any other failure.
+    pub const FAILURE: u8 = 1;
+    /// Usage or authentication error.
+    pub const USAGE: u8 = 2;
+    /// Complete but partial: some datasets could not be read.
+    pub const PARTIAL: u8 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  complete
+  1  any other failure
+  2  usage or authentication error (e.g. an invalid key, no Heroku Enterprise account)
+  3  complete but partial: some lists could not be read (see the summary)";
+
+/// Browse a Heroku Enterprise estate as a JupiterOne graph, preview the upload, sync it.
+#[derive(Debug, Parser)]
+#[command(name = "heroku-j1", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Open the explorer on a built-in fake Heroku (and fake JupiterOne): no keys, no network.
+    #[arg(long)]
+    pub demo: bool,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Base URL of the Heroku Platform API.
+    #[arg(
+        long,
+        global = true,
+        env = "HEROKU_API_URL",
+        default_value = "https://api.heroku.com"
+    )]
+    pub heroku_api_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the data model (entity and relationship tables) as Markdown.
+    Document,
+    /// Serve the fake Heroku API on 127.0.0.1 (for demos, tests and benchmarks).
+    FakeApi(fake_api::FakeApiArgs),
+}
+
+/// Parses the command line, runs the command and returns its exit code.
+#[must_use]
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Document) => document::run(),
+        Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
+        None => {
+            eprintln!("heroku-j1: the explorer is not built yet; try `heroku-j1 --help`");
+            ExitCode::from(exit::USAGE)
+        }
+    }
+}
+
+/// Runs a command future on a new multi-threaded runtime, printing its error.
+fn block_on(fut: impl Future<Output = anyhow::Result<ExitCode>>) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("heroku-j1: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::FAILURE);
+        }
+    };
+    match runtime.block_on(fut) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("heroku-j1: {e:#}");
+            ExitCode::from(exit::FAILURE)
+        }
+    }
+}

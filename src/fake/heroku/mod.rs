@@ -1,0 +1,1 @@
+//! The fake Heroku Platform API (being written).

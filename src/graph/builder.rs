@@ -1,0 +1,485 @@
+//! Turns an [`Estate`] into the graph `DATA-MODEL.md` specifies.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use super::Graph;
+use super::entity::{Entity, Properties, RawData, Relationship};
+use super::types::{self, class_of};
+use crate::estate::{EnterpriseAccountData, Estate, TeamData};
+use crate::heroku::model::{
+    AddOn, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Team, TeamMember,
+};
+
+/// Epoch milliseconds of an ISO-8601 timestamp; `None` when missing or unreadable.
+#[must_use]
+pub fn epoch_millis(timestamp: Option<&str>) -> Option<i64> {
+    let ts = timestamp?;
+    chrono::DateTime::parse_from_rfc3339(ts)
+        .ok()
+        .map(|t| t.timestamp_millis())
+}
+
+fn new_entity(key: &str, entity_type: &'static str) -> Entity {
+    Entity {
+        key: key.to_owned(),
+        entity_type: Cow::Borrowed(entity_type),
+        class: Cow::Borrowed(class_of(entity_type).unwrap_or("Entity")),
+        properties: Properties::new(),
+        raw_data: Vec::new(),
+    }
+}
+
+fn default_raw(raw: &RawValue) -> Vec<RawData> {
+    vec![RawData {
+        name: "default".to_owned(),
+        raw: raw.to_owned(),
+    }]
+}
+
+fn set_times(p: &mut Properties, created: Option<&str>, updated: Option<&str>) {
+    p.set_opt("createdOn", epoch_millis(created));
+    p.set_opt("updatedOn", epoch_millis(updated));
+}
+
+fn opt_string(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, |s| Value::String(s.to_owned()))
+}
+
+/// The `function` of an add-on, from its service name.
+#[must_use]
+pub fn addon_function(service: &str) -> &'static [&'static str] {
+    const LOGGING: &[&str] = &[
+        "papertrail",
+        "logentries",
+        "loggly",
+        "sumologic",
+        "coralogix",
+        "logdna",
+        "mezmo",
+        "solarwinds",
+        "timber-logging",
+        "logtail",
+        "bonsai-logs",
+    ];
+    const MONITORING: &[&str] = &[
+        "newrelic",
+        "scout",
+        "librato",
+        "appsignal",
+        "sentry",
+        "rollbar",
+        "honeybadger",
+        "bugsnag",
+        "raygun",
+        "datadog",
+        "atatus",
+        "hirefire",
+        "rails-autoscale",
+        "judoscale",
+    ];
+    const MAIL: &[&str] = &[
+        "sendgrid",
+        "mailgun",
+        "postmark",
+        "mailtrap",
+        "mailersend",
+        "sparkpost",
+    ];
+    match service {
+        "heroku-postgresql" => &["database"],
+        "heroku-redis" | "memcachier" | "rediscloud" => &["caching"],
+        "heroku-kafka" | "cloudamqp" | "iron_mq" => &["queuing"],
+        "scheduler" | "advanced-scheduler" | "cron-to-go" => &["scheduling"],
+        s if LOGGING.contains(&s) => &["logging"],
+        s if MONITORING.contains(&s) => &["monitoring"],
+        s if MAIL.contains(&s) => &["email"],
+        _ => &[],
+    }
+}
+
+fn account_entity(a: &EnterpriseAccount) -> Entity {
+    let mut e = new_entity(&a.id, types::ACCOUNT);
+    let p = &mut e.properties;
+    p.set("id", a.id.as_str());
+    p.set("name", a.name.as_str());
+    p.set("displayName", a.name.as_str());
+    p.set("vendor", "Heroku");
+    set_times(p, a.created_at.as_deref(), a.updated_at.as_deref());
+    p.set_opt("trial", a.trial);
+    p.set_opt("partnerBenefits", a.partner_benefits);
+    p.set("permissions", a.permissions.clone());
+    p.set("ssoEnabled", a.identity_provider.is_some());
+    p.set(
+        "identityProviderName",
+        opt_string(a.identity_provider.as_ref().and_then(|i| i.name.as_deref())),
+    );
+    e.raw_data = default_raw(a.raw());
+    e
+}
+
+fn team_entity(t: &Team, enterprise_account_id: &str) -> Entity {
+    let mut e = new_entity(&t.id, types::TEAM);
+    let p = &mut e.properties;
+    p.set("id", t.id.as_str());
+    p.set("name", t.name.as_str());
+    p.set("displayName", t.name.as_str());
+    set_times(p, t.created_at.as_deref(), t.updated_at.as_deref());
+    p.set("enterpriseAccountId", enterprise_account_id);
+    p.set("teamType", opt_string(t.team_type.as_deref()));
+    p.set(
+        "membershipLimit",
+        t.membership_limit.map_or(Value::Null, Value::from),
+    );
+    p.set("defaultTeam", t.default.map_or(Value::Null, Value::Bool));
+    p.set("ssoEnabled", t.identity_provider.is_some());
+    p.set(
+        "identityProviderName",
+        opt_string(t.identity_provider.as_ref().and_then(|i| i.name.as_deref())),
+    );
+    p.set(
+        "webLink",
+        format!("https://dashboard.heroku.com/teams/{}/apps", t.name),
+    );
+    e.raw_data = default_raw(t.raw());
+    e
+}
+
+fn application_entity(a: &App, team: &Team) -> Entity {
+    let mut e = new_entity(&a.id, types::APPLICATION);
+    let p = &mut e.properties;
+    p.set("id", a.id.as_str());
+    p.set("name", a.name.as_str());
+    p.set("displayName", a.name.as_str());
+    set_times(p, a.created_at.as_deref(), a.updated_at.as_deref());
+    p.set_opt("releasedOn", epoch_millis(a.released_at.as_deref()));
+    p.set_opt("archivedOn", epoch_millis(a.archived_at.as_deref()));
+    p.set("teamId", team.id.as_str());
+    p.set("teamName", team.name.as_str());
+    p.set(
+        "owner",
+        opt_string(a.owner.as_ref().map(|o| o.email.as_str())),
+    );
+    p.set(
+        "webLink",
+        format!("https://dashboard.heroku.com/apps/{}", a.name),
+    );
+    p.set_opt("productionURL", a.web_url.as_deref());
+    p.set("gitUrl", opt_string(a.git_url.as_deref()));
+    let name_of = |r: &Option<crate::heroku::model::NamedRef>| {
+        opt_string(r.as_ref().and_then(|r| r.name.as_deref()))
+    };
+    p.set("region", name_of(&a.region));
+    p.set("stack", name_of(&a.stack));
+    p.set("buildStack", name_of(&a.build_stack));
+    p.set(
+        "buildpack",
+        opt_string(a.buildpack_provided_description.as_deref()),
+    );
+    p.set_opt("maintenance", a.maintenance);
+    p.set_opt("locked", a.locked);
+    p.set_opt("joined", a.joined);
+    p.set_opt("internalRouting", a.internal_routing);
+    p.set_opt("acm", a.acm);
+    p.set("spaceName", name_of(&a.space));
+    p.set("slugSize", a.slug_size.map_or(Value::Null, Value::from));
+    p.set("repoSize", a.repo_size.map_or(Value::Null, Value::from));
+    e.raw_data = default_raw(a.raw());
+    e
+}
+
+fn addon_entity(a: &AddOn) -> Entity {
+    let mut e = new_entity(&a.id, types::ADDON);
+    let p = &mut e.properties;
+    p.set("id", a.id.as_str());
+    p.set("name", a.name.as_str());
+    p.set("displayName", a.name.as_str());
+    set_times(p, a.created_at.as_deref(), a.updated_at.as_deref());
+    p.set("category", vec!["platform"]);
+    let service = a.addon_service.as_ref().and_then(|s| s.name.as_deref());
+    p.set(
+        "function",
+        addon_function(service.unwrap_or_default()).to_vec(),
+    );
+    p.set("endpoints", a.web_url.iter().cloned().collect::<Vec<_>>());
+    p.set_opt("webLink", a.web_url.as_deref());
+    p.set(
+        "applicationId",
+        opt_string(a.app.as_ref().and_then(|r| r.id.as_deref())),
+    );
+    p.set(
+        "applicationName",
+        opt_string(a.app.as_ref().and_then(|r| r.name.as_deref())),
+    );
+    p.set("service", opt_string(service));
+    p.set(
+        "plan",
+        opt_string(a.plan.as_ref().and_then(|r| r.name.as_deref())),
+    );
+    p.set("state", opt_string(a.state.as_deref()));
+    p.set("configVars", a.config_vars.clone().unwrap_or_default());
+    if let Some(price) = &a.billed_price {
+        p.set_opt("billedPriceCents", price.cents);
+        p.set_opt("billedPriceUnit", price.unit.as_deref());
+    }
+    p.set(
+        "billingEntityType",
+        opt_string(
+            a.billing_entity
+                .as_ref()
+                .and_then(|b| b.entity_type.as_deref()),
+        ),
+    );
+    e.raw_data = default_raw(a.raw());
+    e
+}
+
+/// What the sources say of one Heroku user, merged.
+struct UserFacts {
+    id: String,
+    email: String,
+    name: Option<String>,
+    mfa: Option<bool>,
+    federated: bool,
+    admin: bool,
+    permissions: BTreeSet<String>,
+    accounts: BTreeSet<String>,
+    raw: Vec<RawData>,
+}
+
+impl UserFacts {
+    fn new(id: &str, email: &str) -> Self {
+        Self {
+            id: id.to_owned(),
+            email: email.to_owned(),
+            name: None,
+            mfa: None,
+            federated: false,
+            admin: false,
+            permissions: BTreeSet::new(),
+            accounts: BTreeSet::new(),
+            raw: Vec::new(),
+        }
+    }
+
+    fn add_raw(&mut self, source: String, raw: &RawValue) {
+        let name = if self.raw.is_empty() {
+            "default".to_owned()
+        } else {
+            source
+        };
+        if !self.raw.iter().any(|r| r.name == name) {
+            self.raw.push(RawData {
+                name,
+                raw: raw.to_owned(),
+            });
+        }
+    }
+
+    fn into_entity(self) -> Entity {
+        let mut e = new_entity(&self.id, types::USER);
+        let p = &mut e.properties;
+        let (local, domain) = self
+            .email
+            .split_once('@')
+            .unwrap_or((self.email.as_str(), ""));
+        let (first, last) = match self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+        {
+            Some(name) => match name.split_once(char::is_whitespace) {
+                Some((f, l)) if !l.trim().is_empty() => (Value::from(f), Value::from(l.trim())),
+                _ => (Value::from(name), Value::Null),
+            },
+            None => (Value::Null, Value::Null),
+        };
+        p.set("id", self.id.as_str());
+        p.set("name", self.email.as_str());
+        p.set(
+            "displayName",
+            self.name
+                .as_deref()
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(&self.email),
+        );
+        p.set("username", vec![self.email.as_str()]);
+        p.set("email", vec![self.email.as_str()]);
+        p.set("shortLoginId", vec![local]);
+        p.set("emailDomain", vec![domain]);
+        p.set("firstName", first);
+        p.set("lastName", last);
+        p.set_opt("mfaEnabled", self.mfa);
+        p.set_opt("isMfaEnabled", self.mfa);
+        p.set("federated", self.federated);
+        p.set("isAdmin", self.admin);
+        p.set(
+            "enterprisePermissions",
+            self.permissions.into_iter().collect::<Vec<_>>(),
+        );
+        p.set(
+            "enterpriseAccountIds",
+            self.accounts.into_iter().collect::<Vec<_>>(),
+        );
+        e.raw_data = self.raw;
+        e
+    }
+}
+
+/// Users in first-seen order, merged by `user.id`.
+#[derive(Default)]
+struct Users {
+    order: Vec<UserFacts>,
+    index: HashMap<String, usize>,
+}
+
+impl Users {
+    fn get(&mut self, id: &str, email: &str) -> &mut UserFacts {
+        let i = *self.index.entry(id.to_owned()).or_insert_with(|| {
+            self.order.push(UserFacts::new(id, email));
+            self.order.len() - 1
+        });
+        &mut self.order[i]
+    }
+
+    fn add_enterprise_member(&mut self, account_id: &str, m: &EnterpriseAccountMember) {
+        let u = self.get(&m.user.id, &m.user.email);
+        u.add_raw(format!("enterprise-account-member:{account_id}"), m.raw());
+        u.mfa = u.mfa.or(m.two_factor_authentication);
+        u.federated |= m.identity_provider.is_some();
+        u.admin |= m.permissions.iter().any(|p| p.name == "manage");
+        u.permissions
+            .extend(m.permissions.iter().map(|p| p.name.clone()));
+        u.accounts.insert(account_id.to_owned());
+    }
+
+    fn add_team_member(&mut self, team_id: &str, m: &TeamMember) {
+        let u = self.get(&m.user.id, &m.user.email);
+        u.add_raw(format!("team-member:{team_id}"), m.raw());
+        if u.name.is_none() {
+            u.name.clone_from(&m.user.name);
+        }
+        u.mfa = u.mfa.or(m.two_factor_authentication);
+        u.federated |= m.federated == Some(true) || m.identity_provider.is_some();
+        u.admin |= matches!(m.role.as_deref(), Some("admin" | "owner"));
+    }
+}
+
+fn member_relationship(account_id: &str, m: &EnterpriseAccountMember) -> Relationship {
+    let mut r = Relationship::direct(types::ACCOUNT_HAS_MEMBER, "HAS", account_id, &m.user.id);
+    let has = |name: &str| m.permissions.iter().any(|p| p.name == name);
+    r.properties.set("canView", has("view"));
+    r.properties.set("canCreate", has("create"));
+    r.properties.set("canManage", has("manage"));
+    r.properties.set("canBilling", has("billing"));
+    r
+}
+
+/// Builds the graph of an estate. Objects reached twice become one entity; relationships are
+/// kept only when both ends are entities; failed lists mark their types partial.
+#[must_use]
+pub fn build(estate: &Estate) -> Graph {
+    let mut accounts = Vec::new();
+    let mut teams: Vec<Entity> = Vec::new();
+    let mut apps: Vec<Entity> = Vec::new();
+    let mut addons: Vec<Entity> = Vec::new();
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut users = Users::default();
+    let mut relationships: Vec<Relationship> = Vec::new();
+
+    for EnterpriseAccountData {
+        account, members, ..
+    } in &estate.enterprise_accounts
+    {
+        if seen.insert(account.id.clone()) {
+            accounts.push(account_entity(account));
+        }
+        for m in members {
+            users.add_enterprise_member(&account.id, m);
+            relationships.push(member_relationship(&account.id, m));
+        }
+    }
+    for EnterpriseAccountData {
+        account,
+        teams: team_list,
+        ..
+    } in &estate.enterprise_accounts
+    {
+        for TeamData {
+            team,
+            members,
+            apps: app_list,
+            addons: addon_list,
+        } in team_list
+        {
+            if seen.insert(team.id.clone()) {
+                teams.push(team_entity(team, &account.id));
+            }
+            relationships.push(Relationship::direct(
+                types::ACCOUNT_HAS_TEAM,
+                "HAS",
+                &account.id,
+                &team.id,
+            ));
+            for m in members {
+                users.add_team_member(&team.id, m);
+                let mut r =
+                    Relationship::direct(types::TEAM_HAS_MEMBER, "HAS", &team.id, &m.user.id);
+                r.properties.set("role", opt_string(m.role.as_deref()));
+                relationships.push(r);
+            }
+            for app in app_list {
+                if seen.insert(app.id.clone()) {
+                    apps.push(application_entity(app, team));
+                }
+                relationships.push(Relationship::direct(
+                    types::TEAM_OWNS_APPLICATION,
+                    "OWNS",
+                    &team.id,
+                    &app.id,
+                ));
+            }
+            for addon in addon_list {
+                if seen.insert(addon.id.clone()) {
+                    addons.push(addon_entity(addon));
+                }
+                if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
+                    relationships.push(Relationship::direct(
+                        types::APPLICATION_HAS_ADDON,
+                        "HAS",
+                        app_id,
+                        &addon.id,
+                    ));
+                }
+            }
+        }
+    }
+
+    let mut graph = Graph::new();
+    // The order of the export steps, so that a graph read back is in the same order.
+    let users = users.order.into_iter().map(UserFacts::into_entity);
+    for e in accounts
+        .into_iter()
+        .chain(users)
+        .chain(teams)
+        .chain(apps)
+        .chain(addons)
+    {
+        graph.add_entity(e);
+    }
+    let mut rel_keys = HashSet::new();
+    for r in relationships {
+        let ends_exist = graph.entity(&r.from_key).is_some() && graph.entity(&r.to_key).is_some();
+        if ends_exist && graph.entity(&r.key).is_none() && rel_keys.insert(r.key.clone()) {
+            graph.add_relationship(r);
+        }
+    }
+    for f in &estate.failures {
+        graph.mark_partial(f.list.partial_types(), &f.describe());
+    }
+    graph
+}

@@ -1,0 +1,3 @@
+//! The Heroku Platform API: serde models, and the client that reads them.
+
+pub mod model;

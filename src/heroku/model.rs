@@ -1,0 +1,341 @@
+//! Serde types for the Heroku Platform API objects that heroku-j1 reads.
+//!
+//! They follow Heroku's official JSON hyper-schema (`heroku-schema-subset.json`): unknown
+//! fields are ignored, every nullable or optional field is an `Option`, and ids are plain
+//! strings (real responses carry ids such as `member-id-0000-0000-0000`). Each object keeps
+//! the JSON exactly as received in `raw`, which becomes the entity's `_rawData`.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
+
+/// The JSON text of one object exactly as Heroku sent it.
+pub type Raw = Box<RawValue>;
+
+/// An API object that keeps its original JSON.
+pub trait HerokuObject: DeserializeOwned {
+    /// Parses the typed view of `raw` and keeps `raw` beside it.
+    ///
+    /// # Errors
+    /// When the JSON does not have the object's required fields.
+    fn from_raw(raw: Raw) -> Result<Self, serde_json::Error>;
+    /// The JSON exactly as received.
+    fn raw(&self) -> &RawValue;
+}
+
+macro_rules! heroku_object {
+    ($($ty:ident),* $(,)?) => {$(
+        impl HerokuObject for $ty {
+            fn from_raw(raw: Raw) -> Result<Self, serde_json::Error> {
+                let mut object: Self = serde_json::from_str(raw.get())?;
+                object.raw = raw;
+                Ok(object)
+            }
+            fn raw(&self) -> &RawValue {
+                &self.raw
+            }
+        }
+    )*};
+}
+
+fn empty_raw() -> Raw {
+    RawValue::from_string("{}".to_owned()).unwrap_or_else(|_| unreachable!("{{}} is valid JSON"))
+}
+
+/// Parses a JSON array of objects, keeping each element's original text.
+///
+/// # Errors
+/// When the text is not an array, or an element lacks a required field.
+pub fn parse_list<T: HerokuObject>(json: &str) -> Result<Vec<T>, serde_json::Error> {
+    let items: Vec<Raw> = serde_json::from_str(json)?;
+    items.into_iter().map(T::from_raw).collect()
+}
+
+/// Parses one JSON object, keeping its original text.
+///
+/// # Errors
+/// When the text is not the object, or lacks a required field.
+pub fn parse_one<T: HerokuObject>(json: &str) -> Result<T, serde_json::Error> {
+    T::from_raw(RawValue::from_string(json.to_owned())?)
+}
+
+/// `{id, name}`: a reference to another object.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct NamedRef {
+    pub id: Option<String>,
+    pub name: Option<String>,
+}
+
+/// `{email, id}` of a user or an app owner.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct UserRef {
+    pub id: String,
+    pub email: String,
+    /// Only team-member objects carry the user's name, and it may be null.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// An identity provider (SSO) reference.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct IdentityProvider {
+    pub id: Option<String>,
+    pub name: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+}
+
+/// `GET /account`: the user the key belongs to.
+#[derive(Debug, Deserialize)]
+pub struct Account {
+    pub id: String,
+    pub email: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub federated: Option<bool>,
+    #[serde(default)]
+    pub two_factor_authentication: Option<bool>,
+    #[serde(default)]
+    pub identity_provider: Option<IdentityProvider>,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// `GET /enterprise-accounts`.
+#[derive(Debug, Deserialize)]
+pub struct EnterpriseAccount {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// What the key's user may do in this account (`view`, `create`, `manage`, `billing`).
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    #[serde(default)]
+    pub trial: Option<bool>,
+    #[serde(default)]
+    pub partner_benefits: Option<bool>,
+    #[serde(default)]
+    pub identity_provider: Option<IdentityProvider>,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// One permission of an enterprise-account member.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Permission {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `GET /enterprise-accounts/{id}/members`.
+#[derive(Debug, Deserialize)]
+pub struct EnterpriseAccountMember {
+    /// The membership id (not the user id).
+    pub id: String,
+    #[serde(default)]
+    pub enterprise_account: Option<NamedRef>,
+    pub user: UserRef,
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
+    #[serde(default)]
+    pub two_factor_authentication: Option<bool>,
+    #[serde(default)]
+    pub identity_provider: Option<IdentityProvider>,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// `GET /enterprise-accounts/{id}/teams`, `GET /teams`.
+#[derive(Debug, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub default: Option<bool>,
+    #[serde(default)]
+    pub enterprise_account: Option<NamedRef>,
+    #[serde(default)]
+    pub identity_provider: Option<IdentityProvider>,
+    #[serde(default)]
+    pub membership_limit: Option<f64>,
+    /// The caller's role in the team.
+    #[serde(default)]
+    pub role: Option<String>,
+    /// `enterprise` or `team`.
+    #[serde(default, rename = "type")]
+    pub team_type: Option<String>,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// `GET /teams/{id}/members`.
+#[derive(Debug, Deserialize)]
+pub struct TeamMember {
+    /// The membership id.
+    pub id: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    #[serde(default)]
+    pub federated: Option<bool>,
+    #[serde(default)]
+    pub two_factor_authentication: Option<bool>,
+    #[serde(default)]
+    pub identity_provider: Option<IdentityProvider>,
+    pub user: UserRef,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// `GET /teams/{id}/apps` answers team-apps, `GET /apps` apps: one type reads both, the
+/// fields one shape lacks are `None`.
+#[derive(Debug, Deserialize)]
+pub struct App {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub released_at: Option<String>,
+    #[serde(default)]
+    pub archived_at: Option<String>,
+    #[serde(default)]
+    pub owner: Option<UserRef>,
+    #[serde(default)]
+    pub team: Option<NamedRef>,
+    #[serde(default)]
+    pub web_url: Option<String>,
+    #[serde(default)]
+    pub git_url: Option<String>,
+    #[serde(default)]
+    pub region: Option<NamedRef>,
+    #[serde(default)]
+    pub stack: Option<NamedRef>,
+    #[serde(default)]
+    pub build_stack: Option<NamedRef>,
+    #[serde(default)]
+    pub buildpack_provided_description: Option<String>,
+    #[serde(default)]
+    pub maintenance: Option<bool>,
+    #[serde(default)]
+    pub locked: Option<bool>,
+    #[serde(default)]
+    pub joined: Option<bool>,
+    #[serde(default)]
+    pub internal_routing: Option<bool>,
+    #[serde(default)]
+    pub acm: Option<bool>,
+    #[serde(default)]
+    pub space: Option<NamedRef>,
+    #[serde(default)]
+    pub slug_size: Option<i64>,
+    #[serde(default)]
+    pub repo_size: Option<i64>,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// `billed_price` of an add-on.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+pub struct BilledPrice {
+    #[serde(default)]
+    pub cents: Option<i64>,
+    #[serde(default)]
+    pub contract: Option<bool>,
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// `billing_entity` of an add-on: the app or team that pays for it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct BillingEntity {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default, rename = "type")]
+    pub entity_type: Option<String>,
+}
+
+/// `GET /teams/{id}/addons`, `GET /apps/{id}/addons`, `GET /addons`.
+#[derive(Debug, Deserialize)]
+pub struct AddOn {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    #[serde(default)]
+    pub addon_service: Option<NamedRef>,
+    #[serde(default)]
+    pub plan: Option<NamedRef>,
+    /// The billing app.
+    #[serde(default)]
+    pub app: Option<NamedRef>,
+    #[serde(default)]
+    pub billing_entity: Option<BillingEntity>,
+    #[serde(default)]
+    pub billed_price: Option<BilledPrice>,
+    #[serde(default)]
+    pub config_vars: Option<Vec<String>>,
+    /// `provisioning`, `provisioned` or `deprovisioned`.
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub web_url: Option<String>,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// `GET /account/rate-limits`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub struct RateLimits {
+    pub remaining: i64,
+}
+
+/// The error body of every non-2xx answer.
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct ErrorBody {
+    #[serde(default)]
+    pub id: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+    /// Ancient (v2) bodies used `error` instead of `message`.
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub resource: Option<String>,
+}
+
+heroku_object!(
+    Account,
+    EnterpriseAccount,
+    EnterpriseAccountMember,
+    Team,
+    TeamMember,
+    App,
+    AddOn
+);

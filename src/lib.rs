@@ -1,0 +1,9 @@
+//! heroku-j1: read a Heroku Enterprise estate, build it as a JupiterOne graph, browse it,
+//! preview the upload and sync it.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod estate;
+pub mod fake;
+pub mod graph;
+pub mod heroku;
