@@ -3,7 +3,10 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod collect;
 pub mod estate;
 pub mod fake;
 pub mod graph;
 pub mod heroku;
+pub mod logging;
+pub mod secrets;

@@ -1,5 +1,6 @@
 //! The command line: `heroku-j1 [--demo] [COMMAND]`.
 
+pub mod collect;
 pub mod document;
 pub mod fake_api;
 
@@ -50,10 +51,15 @@ pub struct GlobalArgs {
         default_value = "https://api.heroku.com"
     )]
     pub heroku_api_url: String,
+    /// Where to write the log (default: the platform's data folder). Level: HEROKU_J1_LOG.
+    #[arg(long, global = true, env = "HEROKU_J1_LOG_FILE")]
+    pub log_file: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Read the Heroku estate and write the graph in the j1-integration layout.
+    Collect(collect::CollectArgs),
     /// Print the data model (entity and relationship tables) as Markdown.
     Document,
     /// Serve the fake Heroku API on 127.0.0.1 (for demos, tests and benchmarks).
@@ -64,7 +70,9 @@ pub enum Command {
 #[must_use]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::logging::init(cli.global.log_file.as_deref());
     match cli.command {
+        Some(Command::Collect(args)) => block_on(collect::run(&cli.global, args)),
         Some(Command::Document) => document::run(),
         Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
         None => {

@@ -1,0 +1,239 @@
+//! `heroku-j1 collect`: crawl Heroku, write the graph in the j1-integration layout, print a
+//! summary.
+
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::{GlobalArgs, exit};
+use crate::collect::{self, Progress, Stage};
+use crate::graph::validate::{Finding, validate};
+use crate::graph::{self, Graph, export};
+use crate::heroku::{ClientConfig, HerokuClient};
+use crate::secrets::Secret;
+
+/// Options of `heroku-j1 collect`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct CollectArgs {
+    /// Where to write the graph (the j1-integration layout).
+    #[arg(long, default_value = ".j1-integration")]
+    pub out: PathBuf,
+    /// Print the summary as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Seconds before a request times out.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+/// What `collect` prints, and `--json` prints as JSON.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub heroku_api_url: String,
+    pub heroku_user: Option<String>,
+    pub counts: BTreeMap<String, usize>,
+    pub partial_datasets: BTreeMap<String, Vec<String>>,
+    pub findings: Vec<Finding>,
+    pub requests: u64,
+    pub duration_ms: u128,
+    pub rate_limit_remaining: Option<i64>,
+    pub out: PathBuf,
+}
+
+/// The Heroku key for this run: `HEROKU_API_KEY`.
+///
+/// # Errors
+/// When no key is set, with what to do.
+pub fn heroku_key() -> anyhow::Result<Secret> {
+    match std::env::var("HEROKU_API_KEY") {
+        Ok(k) if !k.trim().is_empty() => Ok(Secret::new(k)),
+        _ => anyhow::bail!(
+            "no Heroku API key: set HEROKU_API_KEY (create a key with `heroku authorizations:create --scope global`)"
+        ),
+    }
+}
+
+fn progress_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} lists  {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+fn show(bar: &ProgressBar, p: &Progress) {
+    let (done, total) = p.lists();
+    bar.set_length(total as u64);
+    bar.set_position(done as u64);
+    let current = Stage::ALL
+        .iter()
+        .rev()
+        .find(|s| p.stage(**s).total > 0)
+        .map_or("", |s| s.label());
+    let remaining = p
+        .rate_limit_remaining
+        .map(|r| format!(" · rate limit {r}"))
+        .unwrap_or_default();
+    bar.set_message(format!(
+        "{current} · {} objects · {} requests{remaining}",
+        p.objects(),
+        p.requests
+    ));
+}
+
+/// Runs `collect`.
+///
+/// # Errors
+/// Setup failures (no key, no HTTP client) and write errors.
+pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitCode> {
+    let key = match heroku_key() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("heroku-j1: {e}");
+            return Ok(ExitCode::from(exit::USAGE));
+        }
+    };
+    let mut config = ClientConfig::new(global.heroku_api_url.clone(), key);
+    config.concurrency = usize::from(args.concurrency);
+    config.timeout = Duration::from_secs(args.timeout.max(1));
+    let client = HerokuClient::new(config)?;
+    let started = Instant::now();
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
+    let bar = progress_bar();
+    let bar_task = bar.clone().map(|bar| {
+        tokio::spawn(async move {
+            while let Some(p) = rx.recv().await {
+                show(&bar, &p);
+            }
+        })
+    });
+    let cancel = CancellationToken::new();
+    let ctrl_c = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        })
+    };
+    let result = collect::crawl(&client, bar.is_some().then_some(tx), cancel).await;
+    ctrl_c.abort();
+    if let Some(t) = bar_task {
+        t.abort();
+    }
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let estate = match result {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::error!(error = %e, "collect failed");
+            eprintln!("heroku-j1: {e}");
+            let code = if e.is_usage() {
+                exit::USAGE
+            } else {
+                exit::FAILURE
+            };
+            return Ok(ExitCode::from(code));
+        }
+    };
+    let graph = graph::build(&estate);
+    let findings = validate(&graph);
+    export::write(&graph, &args.out)?;
+    let summary = Summary {
+        heroku_api_url: client.base_url().to_owned(),
+        heroku_user: estate.user.as_ref().map(|u| u.email.clone()),
+        counts: graph.counts(),
+        partial_datasets: graph.partial_datasets().clone(),
+        findings,
+        requests: client.requests(),
+        duration_ms: started.elapsed().as_millis(),
+        rate_limit_remaining: client.rate_limit_remaining(),
+        out: args.out.clone(),
+    };
+    tracing::info!(
+        requests = summary.requests,
+        ms = summary.duration_ms,
+        "collect finished"
+    );
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        print!("{}", render(&summary, &graph));
+    }
+    Ok(ExitCode::from(if graph.is_partial() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    }))
+}
+
+/// The human summary.
+#[must_use]
+pub fn render(s: &Summary, graph: &Graph) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let user = s.heroku_user.as_deref().unwrap_or("?");
+    let _ = writeln!(
+        out,
+        "Collected {} as {user}: {} requests in {:.2} s{}",
+        s.heroku_api_url,
+        s.requests,
+        s.duration_ms as f64 / 1000.0,
+        s.rate_limit_remaining
+            .map(|r| format!(", rate limit remaining {r}"))
+            .unwrap_or_default()
+    );
+    let _ = writeln!(out, "\n  {:<34} {:>8}", "_type", "count");
+    for t in graph.entity_types().chain(graph.relationship_types()) {
+        let partial = if s.partial_datasets.contains_key(t) {
+            "  (partial)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "  {t:<34} {:>8}{partial}",
+            s.counts.get(t).copied().unwrap_or(0)
+        );
+    }
+    if s.partial_datasets.is_empty() {
+        let _ = writeln!(out, "\nComplete: every list was read.");
+    } else {
+        let _ = writeln!(
+            out,
+            "\nPartial datasets (JupiterOne will delete nothing of these types):"
+        );
+        for (t, reasons) in &s.partial_datasets {
+            for r in reasons {
+                let _ = writeln!(out, "  {t}: {r}");
+            }
+        }
+    }
+    if s.findings.is_empty() {
+        let _ = writeln!(out, "Validation: no findings.");
+    } else {
+        let _ = writeln!(out, "Validation findings ({}):", s.findings.len());
+        for f in &s.findings {
+            let _ = writeln!(out, "  {f}");
+        }
+    }
+    let _ = writeln!(out, "Graph written to {}", s.out.display());
+    out
+}

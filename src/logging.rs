@@ -1,0 +1,40 @@
+//! Tracing to a log file, never to the terminal: the explorer owns the terminal, and a log
+//! line on stderr would corrupt its screen. No key is ever logged (keys are [`crate::secrets::Secret`]).
+
+use std::fs::OpenOptions;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use tracing_subscriber::EnvFilter;
+
+/// The environment variable that sets the level (`info` by default), e.g. `HEROKU_J1_LOG=trace`.
+pub const LEVEL_ENV: &str = "HEROKU_J1_LOG";
+
+/// Where the log goes when `--log-file` is not given: the platform's data folder.
+#[must_use]
+pub fn default_log_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("io", "heroku-j1", "heroku-j1")
+        .map(|d| d.data_local_dir().join("heroku-j1.log"))
+}
+
+/// Starts logging to `path` (appending). Returns the path, or `None` when the file cannot be
+/// opened (logging is then off, and nothing else breaks).
+pub fn init(path: Option<&Path>) -> Option<PathBuf> {
+    let path = path.map(Path::to_path_buf).or_else(default_log_file)?;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).ok()?;
+    }
+    let file = OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .ok()?;
+    let filter = EnvFilter::try_from_env(LEVEL_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .try_init()
+        .ok()?;
+    Some(path)
+}
