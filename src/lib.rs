@@ -10,3 +10,4 @@ pub mod graph;
 pub mod heroku;
 pub mod logging;
 pub mod secrets;
+pub mod tui;

@@ -2,6 +2,7 @@
 
 pub mod collect;
 pub mod document;
+pub mod explore;
 pub mod fake_api;
 
 use std::process::ExitCode;
@@ -75,10 +76,7 @@ pub fn main() -> ExitCode {
         Some(Command::Collect(args)) => block_on(collect::run(&cli.global, args)),
         Some(Command::Document) => document::run(),
         Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
-        None => {
-            eprintln!("heroku-j1: the explorer is not built yet; try `heroku-j1 --help`");
-            ExitCode::from(exit::USAGE)
-        }
+        None => block_on(explore::run(&cli.global, cli.demo)),
     }
 }
 

@@ -1,0 +1,589 @@
+//! The explorer's state, changed only by [`App::update`].
+
+use std::collections::HashSet;
+
+use super::action::{Action, Command, Effect, Loaded};
+use super::keymap::Mode;
+use super::layout;
+use super::tree::{Markers, NodeKind, Tree};
+use crate::collect::Progress;
+use crate::graph::{Entity, Graph};
+
+/// Which pane has the keyboard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Tree,
+    Details,
+}
+
+/// The findings filters `f` cycles through, with their names.
+pub const FILTERS: [(Markers, &str); 9] = [
+    (Markers(0), "all"),
+    (Markers::NO_2FA, "users without 2FA"),
+    (Markers::ADMIN, "admins"),
+    (
+        Markers::COLLABORATOR,
+        "collaborators outside the enterprise",
+    ),
+    (Markers::FEDERATED, "SSO (federated) users"),
+    (Markers::MAINTENANCE, "apps in maintenance"),
+    (Markers::ARCHIVED, "archived apps"),
+    (Markers::DEPROVISIONED, "deprovisioned add-ons"),
+    (Markers::PARTIAL, "partial datasets"),
+];
+
+/// The search box.
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub query: String,
+    /// Where the cursor was when the search started (Esc goes back there).
+    pub origin: Option<u32>,
+    pub matches: usize,
+}
+
+/// A crawl in progress.
+#[derive(Debug, Clone)]
+pub struct Crawl {
+    pub progress: Option<Progress>,
+}
+
+/// What the header shows.
+#[derive(Debug, Clone, Default)]
+pub struct Target {
+    pub heroku_url: String,
+    /// e.g. `fake JupiterOne (demo)`, or `None` when not configured.
+    pub jupiterone: Option<String>,
+    pub demo: bool,
+}
+
+/// The loaded estate: the graph and the tree built from it.
+#[derive(Debug)]
+pub struct Data {
+    pub loaded: Loaded,
+    pub tree: Tree,
+}
+
+/// One relationship as the details pane lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related<'a> {
+    pub outgoing: bool,
+    pub verb: &'a str,
+    pub other_key: &'a str,
+    pub other_type: &'a str,
+    pub other_name: &'a str,
+    pub role: Option<&'a str>,
+}
+
+/// The whole explorer state.
+#[derive(Debug)]
+pub struct App {
+    pub target: Target,
+    pub data: Option<Data>,
+    pub crawl: Option<Crawl>,
+    pub mode: Mode,
+    pub focus: Pane,
+    /// Row of the cursor among the visible rows.
+    pub cursor: usize,
+    /// First visible row on screen.
+    pub offset: usize,
+    pub details_cursor: usize,
+    pub details_offset: usize,
+    pub show_raw: bool,
+    pub search: Search,
+    pub filter: usize,
+    pub error: Option<String>,
+    pub status: Option<String>,
+    pub width: u16,
+    pub height: u16,
+    pub should_quit: bool,
+}
+
+impl App {
+    #[must_use]
+    pub fn new(target: Target, width: u16, height: u16) -> Self {
+        Self {
+            target,
+            data: None,
+            crawl: None,
+            mode: Mode::Browse,
+            focus: Pane::Tree,
+            cursor: 0,
+            offset: 0,
+            details_cursor: 0,
+            details_offset: 0,
+            show_raw: false,
+            search: Search::default(),
+            filter: 0,
+            error: None,
+            status: None,
+            width,
+            height,
+            should_quit: false,
+        }
+    }
+
+    /// The mode whose keymap applies now.
+    #[must_use]
+    pub fn key_mode(&self) -> Mode {
+        if self.error.is_some() {
+            Mode::Popup
+        } else {
+            self.mode
+        }
+    }
+
+    #[must_use]
+    pub fn tree(&self) -> Option<&Tree> {
+        self.data.as_ref().map(|d| &d.tree)
+    }
+
+    #[must_use]
+    pub fn graph(&self) -> Option<&Graph> {
+        self.data.as_ref().map(|d| &d.loaded.graph)
+    }
+
+    /// The node under the cursor.
+    #[must_use]
+    pub fn selected(&self) -> Option<u32> {
+        self.tree()
+            .and_then(|t| t.visible().get(self.cursor).copied())
+    }
+
+    /// The entity under the cursor.
+    #[must_use]
+    pub fn selected_entity(&self) -> Option<&Entity> {
+        let data = self.data.as_ref()?;
+        let node = data.tree.node(self.selected()?);
+        node.entity
+            .map(|e| &data.loaded.graph.entities()[e as usize])
+    }
+
+    /// The relationships of the selected entity, outgoing first.
+    #[must_use]
+    pub fn related(&self) -> Vec<Related<'_>> {
+        let (Some(graph), Some(e)) = (self.graph(), self.selected_entity()) else {
+            return Vec::new();
+        };
+        fn describe<'g>(
+            graph: &'g Graph,
+            outgoing: bool,
+            r: &'g crate::graph::Relationship,
+        ) -> Related<'g> {
+            let other_key = if outgoing { &r.to_key } else { &r.from_key };
+            let other = graph.entity(other_key);
+            Related {
+                outgoing,
+                verb: r.class.as_ref(),
+                other_key: other_key.as_str(),
+                other_type: other.map_or("?", |o| o.entity_type.as_ref()),
+                other_name: other.map_or(other_key.as_str(), Entity::display_name),
+                role: r.properties.str("role"),
+            }
+        }
+        graph
+            .outgoing(&e.key)
+            .map(|r| describe(graph, true, r))
+            .chain(graph.incoming(&e.key).map(|r| describe(graph, false, r)))
+            .collect()
+    }
+
+    fn rows(&self) -> usize {
+        self.tree().map_or(0, |t| t.visible().len())
+    }
+
+    fn tree_height(&self) -> usize {
+        layout::body_rows(self.height)
+    }
+
+    /// Keeps the cursor on screen.
+    fn scroll_to_cursor(&mut self) {
+        let h = self.tree_height().max(1);
+        let rows = self.rows();
+        self.cursor = self.cursor.min(rows.saturating_sub(1));
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + h {
+            self.offset = self.cursor + 1 - h;
+        }
+        self.offset = self.offset.min(rows.saturating_sub(h));
+    }
+
+    fn move_cursor(&mut self, delta: isize) {
+        let rows = self.rows();
+        if rows == 0 {
+            return;
+        }
+        let target = self.cursor.saturating_add_signed(delta).min(rows - 1);
+        self.select_row(target);
+    }
+
+    fn select_row(&mut self, row: usize) {
+        if self.cursor != row {
+            self.details_cursor = 0;
+            self.details_offset = 0;
+        }
+        self.cursor = row;
+        self.scroll_to_cursor();
+    }
+
+    /// Moves the cursor to node `index`, opening its ancestors.
+    fn select_node(&mut self, index: u32) {
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        data.tree.reveal(index);
+        if let Some(row) = data.tree.row_of(index) {
+            self.select_row(row);
+        }
+    }
+
+    fn details_len(&self) -> usize {
+        self.related().len()
+    }
+
+    /// Applies one action. Returns work for the event loop, if any.
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Command(c) => return self.command(c),
+            Action::SearchInput(c) => {
+                self.search.query.push(c);
+                self.search_step(false, true);
+            }
+            Action::Scroll { down, column } => {
+                let delta = if down { 3 } else { -3 };
+                if column < layout::tree_width(self.width) {
+                    self.move_cursor(delta);
+                } else {
+                    self.details_offset = self.details_offset.saturating_add_signed(delta);
+                }
+            }
+            Action::Click { column, row } => {
+                let top = layout::BODY_TOP + 1;
+                if column < layout::tree_width(self.width) && row >= top {
+                    let target = self.offset + usize::from(row - top);
+                    if target < self.rows() {
+                        self.focus = Pane::Tree;
+                        self.select_row(target);
+                    }
+                } else {
+                    self.focus = Pane::Details;
+                }
+            }
+            Action::Resize { width, height } => {
+                self.width = width;
+                self.height = height;
+                self.scroll_to_cursor();
+            }
+            Action::CrawlProgress(p) => {
+                if let Some(c) = self.crawl.as_mut() {
+                    c.progress = Some(*p);
+                }
+            }
+            Action::CrawlDone(result) => {
+                self.crawl = None;
+                match result {
+                    Ok(loaded) => self.load(*loaded),
+                    Err(message) => self.error = Some(message),
+                }
+            }
+        }
+        None
+    }
+
+    /// Installs a freshly crawled estate, keeping the selection and open nodes.
+    pub fn load(&mut self, loaded: Loaded) {
+        let mut tree = Tree::build(&loaded.graph, &loaded.failures);
+        let previous = self.data.as_ref().map(|d| {
+            let sel = self.selected().map(|i| d.tree.node(i).id.clone());
+            (d.tree.open_ids(), sel)
+        });
+        if let Some((open, _)) = &previous {
+            tree.restore_open(open);
+        }
+        tree.set_filter(FILTERS[self.filter].0);
+        let partial = loaded.graph.partial_datasets().len();
+        self.status = Some(format!(
+            "{} entities, {} relationships from {} requests{}",
+            loaded.graph.entities().len(),
+            loaded.graph.relationships().len(),
+            loaded.requests,
+            if partial > 0 {
+                format!("; {partial} types partial")
+            } else {
+                String::new()
+            }
+        ));
+        self.data = Some(Data { loaded, tree });
+        self.cursor = 0;
+        self.offset = 0;
+        if let Some((_, Some(id))) = previous
+            && let Some(index) = self.tree().and_then(|t| t.find_id(&id))
+        {
+            self.select_node(index);
+        }
+        self.scroll_to_cursor();
+    }
+
+    fn command(&mut self, c: Command) -> Option<Effect> {
+        match c {
+            Command::Quit => {
+                self.should_quit = true;
+                return Some(Effect::Quit);
+            }
+            Command::Dismiss => {
+                if self.error.take().is_none() {
+                    if self.mode == Mode::Help {
+                        self.mode = Mode::Browse;
+                    } else if self.filter != 0 {
+                        self.set_filter(0);
+                    }
+                }
+            }
+            Command::ToggleHelp => {
+                self.mode = if self.mode == Mode::Help {
+                    Mode::Browse
+                } else {
+                    Mode::Help
+                };
+            }
+            Command::Refresh => {
+                if self.crawl.is_none() {
+                    self.crawl = Some(Crawl { progress: None });
+                    self.status = Some("Reading Heroku…".into());
+                    return Some(Effect::StartCrawl);
+                }
+                self.status = Some("Already reading Heroku…".into());
+            }
+            Command::SwitchPane => {
+                self.focus = if self.focus == Pane::Tree {
+                    Pane::Details
+                } else {
+                    Pane::Tree
+                };
+            }
+            Command::ToggleRaw => {
+                self.show_raw = !self.show_raw;
+                self.details_offset = 0;
+            }
+            Command::CycleFilter => self.set_filter((self.filter + 1) % FILTERS.len()),
+            Command::StartSearch => {
+                if self.data.is_some() {
+                    self.mode = Mode::Search;
+                    self.search = Search {
+                        query: String::new(),
+                        origin: self.selected(),
+                        matches: 0,
+                    };
+                }
+            }
+            Command::SearchBackspace => {
+                self.search.query.pop();
+                self.search_step(false, true);
+            }
+            Command::SearchConfirm => {
+                self.mode = Mode::Browse;
+            }
+            Command::SearchCancel => {
+                self.mode = Mode::Browse;
+                if let Some(origin) = self.search.origin {
+                    self.select_node(origin);
+                }
+                self.search.query.clear();
+            }
+            Command::NextMatch => self.search_step(false, false),
+            Command::PrevMatch => self.search_step(true, false),
+            Command::Up
+            | Command::Down
+            | Command::PageUp
+            | Command::PageDown
+            | Command::Top
+            | Command::Bottom => {
+                self.navigate(c);
+            }
+            Command::Fold => self.fold(),
+            Command::Unfold => self.unfold(),
+            Command::Enter => self.enter(),
+        }
+        None
+    }
+
+    fn navigate(&mut self, c: Command) {
+        let page = isize::try_from(self.tree_height().max(2) - 1).unwrap_or(10);
+        if self.focus == Pane::Details {
+            let len = self.details_len();
+            let cur = isize::try_from(self.details_cursor).unwrap_or(0);
+            let next = match c {
+                Command::Up => cur - 1,
+                Command::Down => cur + 1,
+                Command::PageUp => cur - page,
+                Command::PageDown => cur + page,
+                Command::Top => 0,
+                _ => isize::try_from(len).unwrap_or(0) - 1,
+            };
+            self.details_cursor = usize::try_from(next.max(0))
+                .unwrap_or(0)
+                .min(len.saturating_sub(1));
+            if self.show_raw || len == 0 {
+                // Nothing to select: scroll instead.
+                self.details_offset = usize::try_from(
+                    (isize::try_from(self.details_offset).unwrap_or(0)
+                        + match c {
+                            Command::Up => -1,
+                            Command::Down => 1,
+                            Command::PageUp => -page,
+                            Command::PageDown => page,
+                            _ => 0,
+                        })
+                    .max(0),
+                )
+                .unwrap_or(0);
+                if c == Command::Top {
+                    self.details_offset = 0;
+                }
+            }
+            return;
+        }
+        match c {
+            Command::Up => self.move_cursor(-1),
+            Command::Down => self.move_cursor(1),
+            Command::PageUp => self.move_cursor(-page),
+            Command::PageDown => self.move_cursor(page),
+            Command::Top => self.select_row(0),
+            _ => self.select_row(self.rows().saturating_sub(1)),
+        }
+    }
+
+    fn fold(&mut self) {
+        let Some(index) = self.selected() else { return };
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        if data.tree.is_open(index)
+            && data.tree.node(index).has_children()
+            && data.tree.filter().0 == 0
+        {
+            data.tree.set_open(index, false);
+            self.scroll_to_cursor();
+        } else if let Some(parent) = data.tree.node(index).parent {
+            self.select_node(parent);
+        }
+    }
+
+    fn unfold(&mut self) {
+        let Some(index) = self.selected() else { return };
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        if data.tree.node(index).has_children() {
+            if data.tree.is_open(index) {
+                self.move_cursor(1);
+            } else {
+                data.tree.set_open(index, true);
+            }
+        }
+    }
+
+    fn enter(&mut self) {
+        if self.focus == Pane::Details {
+            let Some(key) = self
+                .related()
+                .get(self.details_cursor)
+                .map(|r| r.other_key.to_owned())
+            else {
+                return;
+            };
+            let target = self.data.as_ref().and_then(|d| {
+                let e = d.loaded.graph.entity_position(&key)?;
+                d.tree.node_of_entity(e)
+            });
+            if let Some(node) = target {
+                // Jumping out of a filter that hides the target would lose it.
+                if self.tree().is_some_and(|t| {
+                    t.filter().0 != 0 && !t.node(node).subtree.intersects(t.filter())
+                }) {
+                    self.set_filter(0);
+                }
+                self.select_node(node);
+                self.focus = Pane::Tree;
+            }
+            return;
+        }
+        let Some(index) = self.selected() else { return };
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        if data.tree.node(index).has_children() {
+            let open = data.tree.is_open(index);
+            data.tree.set_open(index, !open);
+            self.scroll_to_cursor();
+        } else {
+            self.focus = Pane::Details;
+        }
+    }
+
+    fn set_filter(&mut self, filter: usize) {
+        self.filter = filter;
+        let selected = self.selected();
+        let Some(data) = self.data.as_mut() else {
+            return;
+        };
+        data.tree.set_filter(FILTERS[filter].0);
+        let row = selected.and_then(|s| data.tree.row_of(s)).unwrap_or(0);
+        self.cursor = row;
+        self.offset = 0;
+        self.scroll_to_cursor();
+        let shown = self.rows();
+        self.status = Some(if filter == 0 {
+            "Filter off".into()
+        } else {
+            format!(
+                "Filter: {} ({shown} rows; f for the next, Esc to clear)",
+                FILTERS[filter].1
+            )
+        });
+    }
+
+    /// Finds the next (or previous) match and selects it. `include_current` keeps the
+    /// current node when it still matches (typing narrows the same match).
+    fn search_step(&mut self, backwards: bool, include_current: bool) {
+        let Some(tree) = self.tree() else { return };
+        let query = self.search.query.clone();
+        if query.is_empty() {
+            self.search.matches = 0;
+            return;
+        }
+        let from = if include_current {
+            self.selected().or(self.search.origin)
+        } else {
+            self.selected()
+        };
+        let found = tree.search(&query, from, backwards, include_current);
+        let matches = tree.count_matches(&query);
+        let hidden = found.is_some_and(|i| {
+            tree.filter().0 != 0 && !tree.node(i).subtree.intersects(tree.filter())
+        });
+        self.search.matches = matches;
+        match found {
+            Some(index) => {
+                if hidden {
+                    self.set_filter(0);
+                }
+                self.select_node(index);
+                self.status = None;
+            }
+            None => self.status = Some(format!("No match for {query:?}")),
+        }
+    }
+
+    /// Whether the node has a kind whose details show an entity.
+    #[must_use]
+    pub fn node_kind(&self, index: u32) -> Option<NodeKind> {
+        self.tree().map(|t| t.node(index).kind)
+    }
+
+    /// Open node ids (for tests).
+    #[must_use]
+    pub fn open_ids(&self) -> HashSet<Box<str>> {
+        self.tree().map(Tree::open_ids).unwrap_or_default()
+    }
+}

@@ -1,0 +1,163 @@
+//! The event loop: terminal input from crossterm's `EventStream`, results of background work
+//! from a channel, one `update` per action, and a redraw only when something arrived.
+
+use std::io;
+
+use crossterm::event::{
+    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseButton,
+    MouseEventKind,
+};
+use futures::StreamExt;
+use ratatui::DefaultTerminal;
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio_util::sync::CancellationToken;
+
+use super::action::{Action, Command, Effect, Loaded};
+use super::app::{App, Crawl, Target};
+use super::keymap::{self, Mode};
+use super::view;
+use crate::collect;
+use crate::graph;
+use crate::heroku::HerokuClient;
+
+/// Turns a terminal event into an action for the current mode.
+#[must_use]
+pub fn action_for(app: &App, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(key) if key.kind == KeyEventKind::Press => {
+            let mode = app.key_mode();
+            if let Some(c) = keymap::lookup(mode, key) {
+                return Some(Action::Command(c));
+            }
+            if mode == Mode::Search
+                && let crossterm::event::KeyCode::Char(c) = key.code
+            {
+                return Some(Action::SearchInput(c));
+            }
+            None
+        }
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Scroll {
+                down: true,
+                column: m.column,
+            }),
+            MouseEventKind::ScrollUp => Some(Action::Scroll {
+                down: false,
+                column: m.column,
+            }),
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: m.column,
+                row: m.row,
+            }),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Action::Resize {
+            width: *width,
+            height: *height,
+        }),
+        Event::Paste(text) if app.mode == Mode::Search => {
+            text.chars().next().map(Action::SearchInput)
+        }
+        _ => None,
+    }
+}
+
+/// Crawls in a background task; progress and the result come back as actions.
+pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: CancellationToken) {
+    tokio::spawn(async move {
+        let (ptx, mut prx) = mpsc::unbounded_channel();
+        let forward = {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while let Some(p) = prx.recv().await {
+                    if tx.send(Action::CrawlProgress(Box::new(p))).is_err() {
+                        break;
+                    }
+                }
+            })
+        };
+        let result = collect::crawl(&client, Some(ptx), cancel).await;
+        let _ = forward.await;
+        let message = match result {
+            Ok(estate) => {
+                // Building the graph is CPU work: keep it off the async workers.
+                let built = tokio::task::spawn_blocking(move || {
+                    let graph = graph::build(&estate);
+                    (graph, estate.failures, estate.user.map(|u| u.email))
+                })
+                .await;
+                match built {
+                    Ok((graph, failures, heroku_user)) => Ok(Box::new(Loaded {
+                        graph,
+                        failures,
+                        heroku_user,
+                        requests: client.requests(),
+                        rate_limit_remaining: client.rate_limit_remaining(),
+                    })),
+                    Err(e) => Err(format!("building the graph failed: {e}")),
+                }
+            }
+            Err(e) => Err(e.to_string()),
+        };
+        let _ = tx.send(Action::CrawlDone(message));
+    });
+}
+
+/// Runs the explorer until the user quits. The terminal is restored on return and on panic.
+///
+/// # Errors
+/// When the terminal cannot be set up or drawn.
+pub async fn run(client: HerokuClient, target: Target) -> io::Result<()> {
+    let mut terminal = ratatui::try_init()?;
+    crossterm::execute!(io::stdout(), EnableMouseCapture)?;
+    let result = event_loop(&mut terminal, client, target).await;
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+async fn event_loop(
+    terminal: &mut DefaultTerminal,
+    client: HerokuClient,
+    target: Target,
+) -> io::Result<()> {
+    let size = terminal.size()?;
+    let mut app = App::new(target, size.width, size.height);
+    let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
+    let cancel = CancellationToken::new();
+    app.crawl = Some(Crawl { progress: None });
+    spawn_crawl(client.clone(), tx.clone(), cancel.child_token());
+    let mut events = EventStream::new();
+    terminal.draw(|f| view::draw(f, &app))?;
+    loop {
+        let first = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => action_for(&app, &event),
+                Some(Err(e)) => return Err(e),
+                None => Some(Action::Command(Command::Quit)),
+            },
+            Some(action) = rx.recv() => Some(action),
+        };
+        let mut pending: Vec<Action> = first.into_iter().collect();
+        // Take everything already waiting, then draw once.
+        while let Ok(a) = rx.try_recv() {
+            pending.push(a);
+        }
+        if pending.is_empty() {
+            continue;
+        }
+        for action in pending {
+            match app.update(action) {
+                Some(Effect::Quit) => {
+                    cancel.cancel();
+                    return Ok(());
+                }
+                Some(Effect::StartCrawl) => {
+                    spawn_crawl(client.clone(), tx.clone(), cancel.child_token())
+                }
+                None => {}
+            }
+        }
+        terminal.draw(|f| view::draw(f, &app))?;
+    }
+}

@@ -1,0 +1,47 @@
+//! The status line and the footer of key hints (generated from the keymap).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::tui::app::App;
+use crate::tui::keymap::{self, Mode};
+
+pub fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let line = if app.mode == Mode::Search {
+        Line::from(vec![
+            Span::styled(
+                " /",
+                Style::default()
+                    .fg(Color::Yellow)
+                    .add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(app.search.query.as_str()),
+            Span::styled("█", Style::default().fg(Color::Yellow)),
+            Span::styled(
+                format!("  {} matches", app.search.matches),
+                Style::default().fg(Color::DarkGray),
+            ),
+        ])
+    } else {
+        Line::from(Span::styled(
+            format!(" {}", app.status.as_deref().unwrap_or("")),
+            Style::default().fg(Color::DarkGray),
+        ))
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let mut spans = Vec::new();
+    for (keys, what) in keymap::footer(app.key_mode()) {
+        spans.push(Span::styled(
+            format!(" {keys}"),
+            Style::default().fg(Color::Black).bg(Color::Gray),
+        ));
+        spans.push(Span::raw(format!(" {what} ")));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

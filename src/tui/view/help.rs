@@ -1,0 +1,61 @@
+//! The help screen, generated from the keymap.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table};
+
+use crate::tui::app::App;
+use crate::tui::keymap::{KEYMAP, Mode};
+use crate::tui::tree::Markers;
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, _app: &App) {
+    frame.render_widget(Clear, area);
+    let mut rows = Vec::new();
+    for (mode, title) in [(Mode::Browse, "Browsing"), (Mode::Search, "Searching")] {
+        rows.push(Row::new(vec![Cell::from(Line::styled(
+            title,
+            Style::default().add_modifier(Modifier::BOLD),
+        ))]));
+        for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
+            rows.push(Row::new(vec![
+                Cell::from(Line::styled(
+                    format!("  {}", b.label),
+                    Style::default().fg(Color::Yellow),
+                )),
+                Cell::from(b.help),
+            ]));
+        }
+    }
+    rows.push(Row::new(vec![Cell::from(Line::styled(
+        "Markers",
+        Style::default().add_modifier(Modifier::BOLD),
+    ))]));
+    for (m, tag) in Markers::ALL {
+        let what = match tag {
+            "partial" => "a list Heroku did not return completely",
+            "no 2FA" => "a user without two-factor authentication",
+            "admin" => "enterprise `manage` permission, or team admin/owner",
+            "SSO" => "a federated (single sign-on) user",
+            "collaborator" => "a team member outside every enterprise account",
+            "maintenance" => "an app in maintenance mode",
+            "archived" => "an archived app",
+            "deprovisioned" => "a deprovisioned add-on",
+            _ => "an app other team members may join",
+        };
+        rows.push(Row::new(vec![
+            Cell::from(Line::styled(
+                format!("  [{tag}]"),
+                super::tree::marker_style(m),
+            )),
+            Cell::from(what),
+        ]));
+    }
+    let table = Table::new(rows, [Constraint::Length(16), Constraint::Min(20)]).block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(" Help (? or Esc to close) "),
+    );
+    frame.render_widget(table, area);
+}

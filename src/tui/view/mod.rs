@@ -1,0 +1,61 @@
+//! Views: everything on screen is drawn from `&App`.
+
+mod details;
+mod footer;
+mod header;
+mod help;
+mod loading;
+mod popup;
+mod tree;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+
+use super::app::App;
+use super::keymap::Mode;
+use super::layout;
+
+/// Draws the whole screen.
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    let [header, body, status, footer] = Layout::vertical([
+        Constraint::Length(layout::BODY_TOP),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::draw(frame, header, app);
+    match app.data.as_ref() {
+        Some(_) => {
+            let [left, right] = Layout::horizontal([
+                Constraint::Length(layout::tree_width(area.width)),
+                Constraint::Min(10),
+            ])
+            .areas(body);
+            tree::draw(frame, left, app);
+            details::draw(frame, right, app);
+        }
+        None => loading::draw(frame, body, app),
+    }
+    footer::draw_status(frame, status, app);
+    footer::draw(frame, footer, app);
+    if app.mode == Mode::Help {
+        help::draw(frame, centered(area, 90, 90), app);
+    }
+    if let Some(message) = &app.error {
+        popup::draw(frame, centered(area, 70, 50), message);
+    }
+}
+
+/// A rectangle of `percent_x` × `percent_y` of `area`, centred.
+fn centered(area: Rect, percent_x: u16, percent_y: u16) -> Rect {
+    let w = area.width * percent_x / 100;
+    let h = area.height * percent_y / 100;
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

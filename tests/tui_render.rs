@@ -1,0 +1,174 @@
+//! Render snapshots of the explorer's main screens on ratatui's `TestBackend`.
+
+mod common;
+
+use heroku_j1::collect::{Progress, StageProgress};
+use heroku_j1::graph;
+use heroku_j1::tui::action::{Action, Command, Loaded};
+use heroku_j1::tui::app::{App, Crawl, Target};
+use heroku_j1::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn target() -> Target {
+    Target {
+        heroku_url: "http://127.0.0.1:5555".into(),
+        jupiterone: None,
+        demo: true,
+    }
+}
+
+fn app(width: u16, height: u16) -> App {
+    let estate = common::estate();
+    let mut app = App::new(target(), width, height);
+    app.load(Loaded {
+        graph: graph::build(&estate),
+        failures: estate.failures,
+        heroku_user: Some("dana.reyes@acme.example".into()),
+        requests: 11,
+        rate_limit_remaining: Some(4489),
+    });
+    app
+}
+
+fn render(app: &App) -> TestBackend {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    terminal.draw(|f| view::draw(f, app)).unwrap();
+    terminal.backend().clone()
+}
+
+fn cmd(app: &mut App, c: Command) {
+    app.update(Action::Command(c));
+}
+
+fn search(app: &mut App, text: &str) {
+    cmd(app, Command::StartSearch);
+    for c in text.chars() {
+        app.update(Action::SearchInput(c));
+    }
+}
+
+#[test]
+fn tree_and_details() {
+    let mut app = app(100, 30);
+    search(&mut app, "acme-api");
+    cmd(&mut app, Command::SearchConfirm);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn tree_at_80_by_24() {
+    let mut app = app(80, 24);
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Enter);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn user_details_with_relationships_focused() {
+    let mut app = app(100, 30);
+    search(&mut app, "lee.park");
+    cmd(&mut app, Command::SearchConfirm);
+    cmd(&mut app, Command::SwitchPane);
+    cmd(&mut app, Command::Down);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn raw_json() {
+    let mut app = app(100, 30);
+    search(&mut app, "postgresql-rigid");
+    cmd(&mut app, Command::SearchConfirm);
+    cmd(&mut app, Command::ToggleRaw);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn search_in_progress() {
+    let mut app = app(100, 30);
+    search(&mut app, "bill");
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn help() {
+    let mut app = app(100, 40);
+    cmd(&mut app, Command::ToggleHelp);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn error_popup() {
+    let mut app = app(100, 30);
+    cmd(&mut app, Command::Refresh);
+    app.update(Action::CrawlDone(Err(
+        "Heroku rejected the API key (401 unauthorized). Check the key, or create a new one with `heroku authorizations:create --scope global`".into(),
+    )));
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn partial_dataset_filter() {
+    let mut app = app(100, 30);
+    for _ in 0..8 {
+        cmd(&mut app, Command::CycleFilter);
+    }
+    cmd(&mut app, Command::Bottom);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn loading() {
+    let mut app = App::new(target(), 100, 30);
+    let mut stages = [StageProgress::default(); 7];
+    stages[0] = StageProgress {
+        done: 1,
+        total: 1,
+        objects: 1,
+        failed: 0,
+    };
+    stages[1] = StageProgress {
+        done: 1,
+        total: 1,
+        objects: 2,
+        failed: 0,
+    };
+    stages[2] = StageProgress {
+        done: 2,
+        total: 2,
+        objects: 31,
+        failed: 0,
+    };
+    stages[3] = StageProgress {
+        done: 2,
+        total: 2,
+        objects: 6,
+        failed: 0,
+    };
+    stages[4] = StageProgress {
+        done: 3,
+        total: 6,
+        objects: 14,
+        failed: 1,
+    };
+    stages[5] = StageProgress {
+        done: 1,
+        total: 6,
+        objects: 7,
+        failed: 0,
+    };
+    stages[6] = StageProgress {
+        done: 0,
+        total: 6,
+        objects: 0,
+        failed: 0,
+    };
+    app.crawl = Some(Crawl {
+        progress: Some(Progress {
+            stages,
+            requests: 17,
+            rate_limit_remaining: Some(4483),
+        }),
+    });
+    insta::assert_snapshot!(render(&app));
+}

@@ -1,0 +1,298 @@
+//! The explorer's state: actions in, state out (no terminal).
+
+mod common;
+
+use heroku_j1::graph;
+use heroku_j1::tui::action::{Action, Command, Effect, Loaded};
+use heroku_j1::tui::app::{App, Pane, Target};
+use heroku_j1::tui::keymap::Mode;
+use heroku_j1::tui::tree::{Markers, NodeKind};
+
+fn loaded() -> Loaded {
+    let estate = common::estate();
+    Loaded {
+        graph: graph::build(&estate),
+        failures: estate.failures,
+        heroku_user: Some("dana.reyes@acme.example".into()),
+        requests: 11,
+        rate_limit_remaining: Some(4489),
+    }
+}
+
+fn app() -> App {
+    let mut app = App::new(
+        Target {
+            heroku_url: "http://127.0.0.1:1".into(),
+            jupiterone: None,
+            demo: true,
+        },
+        100,
+        30,
+    );
+    app.load(loaded());
+    app
+}
+
+fn cmd(app: &mut App, c: Command) -> Option<Effect> {
+    app.update(Action::Command(c))
+}
+
+fn label(app: &App) -> String {
+    let tree = app.tree().unwrap();
+    tree.node(app.selected().unwrap()).label.to_string()
+}
+
+fn visible_labels(app: &App) -> Vec<String> {
+    let tree = app.tree().unwrap();
+    tree.visible()
+        .iter()
+        .map(|&i| {
+            format!(
+                "{}{}",
+                "  ".repeat(tree.node(i).depth as usize),
+                tree.node(i).label
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_first_screen_shows_accounts_and_teams() {
+    let app = app();
+    assert_eq!(
+        visible_labels(&app),
+        vec![
+            "acme",
+            "  Members (3)",
+            "  Teams (2)",
+            "    acme-platform",
+            "    acme-web"
+        ]
+    );
+    assert_eq!(label(&app), "acme");
+}
+
+#[test]
+fn moving_folding_and_unfolding() {
+    let mut app = app();
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Down);
+    assert_eq!(label(&app), "acme-platform");
+    cmd(&mut app, Command::Unfold);
+    assert!(visible_labels(&app).contains(&"      Apps (2)".to_string()));
+    // l on an open node moves into it.
+    cmd(&mut app, Command::Unfold);
+    assert_eq!(label(&app), "Members (3)");
+    cmd(&mut app, Command::Enter);
+    assert!(
+        visible_labels(&app)
+            .iter()
+            .any(|l| l.contains("Pat") || l.contains("pat@contractor.example"))
+    );
+    // h on an open node folds it, h again goes to the parent.
+    cmd(&mut app, Command::Fold);
+    assert!(
+        !visible_labels(&app)
+            .iter()
+            .any(|l| l.contains("pat@contractor.example"))
+    );
+    cmd(&mut app, Command::Fold);
+    assert_eq!(label(&app), "acme-platform");
+    cmd(&mut app, Command::Bottom);
+    assert_eq!(label(&app), *visible_labels(&app).last().unwrap().trim());
+    cmd(&mut app, Command::Top);
+    assert_eq!(label(&app), "acme");
+    cmd(&mut app, Command::Up);
+    assert_eq!(label(&app), "acme", "the cursor stops at the top");
+}
+
+#[test]
+fn markers_for_what_security_engineers_look_for() {
+    let app = app();
+    let tree = app.tree().unwrap();
+    let find = |needle: &str| {
+        tree.nodes()
+            .iter()
+            .find(|n| n.label.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}"))
+    };
+    assert!(find("lee.park").markers.contains(Markers::NO_2FA));
+    assert!(find("dana.reyes").markers.contains(Markers::ADMIN));
+    assert!(find("sam.ortiz").markers.contains(Markers::FEDERATED));
+    assert!(
+        find("pat@contractor")
+            .markers
+            .contains(Markers::COLLABORATOR)
+    );
+    assert!(find("acme-api").markers.contains(Markers::MAINTENANCE));
+    assert!(find("billing-worker").markers.contains(Markers::ARCHIVED));
+    assert!(find("billing-worker").markers.contains(Markers::UNLOCKED));
+    assert!(find("papertrail").markers.contains(Markers::DEPROVISIONED));
+    let web_members = tree
+        .nodes()
+        .iter()
+        .find(|n| n.id.ends_with(&format!("{}/members", common::WEB)))
+        .unwrap();
+    assert!(web_members.markers.contains(Markers::PARTIAL));
+    assert!(web_members.partial.as_deref().unwrap().contains("global"));
+    assert_eq!(web_members.kind, NodeKind::Group);
+}
+
+#[test]
+fn search_finds_names_emails_and_ids_with_n_and_shift_n() {
+    let mut app = app();
+    cmd(&mut app, Command::StartSearch);
+    assert_eq!(app.mode, Mode::Search);
+    for c in "papertrail".chars() {
+        app.update(Action::SearchInput(c));
+    }
+    assert_eq!(
+        label(&app),
+        "papertrail-solid-67022",
+        "a hidden match is revealed"
+    );
+    cmd(&mut app, Command::SearchConfirm);
+    assert_eq!(app.mode, Mode::Browse);
+
+    // By e-mail: Lee appears under the account and under a team.
+    cmd(&mut app, Command::StartSearch);
+    for c in "lee.park@".chars() {
+        app.update(Action::SearchInput(c));
+    }
+    let first = app.selected();
+    assert_eq!(app.search.matches, 2);
+    cmd(&mut app, Command::SearchConfirm);
+    cmd(&mut app, Command::NextMatch);
+    assert_ne!(app.selected(), first);
+    cmd(&mut app, Command::PrevMatch);
+    assert_eq!(app.selected(), first);
+
+    // By id, and Esc goes back to where the search started.
+    cmd(&mut app, Command::Top);
+    cmd(&mut app, Command::StartSearch);
+    for c in common::STOREFRONT.chars() {
+        app.update(Action::SearchInput(c));
+    }
+    assert_eq!(label(&app), "storefront");
+    cmd(&mut app, Command::SearchCancel);
+    assert_eq!(label(&app), "acme");
+}
+
+#[test]
+fn filters_cycle_through_findings() {
+    let mut app = app();
+    cmd(&mut app, Command::CycleFilter);
+    assert_eq!(app.filter, 1);
+    let rows = visible_labels(&app);
+    assert!(rows.iter().any(|l| l.contains("lee.park")), "{rows:?}");
+    assert!(!rows.iter().any(|l| l.contains("storefront")), "{rows:?}");
+    // Every leaf shown has the marker.
+    let tree = app.tree().unwrap();
+    for &i in tree.visible() {
+        assert!(tree.node(i).subtree.contains(Markers::NO_2FA));
+    }
+    for _ in 1..8 {
+        cmd(&mut app, Command::CycleFilter);
+    }
+    assert_eq!(app.filter, 8, "partial datasets");
+    assert!(
+        visible_labels(&app)
+            .iter()
+            .any(|l| l.trim() == "Members (0)")
+    );
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.filter, 0);
+}
+
+#[test]
+fn details_list_relationships_and_enter_jumps() {
+    let mut app = app();
+    cmd(&mut app, Command::StartSearch);
+    for c in "acme-api".chars() {
+        app.update(Action::SearchInput(c));
+    }
+    cmd(&mut app, Command::SearchConfirm);
+    let e = app.selected_entity().unwrap();
+    assert_eq!(e.entity_type, "heroku_application");
+    let related = app.related();
+    assert_eq!(related.len(), 2);
+    assert!(
+        related
+            .iter()
+            .any(|r| r.outgoing && r.other_name == "postgresql-rigid-48213")
+    );
+    assert!(
+        related
+            .iter()
+            .any(|r| !r.outgoing && r.other_name == "acme-platform" && r.verb == "OWNS")
+    );
+    let target = related.iter().position(|r| !r.outgoing).unwrap();
+    cmd(&mut app, Command::SwitchPane);
+    assert_eq!(app.focus, Pane::Details);
+    for _ in 0..target {
+        cmd(&mut app, Command::Down);
+    }
+    cmd(&mut app, Command::Enter);
+    assert_eq!(app.focus, Pane::Tree);
+    assert_eq!(label(&app), "acme-platform");
+    cmd(&mut app, Command::ToggleRaw);
+    assert!(app.show_raw);
+}
+
+#[test]
+fn refresh_keeps_selection_and_open_nodes() {
+    let mut app = app();
+    cmd(&mut app, Command::StartSearch);
+    for c in "postgresql".chars() {
+        app.update(Action::SearchInput(c));
+    }
+    cmd(&mut app, Command::SearchConfirm);
+    let open_before = app.open_ids();
+    assert_eq!(cmd(&mut app, Command::Refresh), Some(Effect::StartCrawl));
+    assert!(app.crawl.is_some());
+    assert_eq!(cmd(&mut app, Command::Refresh), None, "one crawl at a time");
+    app.update(Action::CrawlDone(Ok(Box::new(loaded()))));
+    assert!(app.crawl.is_none());
+    assert_eq!(label(&app), "postgresql-rigid-48213");
+    assert_eq!(app.open_ids(), open_before);
+}
+
+#[test]
+fn errors_pop_up_and_are_dismissed() {
+    let mut app = app();
+    cmd(&mut app, Command::Refresh);
+    app.update(Action::CrawlDone(Err(
+        "Heroku rejected the API key (401 unauthorized).".into(),
+    )));
+    assert_eq!(app.key_mode(), Mode::Popup);
+    assert!(app.data.is_some(), "the old tree stays");
+    cmd(&mut app, Command::Dismiss);
+    assert!(app.error.is_none());
+    assert_eq!(cmd(&mut app, Command::Quit), Some(Effect::Quit));
+}
+
+#[test]
+fn help_toggles_and_page_keys_scroll() {
+    let mut app = app();
+    cmd(&mut app, Command::ToggleHelp);
+    assert_eq!(app.mode, Mode::Help);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.mode, Mode::Browse);
+    app.tree().unwrap();
+    // Open everything visible and page through a short screen.
+    app.update(Action::Resize {
+        width: 80,
+        height: 10,
+    });
+    for _ in 0..6 {
+        cmd(&mut app, Command::Down);
+        cmd(&mut app, Command::Unfold);
+    }
+    cmd(&mut app, Command::Top);
+    cmd(&mut app, Command::PageDown);
+    assert!(app.cursor > 0);
+    assert!(app.offset <= app.cursor);
+    cmd(&mut app, Command::PageUp);
+    assert_eq!(app.cursor, 0);
+}
