@@ -27,6 +27,7 @@ fn app(width: u16, height: u16) -> App {
         heroku_user: Some("dana.reyes@acme.example".into()),
         requests: 11,
         rate_limit_remaining: Some(4489),
+        tree: None,
     });
     app
 }

@@ -16,6 +16,7 @@ fn loaded() -> Loaded {
         heroku_user: Some("dana.reyes@acme.example".into()),
         requests: 11,
         rate_limit_remaining: Some(4489),
+        tree: None,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Everything that can change the explorer's state: commands from the keymap, text typed
 //! into the search box, mouse input, and messages from background work.
 
+use super::tree::Tree;
 use crate::collect::Progress;
 use crate::estate::ListFailure;
 use crate::graph::Graph;
@@ -40,6 +41,8 @@ pub struct Loaded {
     pub heroku_user: Option<String>,
     pub requests: u64,
     pub rate_limit_remaining: Option<i64>,
+    /// The tree, when built off the UI thread (it takes a second for 150,000 nodes).
+    pub tree: Option<Tree>,
 }
 
 /// An input to [`super::app::App::update`].

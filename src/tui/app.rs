@@ -161,9 +161,22 @@ impl App {
     /// The relationships of the selected entity, outgoing first.
     #[must_use]
     pub fn related(&self) -> Vec<Related<'_>> {
-        let (Some(graph), Some(e)) = (self.graph(), self.selected_entity()) else {
-            return Vec::new();
-        };
+        self.related_window(0, usize::MAX)
+    }
+
+    /// How many relationships the selected entity has.
+    #[must_use]
+    pub fn related_count(&self) -> usize {
+        match (self.graph(), self.selected_entity()) {
+            (Some(g), Some(e)) => g.outgoing(&e.key).count() + g.incoming(&e.key).count(),
+            _ => 0,
+        }
+    }
+
+    /// `take` relationships of the selected entity from the `skip`th: only those are looked
+    /// up (an enterprise account has thousands).
+    #[must_use]
+    pub fn related_window(&self, skip: usize, take: usize) -> Vec<Related<'_>> {
         fn describe<'g>(
             graph: &'g Graph,
             outgoing: bool,
@@ -180,10 +193,16 @@ impl App {
                 role: r.properties.str("role"),
             }
         }
+        let (Some(graph), Some(e)) = (self.graph(), self.selected_entity()) else {
+            return Vec::new();
+        };
         graph
             .outgoing(&e.key)
-            .map(|r| describe(graph, true, r))
-            .chain(graph.incoming(&e.key).map(|r| describe(graph, false, r)))
+            .map(|r| (true, r))
+            .chain(graph.incoming(&e.key).map(|r| (false, r)))
+            .skip(skip)
+            .take(take)
+            .map(|(outgoing, r)| describe(graph, outgoing, r))
             .collect()
     }
 
@@ -238,7 +257,7 @@ impl App {
     }
 
     fn details_len(&self) -> usize {
-        self.related().len()
+        self.related_count()
     }
 
     /// Applies one action. Returns work for the event loop, if any.
@@ -291,8 +310,11 @@ impl App {
     }
 
     /// Installs a freshly crawled estate, keeping the selection and open nodes.
-    pub fn load(&mut self, loaded: Loaded) {
-        let mut tree = Tree::build(&loaded.graph, &loaded.failures);
+    pub fn load(&mut self, mut loaded: Loaded) {
+        let mut tree = loaded
+            .tree
+            .take()
+            .unwrap_or_else(|| Tree::build(&loaded.graph, &loaded.failures));
         let previous = self.data.as_ref().map(|d| {
             let sel = self.selected().map(|i| d.tree.node(i).id.clone());
             (d.tree.open_ids(), sel)

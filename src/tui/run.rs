@@ -15,6 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::action::{Action, Command, Effect, Loaded};
 use super::app::{App, Crawl, Target};
 use super::keymap::{self, Mode};
+use super::tree::Tree;
 use super::view;
 use crate::collect;
 use crate::graph;
@@ -83,12 +84,14 @@ pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: Ca
                 // Building the graph is CPU work: keep it off the async workers.
                 let built = tokio::task::spawn_blocking(move || {
                     let graph = graph::build(&estate);
-                    (graph, estate.failures, estate.user.map(|u| u.email))
+                    let tree = Tree::build(&graph, &estate.failures);
+                    (graph, tree, estate.failures, estate.user.map(|u| u.email))
                 })
                 .await;
                 match built {
-                    Ok((graph, failures, heroku_user)) => Ok(Box::new(Loaded {
+                    Ok((graph, tree, failures, heroku_user)) => Ok(Box::new(Loaded {
                         graph,
+                        tree: Some(tree),
                         failures,
                         heroku_user,
                         requests: client.requests(),

@@ -75,7 +75,7 @@ pub enum NodeKind {
 /// One row of the tree.
 #[derive(Debug, Clone)]
 pub struct Node {
-    /// Stable across refreshes: built from the path of keys, e.g. `ea:<id>/teams/team:<id>`.
+    /// Stable across refreshes: `<owner key>/<group>/<key>`, e.g. `<team id>/apps/<app id>`.
     pub id: Box<str>,
     pub label: Box<str>,
     /// Context shown after the label, e.g. a team role.
@@ -338,7 +338,7 @@ impl Tree {
         };
         let mut placed_addons: HashSet<&str> = HashSet::new();
         for account in graph.entities_of_type(types::ACCOUNT) {
-            let ea_id = format!("ea:{}", account.key);
+            let ea_id = account.key.clone();
             let Some(a) = graph.entity_position(&account.key) else {
                 continue;
             };
@@ -380,7 +380,7 @@ impl Tree {
                 ) else {
                     continue;
                 };
-                let team_id = format!("{ea_id}/teams/{team_key}");
+                let team_id = (*team_key).to_owned();
                 let team_target = format!(
                     "team {}",
                     graph.entities()[b.nodes[t as usize].entity.unwrap_or(0) as usize]
@@ -406,12 +406,7 @@ impl Tree {
                     };
                     for (addon_key, _) in targets(graph, app_key, types::APPLICATION_HAS_ADDON) {
                         placed_addons.insert(addon_key);
-                        if let Some(n) = b.entity_node(
-                            app,
-                            &format!("{team_id}/apps/{app_key}"),
-                            addon_key,
-                            NodeKind::Addon,
-                        ) {
+                        if let Some(n) = b.entity_node(app, app_key, addon_key, NodeKind::Addon) {
                             b.close(n);
                         }
                     }

@@ -143,12 +143,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .unwrap_or(8)
         .min(24);
     let mut lines = entity_lines(entity, key_width);
-    let related = app.related();
+    let related_count = app.related_count();
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         format!(
             "Relationships ({}){}",
-            related.len(),
+            related_count,
             if focused {
                 "  Enter: jump"
             } else {
@@ -160,7 +160,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let head = lines.len();
     // Scroll so the selected relationship stays in view when the pane has the keyboard.
     let mut offset = app.details_offset;
-    if focused && !related.is_empty() {
+    if focused && related_count > 0 {
         let cursor_line = head + app.details_cursor;
         if cursor_line >= offset + height {
             offset = cursor_line + 1 - height;
@@ -168,12 +168,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             offset = cursor_line;
         }
     }
-    let total = head + related.len();
+    let total = head + related_count;
     offset = offset.min(total.saturating_sub(height.max(1)));
     // Only the relationships on screen are turned into lines.
     let first_rel = offset.saturating_sub(head);
-    let last_rel = (offset + height).saturating_sub(head).min(related.len());
-    for (i, r) in related.iter().enumerate().take(last_rel).skip(first_rel) {
+    let last_rel = (offset + height).saturating_sub(head).min(related_count);
+    let window = app.related_window(first_rel, last_rel.saturating_sub(first_rel));
+    for (i, r) in (first_rel..).zip(window.iter()) {
         let arrow = if r.outgoing { "→" } else { "←" };
         let mut spans = vec![
             Span::styled(
