@@ -56,7 +56,7 @@ fn huge_estate() -> Estate {
                     let n = t * APPS_PER_TEAM + a;
                     obj(&json!({"id": id(6, n), "name": format!("app-{n}"), "created_at": "2022-01-18T12:00:03Z",
                         "updated_at": "2026-07-10T09:12:44Z", "owner": {"id": team_id, "email": format!("{name}@herokumanager.com")},
-                        "maintenance": n % 50 == 0, "locked": true, "region": {"id": "r", "name": "us"},
+                        "maintenance": n.is_multiple_of(50), "locked": true, "region": {"id": "r", "name": "us"},
                         "stack": {"id": "s", "name": "heroku-24"}, "web_url": format!("https://app-{n}.herokuapp.com/")}))
                 })
                 .collect();
