@@ -852,7 +852,10 @@ fn validator_checks_keys_ends_and_verbs() {
 
     let mut g = Graph::new();
     let mut e = entity("team-key-0001", "heroku_team", "Team", &named(&[]));
-    let raw = serde_json::value::RawValue::from_string("{}".into()).unwrap();
+    let raw: std::sync::Arc<serde_json::value::RawValue> =
+        serde_json::value::RawValue::from_string("{}".into())
+            .unwrap()
+            .into();
     e.raw_data = vec![
         RawData {
             name: "default".into(),

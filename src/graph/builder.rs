@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -33,10 +34,10 @@ fn new_entity(key: &str, entity_type: &'static str) -> Entity {
     }
 }
 
-fn default_raw(raw: &RawValue) -> Vec<RawData> {
+fn default_raw(raw: &Arc<RawValue>) -> Vec<RawData> {
     vec![RawData {
         name: "default".to_owned(),
-        raw: raw.to_owned(),
+        raw: Arc::clone(raw),
     }]
 }
 
@@ -265,7 +266,7 @@ impl UserFacts {
         }
     }
 
-    fn add_raw(&mut self, source: String, raw: &RawValue) {
+    fn add_raw(&mut self, source: String, raw: &Arc<RawValue>) {
         let name = if self.raw.is_empty() {
             "default".to_owned()
         } else {
@@ -274,7 +275,7 @@ impl UserFacts {
         if !self.raw.iter().any(|r| r.name == name) {
             self.raw.push(RawData {
                 name,
-                raw: raw.to_owned(),
+                raw: Arc::clone(raw),
             });
         }
     }

@@ -1,6 +1,7 @@
 //! Entities, relationships and their properties, with the exact JSON JupiterOne receives.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use serde::de::{Deserializer, Error as _};
 use serde::ser::{SerializeMap, Serializer};
@@ -75,7 +76,8 @@ impl Properties {
 #[derive(Debug, Clone)]
 pub struct RawData {
     pub name: String,
-    pub raw: Box<RawValue>,
+    /// Shared with the Heroku object it came from.
+    pub raw: Arc<RawValue>,
 }
 
 impl PartialEq for RawData {
@@ -231,7 +233,7 @@ impl<'de> Deserialize<'de> for Entity {
                 wire.into_iter()
                     .map(|w| RawData {
                         name: w.name,
-                        raw: w.raw,
+                        raw: Arc::from(w.raw),
                     })
                     .collect()
             }

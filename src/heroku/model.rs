@@ -8,9 +8,11 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
+use std::sync::Arc;
 
-/// The JSON text of one object exactly as Heroku sent it.
-pub type Raw = Box<RawValue>;
+/// The JSON text of one object exactly as Heroku sent it. Shared (not copied) by the
+/// entities built from it.
+pub type Raw = Arc<RawValue>;
 
 /// An API object that keeps its original JSON.
 pub trait HerokuObject: DeserializeOwned {
@@ -18,20 +20,20 @@ pub trait HerokuObject: DeserializeOwned {
     ///
     /// # Errors
     /// When the JSON does not have the object's required fields.
-    fn from_raw(raw: Raw) -> Result<Self, serde_json::Error>;
+    fn from_raw(raw: Box<RawValue>) -> Result<Self, serde_json::Error>;
     /// The JSON exactly as received.
-    fn raw(&self) -> &RawValue;
+    fn raw(&self) -> &Raw;
 }
 
 macro_rules! heroku_object {
     ($($ty:ident),* $(,)?) => {$(
         impl HerokuObject for $ty {
-            fn from_raw(raw: Raw) -> Result<Self, serde_json::Error> {
+            fn from_raw(raw: Box<RawValue>) -> Result<Self, serde_json::Error> {
                 let mut object: Self = serde_json::from_str(raw.get())?;
-                object.raw = raw;
+                object.raw = Arc::from(raw);
                 Ok(object)
             }
-            fn raw(&self) -> &RawValue {
+            fn raw(&self) -> &Raw {
                 &self.raw
             }
         }
@@ -39,7 +41,10 @@ macro_rules! heroku_object {
 }
 
 fn empty_raw() -> Raw {
-    RawValue::from_string("{}".to_owned()).unwrap_or_else(|_| unreachable!("{{}} is valid JSON"))
+    Arc::from(
+        RawValue::from_string("{}".to_owned())
+            .unwrap_or_else(|_| unreachable!("{{}} is valid JSON")),
+    )
 }
 
 /// Parses a JSON array of objects, keeping each element's original text.
@@ -47,7 +52,7 @@ fn empty_raw() -> Raw {
 /// # Errors
 /// When the text is not an array, or an element lacks a required field.
 pub fn parse_list<T: HerokuObject>(json: &str) -> Result<Vec<T>, serde_json::Error> {
-    let items: Vec<Raw> = serde_json::from_str(json)?;
+    let items: Vec<Box<RawValue>> = serde_json::from_str(json)?;
     items.into_iter().map(T::from_raw).collect()
 }
 
