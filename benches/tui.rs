@@ -111,7 +111,7 @@ fn main() {
     );
     let t = Instant::now();
     app.load(Loaded {
-        graph,
+        graph: std::sync::Arc::new(graph),
         failures: vec![],
         heroku_user: None,
         requests: 0,

@@ -22,7 +22,7 @@ fn app(width: u16, height: u16) -> App {
     let estate = common::estate();
     let mut app = App::new(target(), width, height);
     app.load(Loaded {
-        graph: graph::build(&estate),
+        graph: std::sync::Arc::new(graph::build(&estate)),
         failures: estate.failures,
         heroku_user: Some("dana.reyes@acme.example".into()),
         requests: 11,

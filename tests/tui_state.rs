@@ -11,7 +11,7 @@ use heroku_j1::tui::tree::{Markers, NodeKind};
 fn loaded() -> Loaded {
     let estate = common::estate();
     Loaded {
-        graph: graph::build(&estate),
+        graph: std::sync::Arc::new(graph::build(&estate)),
         failures: estate.failures,
         heroku_user: Some("dana.reyes@acme.example".into()),
         requests: 11,

@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 use super::{GlobalArgs, exit};
+use crate::fake::heroku::{FakeHeroku, FakeHerokuConfig};
 use crate::heroku::{ClientConfig, HerokuClient};
+use crate::secrets::Secret;
 use crate::tui::app::Target;
 
 /// Opens the explorer.
@@ -32,6 +34,19 @@ pub async fn run(global: &GlobalArgs, demo: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Starts the fake Heroku with the demo estate on 127.0.0.1 and opens the explorer on it:
+/// no key, no network.
 async fn run_demo() -> anyhow::Result<ExitCode> {
-    anyhow::bail!("--demo needs the fake Heroku, which is being built")
+    let heroku = FakeHeroku::start(FakeHerokuConfig::default()).await?;
+    tracing::info!(url = %heroku.url(), "demo: fake Heroku started");
+    let client = HerokuClient::new(ClientConfig::new(heroku.url(), Secret::new(heroku.token())))?;
+    let target = Target {
+        heroku_url: heroku.url(),
+        jupiterone: None,
+        demo: true,
+    };
+    let result = crate::tui::run::run(client, target).await;
+    heroku.shutdown().await;
+    result?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -38,6 +38,10 @@ pub struct ClientConfig {
     pub backoff_max: Duration,
     pub rate_limit_backoff_min: Duration,
     pub rate_limit_backoff_max: Duration,
+    /// Below this many remaining tokens, requests are paced at `pace_interval`.
+    pub pace_below: i64,
+    /// One request per this interval while pacing (Heroku refills a token every 0.8 s).
+    pub pace_interval: Duration,
     /// Requests in flight at once, across everything using this client.
     pub concurrency: usize,
 }
@@ -55,6 +59,8 @@ impl ClientConfig {
             backoff_max: Duration::from_secs(8),
             rate_limit_backoff_min: Duration::from_secs(1),
             rate_limit_backoff_max: Duration::from_secs(60),
+            pace_below: super::rate_limit::LOW_WATER,
+            pace_interval: super::rate_limit::REFILL_INTERVAL,
             concurrency: 8,
         }
     }
@@ -173,9 +179,11 @@ impl HerokuClient {
             inner: Arc::new(Inner {
                 http,
                 base_url: config.base_url.trim_end_matches('/').to_owned(),
-                limiter: RateLimiter::new(
+                limiter: RateLimiter::with_pacing(
                     config.rate_limit_backoff_min,
                     config.rate_limit_backoff_max,
+                    config.pace_below,
+                    config.pace_interval,
                 ),
                 permits: Semaphore::new(config.concurrency.max(1)),
                 requests: AtomicU64::new(0),

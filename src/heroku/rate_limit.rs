@@ -27,14 +27,28 @@ pub struct RateLimiter {
     state: Mutex<State>,
     min_backoff: Duration,
     max_backoff: Duration,
+    low_water: i64,
+    pace: Duration,
 }
 
 /// `remaining` before any answer has said.
 const UNKNOWN: i64 = i64::MIN;
 
 impl RateLimiter {
+    /// A limiter with the 429 backoff range, pacing at [`LOW_WATER`] and [`REFILL_INTERVAL`].
     #[must_use]
     pub fn new(min_backoff: Duration, max_backoff: Duration) -> Self {
+        Self::with_pacing(min_backoff, max_backoff, LOW_WATER, REFILL_INTERVAL)
+    }
+
+    /// A limiter that paces one request per `pace` while fewer than `low_water` tokens remain.
+    #[must_use]
+    pub fn with_pacing(
+        min_backoff: Duration,
+        max_backoff: Duration,
+        low_water: i64,
+        pace: Duration,
+    ) -> Self {
         Self {
             remaining: AtomicI64::new(UNKNOWN),
             state: Mutex::new(State {
@@ -43,6 +57,8 @@ impl RateLimiter {
             }),
             min_backoff,
             max_backoff,
+            low_water,
+            pace,
         }
     }
 
@@ -65,9 +81,9 @@ impl RateLimiter {
             let mut s = self.lock();
             let now = Instant::now();
             let start = s.next_start.max(now);
-            if self.remaining().is_some_and(|r| r < LOW_WATER) {
+            if self.remaining().is_some_and(|r| r < self.low_water) {
                 // Pace: one request per refill interval while the pool is low.
-                s.next_start = start + REFILL_INTERVAL;
+                s.next_start = start + self.pace;
             }
             start
         };

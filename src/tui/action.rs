@@ -36,7 +36,7 @@ pub enum Command {
 /// What a finished crawl delivers.
 #[derive(Debug)]
 pub struct Loaded {
-    pub graph: Graph,
+    pub graph: std::sync::Arc<Graph>,
     pub failures: Vec<ListFailure>,
     pub heroku_user: Option<String>,
     pub requests: u64,

@@ -139,7 +139,7 @@ impl App {
 
     #[must_use]
     pub fn graph(&self) -> Option<&Graph> {
-        self.data.as_ref().map(|d| &d.loaded.graph)
+        self.data.as_ref().map(|d| &*d.loaded.graph)
     }
 
     /// The node under the cursor.

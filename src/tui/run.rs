@@ -90,7 +90,7 @@ pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: Ca
                 .await;
                 match built {
                     Ok((graph, tree, failures, heroku_user)) => Ok(Box::new(Loaded {
-                        graph,
+                        graph: std::sync::Arc::new(graph),
                         tree: Some(tree),
                         failures,
                         heroku_user,
@@ -111,6 +111,13 @@ pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: Ca
 /// # Errors
 /// When the terminal cannot be set up or drawn.
 pub async fn run(client: HerokuClient, target: Target) -> io::Result<()> {
+    // ratatui's hook (installed by try_init) restores the screen, then calls this one, which
+    // turns mouse reporting off before the panic message is printed.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
     let mut terminal = ratatui::try_init()?;
     crossterm::execute!(io::stdout(), EnableMouseCapture)?;
     let result = event_loop(&mut terminal, client, target).await;

@@ -1,0 +1,463 @@
+//! The crawl against the fake Heroku over real HTTP on 127.0.0.1: exactness, pagination and
+//! every fault mode.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use heroku_j1::collect::{self, CrawlError};
+use heroku_j1::estate::{EnterpriseAccountData, Estate, TeamData};
+use heroku_j1::fake::heroku::{Counts, Dataset, FakeHeroku, FakeHerokuConfig, Faults, Size};
+use heroku_j1::graph::{self, Graph, types, validate::validate};
+use heroku_j1::heroku::model::{HerokuObject, parse_one};
+use heroku_j1::heroku::{ClientConfig, HerokuClient, HerokuError};
+use heroku_j1::secrets::Secret;
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+fn client_for(fake: &FakeHeroku) -> HerokuClient {
+    client_with(fake, |_| {})
+}
+
+fn client_with(fake: &FakeHeroku, tweak: impl FnOnce(&mut ClientConfig)) -> HerokuClient {
+    let mut config = ClientConfig::new(fake.url(), Secret::new(fake.token()));
+    config.timeout = Duration::from_secs(5);
+    config.backoff_base = Duration::from_millis(5);
+    config.backoff_max = Duration::from_millis(40);
+    config.rate_limit_backoff_min = Duration::from_millis(20);
+    config.rate_limit_backoff_max = Duration::from_millis(200);
+    config.max_rate_limit_retries = 50;
+    tweak(&mut config);
+    HerokuClient::new(config).unwrap()
+}
+
+fn parse_all<T: HerokuObject>(mut values: Vec<Value>, sort: &str) -> Vec<T> {
+    values.sort_by(|a, b| a[sort].as_str().cmp(&b[sort].as_str()));
+    values
+        .into_iter()
+        .map(|v| parse_one(&v.to_string()).unwrap())
+        .collect()
+}
+
+/// The estate the fake holds, read from its data directly (not over HTTP), sorted as the
+/// API serves it.
+fn truth(d: &Dataset) -> Estate {
+    let mut accounts = Vec::new();
+    for ea in
+        parse_all::<heroku_j1::heroku::model::EnterpriseAccount>(d.enterprise_accounts(), "id")
+    {
+        let members = parse_all(d.enterprise_account_members(&ea.id).unwrap(), "id");
+        let mut teams = Vec::new();
+        for team in parse_all::<heroku_j1::heroku::model::Team>(
+            d.enterprise_account_teams(&ea.id).unwrap(),
+            "id",
+        ) {
+            teams.push(TeamData {
+                members: parse_all(d.team_members(&team.id).unwrap(), "email"),
+                apps: parse_all(d.team_apps(&team.id).unwrap(), "id"),
+                addons: parse_all(d.team_addons(&team.id).unwrap(), "id"),
+                team,
+            });
+        }
+        accounts.push(EnterpriseAccountData {
+            account: ea,
+            members,
+            teams,
+        });
+    }
+    Estate {
+        user: Some(parse_one(&d.account().to_string()).unwrap()),
+        enterprise_accounts: accounts,
+        failures: vec![],
+    }
+}
+
+fn by_key(g: &Graph) -> BTreeMap<String, Value> {
+    g.entities()
+        .iter()
+        .map(|e| (e.key.clone(), serde_json::to_value(e).unwrap()))
+        .chain(
+            g.relationships()
+                .iter()
+                .map(|r| (r.key.clone(), serde_json::to_value(r).unwrap())),
+        )
+        .collect()
+}
+
+async fn crawl(client: &HerokuClient) -> Result<Estate, CrawlError> {
+    collect::crawl(client, None, CancellationToken::new()).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_estate_is_collected_exactly() {
+    let fake = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let client = client_for(&fake);
+    let estate = crawl(&client).await.unwrap();
+    let graph = graph::build(&estate);
+    let expected = graph::build(&truth(&fake.data()));
+    assert!(validate(&graph).is_empty(), "{:#?}", validate(&graph));
+    assert!(!graph.is_partial(), "{:?}", graph.partial_datasets());
+    assert_eq!(graph.counts(), expected.counts());
+    // Every object, field by field (raw data included).
+    assert_eq!(by_key(&graph), by_key(&expected));
+    // Both enterprise accounts and the users shared between them.
+    assert_eq!(graph.counts()[types::ACCOUNT], 2);
+    assert!(graph.entities_of_type(types::USER).any(|u| {
+        u.properties
+            .get("enterpriseAccountIds")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.len() == 2)
+    }));
+    // One call per team for add-ons, never one per app.
+    let stats = fake.stats();
+    assert_eq!(
+        stats
+            .per_route
+            .get("/apps/{id}/addons")
+            .copied()
+            .unwrap_or(0),
+        0,
+        "{stats:?}"
+    );
+    assert_eq!(client.requests(), stats.requests);
+    assert!(client.rate_limit_remaining().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_pages_are_followed() {
+    // More than 1,000 apps in one team and 1,000 members in the account: several pages each.
+    let counts = Counts {
+        enterprise_accounts: 1,
+        teams: 1,
+        apps: 2_300,
+        addons: 2_500,
+        users: 1_200,
+    };
+    let fake = FakeHeroku::start(FakeHerokuConfig {
+        counts: Some(counts),
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client_for(&fake);
+    let graph = graph::build(&crawl(&client).await.unwrap());
+    let expected = graph::build(&truth(&fake.data()));
+    assert_eq!(graph.counts(), expected.counts());
+    assert_eq!(graph.counts()[types::APPLICATION], 2_300);
+    let stats = fake.stats();
+    assert!(stats.per_route["/teams/{id}/apps"] >= 3, "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transient_errors_and_429_bursts_end_in_a_complete_graph() {
+    let config = FakeHerokuConfig {
+        rate_limit_capacity: 6,
+        rate_limit_refill_per_minute: 1_200.0,
+        faults: Faults {
+            error_rate: 0.2,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    // No pacing, so the small bucket runs dry and 429s come back.
+    let client = client_with(&fake, |c| {
+        c.max_retries = 12;
+        c.pace_below = 0;
+    });
+    let graph = graph::build(&crawl(&client).await.unwrap());
+    let expected = graph::build(&truth(&fake.data()));
+    assert!(!graph.is_partial(), "{:?}", graph.partial_datasets());
+    assert_eq!(by_key(&graph), by_key(&expected));
+    let stats = fake.stats();
+    assert!(
+        stats.rate_limited > 0,
+        "the bucket ran dry at least once: {stats:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_low_rate_limit_paces_requests_instead_of_hitting_429() {
+    let config = FakeHerokuConfig {
+        rate_limit_capacity: 30,
+        rate_limit_refill_per_minute: 1_200.0,
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    // Pace below 25 remaining at one request per 60 ms (the bucket refills one per 50 ms).
+    let client = client_with(&fake, |c| {
+        c.pace_below = 25;
+        c.pace_interval = Duration::from_millis(60);
+    });
+    let graph = graph::build(&crawl(&client).await.unwrap());
+    assert!(!graph.is_partial());
+    let stats = fake.stats();
+    assert_eq!(stats.rate_limited, 0, "{stats:?}");
+    assert!(client.rate_limit_remaining().is_some_and(|r| r < 30));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_resets_are_retried() {
+    let config = FakeHerokuConfig {
+        faults: Faults {
+            reset_connection_rate: 0.2,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let client = client_with(&fake, |c| c.max_retries = 12);
+    let graph = graph::build(&crawl(&client).await.unwrap());
+    assert!(!graph.is_partial(), "{:?}", graph.partial_datasets());
+    assert_eq!(graph.counts(), graph::build(&truth(&fake.data())).counts());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forbidden_team_members_make_exactly_those_types_partial() {
+    let config = FakeHerokuConfig {
+        faults: Faults {
+            forbid_team_members: true,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let estate = crawl(&client_for(&fake)).await.unwrap();
+    let graph = graph::build(&estate);
+    let partial: Vec<&str> = graph
+        .partial_datasets()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(partial, vec![types::USER, types::TEAM_HAS_MEMBER]);
+    let reason = &graph.partial_datasets()[types::TEAM_HAS_MEMBER][0];
+    assert!(reason.contains("global"), "{reason}");
+    assert!(
+        reason.contains("heroku authorizations:create --scope global"),
+        "{reason}"
+    );
+    // Everything else was still read.
+    assert!(graph.counts()[types::APPLICATION] > 0);
+    assert!(graph.counts()[types::ADDON] > 0);
+    assert!(validate(&graph).is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forbidden_addons_make_addons_partial() {
+    let config = FakeHerokuConfig {
+        faults: Faults {
+            forbid_addons: true,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let graph = graph::build(&crawl(&client_for(&fake)).await.unwrap());
+    let partial: Vec<&str> = graph
+        .partial_datasets()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(partial, vec![types::ADDON, types::APPLICATION_HAS_ADDON]);
+    assert!(
+        graph.partial_datasets()[types::ADDON][0].contains("admin role"),
+        "{:?}",
+        graph.partial_datasets()
+    );
+    assert_eq!(graph.counts().get(types::ADDON), None);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_team_addons_fall_back_to_per_app_addons() {
+    let config = FakeHerokuConfig {
+        faults: Faults {
+            forbid_team_addons_only: true,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let graph = graph::build(&crawl(&client_for(&fake)).await.unwrap());
+    assert!(!graph.is_partial(), "{:?}", graph.partial_datasets());
+    let expected = graph::build(&truth(&fake.data()));
+    assert_eq!(
+        graph.counts()[types::ADDON],
+        expected.counts()[types::ADDON]
+    );
+    assert_eq!(
+        graph.counts()[types::APPLICATION_HAS_ADDON],
+        expected.counts()[types::APPLICATION_HAS_ADDON]
+    );
+    assert!(fake.stats().per_route["/apps/{id}/addons"] > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invalid_key_stops_with_the_key_message() {
+    let fake = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let mut config = ClientConfig::new(
+        fake.url(),
+        Secret::new("HRKU-AAnot-the-right-key-0000000000000000000000000000000000000000"),
+    );
+    config.backoff_base = Duration::from_millis(5);
+    let client = HerokuClient::new(config).unwrap();
+    let err = crawl(&client).await.unwrap_err();
+    assert!(err.is_usage());
+    assert!(
+        matches!(
+            err,
+            CrawlError::Heroku(HerokuError::InvalidKey { status: 401, .. })
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("rejected the API key"), "{text}");
+    assert!(
+        !text.contains("not-the-right-key"),
+        "the key never appears: {text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeating_next_range_is_caught() {
+    let config = FakeHerokuConfig {
+        faults: Faults {
+            repeat_next_range: true,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let err = crawl(&client_for(&fake)).await.unwrap_err();
+    // /enterprise-accounts itself loops: the crawl cannot start, and says why.
+    assert!(
+        matches!(err, CrawlError::Heroku(HerokuError::PaginationLoop { .. })),
+        "{err:?}"
+    );
+    assert!(
+        fake.stats().requests < 20,
+        "stopped quickly: {:?}",
+        fake.stats()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_page_is_reported() {
+    let config = FakeHerokuConfig {
+        faults: Faults {
+            malformed_page: true,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let graph = graph::build(&crawl(&client_for(&fake)).await.unwrap());
+    let reasons = &graph.partial_datasets()[types::APPLICATION];
+    assert!(reasons[0].contains("cannot read"), "{reasons:?}");
+    assert!(
+        graph
+            .partial_datasets()
+            .contains_key(types::TEAM_OWNS_APPLICATION)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_answers_time_out_and_are_reported() {
+    let config = FakeHerokuConfig {
+        faults: Faults {
+            slow_ms: 1_500,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let client = client_with(&fake, |c| {
+        c.timeout = Duration::from_millis(300);
+        c.max_retries = 1;
+    });
+    let err = crawl(&client).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            CrawlError::Heroku(HerokuError::Network { attempts: 2, .. })
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("timed out"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_enterprise_account_is_a_clear_usage_error() {
+    let non_enterprise = "HRKU-AAnon-enterprise-token-000000000000000000000000000000000000000";
+    let config = FakeHerokuConfig {
+        non_enterprise_tokens: vec![non_enterprise.into()],
+        ..FakeHerokuConfig::default()
+    };
+    let fake = FakeHeroku::start(config).await.unwrap();
+    let client =
+        HerokuClient::new(ClientConfig::new(fake.url(), Secret::new(non_enterprise))).unwrap();
+    let err = crawl(&client).await.unwrap_err();
+    assert!(err.is_usage());
+    assert!(err.to_string().contains("Heroku Enterprise"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_reaches_every_stage_and_the_crawl_can_be_cancelled() {
+    let fake = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let client = client_for(&fake);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    collect::crawl(&client, Some(tx), CancellationToken::new())
+        .await
+        .unwrap();
+    let mut last = None;
+    while let Ok(p) = rx.try_recv() {
+        last = Some(p);
+    }
+    let last = last.unwrap();
+    for stage in collect::Stage::ALL {
+        let s = last.stage(stage);
+        assert!(s.total > 0 && s.done == s.total, "{stage:?}: {s:?}");
+    }
+    assert!(last.requests > 0);
+
+    let slow = FakeHeroku::start(FakeHerokuConfig {
+        latency: Duration::from_millis(200),
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client_for(&slow);
+    let cancel = CancellationToken::new();
+    let c = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        c.cancel();
+    });
+    let err = collect::crawl(&client, None, cancel).await.unwrap_err();
+    assert_eq!(err, CrawlError::Cancelled);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_estate_in_about_150_requests() {
+    let fake = FakeHeroku::start(FakeHerokuConfig {
+        size: Size::Large,
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client_for(&fake);
+    let graph = graph::build(&crawl(&client).await.unwrap());
+    let expected = graph::build(&truth(&fake.data()));
+    assert_eq!(graph.counts(), expected.counts());
+    assert!(
+        graph.counts()[types::APPLICATION] > 1_900,
+        "{:?}",
+        graph.counts()
+    );
+    assert!(client.requests() <= 160, "{} requests", client.requests());
+    assert!(validate(&graph).is_empty());
+}

@@ -1,0 +1,228 @@
+//! End to end: the real binary with `--demo` in a real terminal (tmux), driven by keys as a
+//! new user would, reading the screen back.
+//!
+//! Needs `tmux` (`.ci/run` installs it). Without tmux the test prints a notice and passes,
+//! unless `HEROKU_J1_REQUIRE_TMUX=1` (set by `.ci/run`), which makes it fail instead.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(command: &str, width: u16, height: u16) -> Self {
+        let socket = format!("heroku-j1-test-{}-{}", std::process::id(), rand_suffix());
+        let status = Command::new("tmux")
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+                command,
+            ])
+            .env_remove("TMUX")
+            .status()
+            .expect("run tmux");
+        assert!(status.success(), "tmux new-session failed");
+        Self { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket])
+            .args(args)
+            .output()
+            .expect("tmux");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", "0"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.tmux(&["send-keys", "-t", "0", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "0", "-l", text]);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "timed out waiting for {needle:?}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn wait_until(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < timeout,
+                "timed out waiting for {what}; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .status();
+    }
+}
+
+fn rand_suffix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64 % 1_000_000)
+}
+
+fn tmux_available() -> bool {
+    let found = Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var("HEROKU_J1_REQUIRE_TMUX").is_err(),
+            "HEROKU_J1_REQUIRE_TMUX is set but tmux is not installed"
+        );
+        eprintln!("tmux is not installed: skipping the terminal test (apt-get install tmux)");
+    }
+    found
+}
+
+/// The name on the first tree row below `after` (e.g. the first team under "Teams (").
+fn row_below(screen: &str, after: &str) -> String {
+    let lines: Vec<&str> = screen.lines().collect();
+    let i = lines
+        .iter()
+        .position(|l| l.contains(after))
+        .unwrap_or_else(|| panic!("{after:?} not on screen:\n{screen}"));
+    let row = lines[i + 1].trim_start_matches('│');
+    let cell = row.split('│').next().unwrap_or_default();
+    cell.trim()
+        .trim_start_matches(['▸', '▾'])
+        .trim()
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn demo_in_a_real_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("heroku-j1.log");
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let command = format!(
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY HEROKU_J1_LOG=debug {bin} --demo --log-file {} ; echo heroku-j1-exit=$? ; sleep 120",
+        shell_quote(&log)
+    );
+    let t = Tmux::start(&command, 100, 30);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(10);
+
+    // The populated tree.
+    let screen = t.wait_for("Teams (", long);
+    assert!(screen.contains("DEMO"), "{screen}");
+    assert!(screen.contains("rate limit"), "{screen}");
+    assert!(screen.contains("? help"), "footer hints: {screen}");
+
+    // Unfold and fold the account's members.
+    t.keys(&["j"]);
+    t.keys(&["l"]);
+    t.wait_for("▾ Members (", short);
+    t.keys(&["h"]);
+    t.wait_for("▸ Members (", short);
+
+    // Search a team by name and see its entity.
+    let team = row_below(&t.screen(), "▾ Teams (");
+    assert!(!team.is_empty());
+    t.keys(&["/"]);
+    t.wait_for("matches", short);
+    t.text(&team);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_team", short);
+    assert!(screen.contains(&team), "{screen}");
+
+    // The raw Heroku JSON, and back.
+    t.keys(&["v"]);
+    t.wait_for("Raw Heroku JSON", short);
+    t.wait_for("\"created_at\"", short);
+    t.keys(&["v"]);
+    t.wait_for("JupiterOne entity", short);
+
+    // Into the details pane and jump along a relationship.
+    t.keys(&["Tab"]);
+    t.wait_for("Enter: jump", short);
+    t.keys(&["Enter"]);
+    t.wait_until("a jump to another entity", short, |s| {
+        !s.contains("_type heroku_team")
+    });
+
+    // Findings filter.
+    t.keys(&["f"]);
+    t.wait_for("users without 2FA", short);
+    t.keys(&["Escape"]);
+    t.wait_for("Filter off", short);
+
+    // Help, generated from the keymap.
+    t.keys(&["?"]);
+    t.wait_for("Help (? or Esc to close)", short);
+    t.keys(&["Escape"]);
+    t.wait_until("the help to close", short, |s| {
+        !s.contains("Help (? or Esc")
+    });
+
+    // Quit: exit status 0 and the terminal restored (no alternate screen left on).
+    t.keys(&["q"]);
+    let screen = t.wait_for("heroku-j1-exit=", long);
+    assert!(screen.contains("heroku-j1-exit=0"), "{screen}");
+    assert_eq!(
+        t.tmux(&["display-message", "-p", "-t", "0", "#{alternate_on}"])
+            .trim(),
+        "0"
+    );
+    assert!(
+        !screen.contains("Teams ("),
+        "the explorer's screen is gone after quit:\n{screen}"
+    );
+    assert!(Path::new(&log).exists(), "the log went to the file");
+}
+
+fn shell_quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
+}
