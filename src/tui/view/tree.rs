@@ -37,6 +37,19 @@ fn kind_style(kind: NodeKind) -> Style {
     }
 }
 
+/// `text` cut to `room` characters, ending in `…` when cut.
+fn fit(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_owned();
+    }
+    if room == 0 {
+        return String::new();
+    }
+    let mut cut: String = text.chars().take(room - 1).collect();
+    cut.push('…');
+    cut
+}
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let Some(tree) = app.tree() else { return };
     let focused = app.focus == Pane::Tree;
@@ -60,6 +73,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = usize::from(inner.height);
+    // One column is left for the scrollbar.
+    let width = usize::from(inner.width).saturating_sub(1);
     let rows = tree.visible();
     let end = (app.offset + height).min(rows.len());
     let lines: Vec<Line<'_>> = rows[app.offset.min(end)..end]
@@ -76,16 +91,27 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 "▸ "
             };
             spans.push(Span::styled(arrow, Style::default().fg(Color::DarkGray)));
-            spans.push(Span::styled(node.label.as_ref(), kind_style(node.kind)));
-            if let Some(note) = &node.note {
+            // Markers always show: the label and note give way first.
+            let markers: Vec<Span<'_>> = node
+                .markers
+                .tags()
+                .map(|(m, tag)| Span::styled(format!(" [{tag}]"), marker_style(m)))
+                .collect();
+            let used =
+                usize::from(node.depth) * 2 + 2 + markers.iter().map(Span::width).sum::<usize>();
+            let room = width.saturating_sub(used);
+            let label = fit(&node.label, room);
+            let room = room.saturating_sub(label.chars().count());
+            spans.push(Span::styled(label, kind_style(node.kind)));
+            if let Some(note) = &node.note
+                && room > 3
+            {
                 spans.push(Span::styled(
-                    format!(" ({note})"),
+                    fit(&format!(" ({note})"), room),
                     Style::default().fg(Color::DarkGray),
                 ));
             }
-            for (m, tag) in node.markers.tags() {
-                spans.push(Span::styled(format!(" [{tag}]"), marker_style(m)));
-            }
+            spans.extend(markers);
             let mut line = Line::from(spans);
             if app.offset + i == app.cursor {
                 let style = if focused {
