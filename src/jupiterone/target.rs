@@ -30,9 +30,9 @@ impl InstanceSource {
     }
 }
 
-/// The target of a sync.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+/// The target of a sync. Serialized as `{"scope": …}` or
+/// `{"integrationInstanceId": …, "source": …}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     /// `{"source": "api", "scope": …, "syncMode": "DIFF"}`.
     Scope(String),
@@ -70,6 +70,24 @@ impl Target {
             Self::Scope(s) => format!("scope:{s}"),
             Self::Instance { id, .. } => format!("instance:{id}"),
         }
+    }
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = serializer.serialize_map(None)?;
+        match self {
+            Self::Scope(scope) => {
+                m.serialize_entry("source", "api")?;
+                m.serialize_entry("scope", scope)?;
+            }
+            Self::Instance { id, source } => {
+                m.serialize_entry("source", source.as_str())?;
+                m.serialize_entry("integrationInstanceId", id)?;
+            }
+        }
+        m.end()
     }
 }
 
