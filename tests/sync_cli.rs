@@ -76,7 +76,11 @@ fn text(b: &[u8]) -> String {
 
 fn assert_no_key(out: &Output, log: &Path) {
     let log = std::fs::read_to_string(log).unwrap_or_default();
-    for (name, s) in [("stdout", text(&out.stdout)), ("stderr", text(&out.stderr)), ("log", log)] {
+    for (name, s) in [
+        ("stdout", text(&out.stdout)),
+        ("stderr", text(&out.stderr)),
+        ("log", log),
+    ] {
         for key in [J1_KEY, HEROKU_KEY] {
             assert!(!s.contains(key), "{name} contains a key:\n{s}");
         }
@@ -90,20 +94,38 @@ fn the_guard_refuses_a_first_sync_without_yes_then_yes_uploads() {
     let out = env.run(&["--from", &dir, "--scope", SCOPE]);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("first sync to scope heroku-j1:cli-test-scope"), "{stderr}");
+    assert!(
+        stderr.contains("first sync to scope heroku-j1:cli-test-scope"),
+        "{stderr}"
+    );
     assert!(stderr.contains("--yes"), "{stderr}");
-    assert!(text(&out.stdout).contains("heroku_application"), "the preview is shown");
+    assert!(
+        text(&out.stdout).contains("heroku_application"),
+        "the preview is shown"
+    );
     assert!(env.fake.jobs().is_empty(), "nothing was sent");
 
     let out = env.run(&["--from", &dir, "--scope", SCOPE, "--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     let stdout = text(&out.stdout);
     let job = env.fake.jobs().pop().unwrap();
     assert_eq!(job.status, "FINISHED");
-    assert!(stdout.contains(&format!("Job {}: FINISHED", job.id)), "{stdout}");
+    assert!(
+        stdout.contains(&format!("Job {}: FINISHED", job.id)),
+        "{stdout}"
+    );
     assert!(stdout.contains("created"), "{stdout}");
     let graph = build(&estate());
-    assert_eq!(env.fake.stored(SCOPE).entities.len(), graph.entities().len());
+    assert_eq!(
+        env.fake.stored(SCOPE).entities.len(),
+        graph.entities().len()
+    );
     assert_no_key(&out, &env.log());
 
     // Nothing changed: a clean plan goes straight through without --yes.
@@ -112,7 +134,10 @@ fn the_guard_refuses_a_first_sync_without_yes_then_yes_uploads() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["status"], "synced");
     assert_eq!(report["job"]["numEntitiesCreated"], 0);
-    assert_eq!(report["preview"]["totals"]["entities"]["unchanged"], graph.entities().len());
+    assert_eq!(
+        report["preview"]["totals"]["entities"]["unchanged"],
+        graph.entities().len()
+    );
 
     // An app deleted: 1 of 3 applications is more than 10 %, refused without --yes.
     let changed = env.folder("changed", &changed_estate());
@@ -145,11 +170,20 @@ fn partial_data_needs_allow_partial_and_exits_3() {
     assert!(stderr.contains("--allow-partial"), "{stderr}");
     assert_eq!(env.fake.jobs().len(), 1);
     let out = env.run(&["--from", &partial, "--scope", SCOPE, "--allow-partial"]);
-    assert_eq!(out.status.code(), Some(3), "{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
     let job = env.fake.jobs().pop().unwrap();
     assert_eq!(job.status, "FINISHED");
     assert_eq!(job.counters.num_entities_deleted, 0);
-    assert_eq!(job.partial_types.unwrap(), vec![types::ADDON, types::APPLICATION_HAS_ADDON]);
+    assert_eq!(
+        job.partial_types.unwrap(),
+        vec![types::ADDON, types::APPLICATION_HAS_ADDON]
+    );
     assert!(env.fake.stored(SCOPE).entities.contains_key(PG));
 }
 
@@ -158,15 +192,24 @@ fn keys_never_appear_in_output_or_log_even_when_rejected() {
     let env = Env::new();
     let dir = env.folder("estate", &estate());
     let wrong = "j1-wrong-secret-key-77777777777777777777";
-    let out = env.command(wrong, &["--from", &dir, "--scope", SCOPE, "--yes"]).output().unwrap();
+    let out = env
+        .command(wrong, &["--from", &dir, "--scope", SCOPE, "--yes"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
     assert!(
-        stderr.contains(&format!("JupiterOne rejected the API key for account {}", env.fake.account())),
+        stderr.contains(&format!(
+            "JupiterOne rejected the API key for account {}",
+            env.fake.account()
+        )),
         "{stderr}"
     );
     let log = std::fs::read_to_string(env.log()).unwrap();
-    assert!(log.contains("TRACE") || log.contains("DEBUG"), "trace logging is on");
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "trace logging is on"
+    );
     for s in [&stderr, &text(&out.stdout), &log] {
         assert!(!s.contains(wrong));
     }
@@ -187,7 +230,10 @@ fn every_repeats_one_line_per_run_until_interrupted() {
     let env = Env::new();
     let dir = env.folder("estate", &estate());
     let mut child = env
-        .command(J1_KEY, &["--from", &dir, "--scope", SCOPE, "--yes", "--every", "1s"])
+        .command(
+            J1_KEY,
+            &["--from", &dir, "--scope", SCOPE, "--yes", "--every", "1s"],
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -195,11 +241,18 @@ fn every_repeats_one_line_per_run_until_interrupted() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let second = lines.next().unwrap().unwrap();
-    assert!(first.contains("sync synced to scope heroku-j1:cli-test-scope"), "{first}");
+    assert!(
+        first.contains("sync synced to scope heroku-j1:cli-test-scope"),
+        "{first}"
+    );
     assert!(first.contains("status=FINISHED entities=+"), "{first}");
     assert!(first.ends_with("exit=0"), "{first}");
     assert!(second.contains("entities=+0~0-0"), "{second}");
-    Command::new("kill").arg("-INT").arg(child.id().to_string()).status().unwrap();
+    Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     assert!(env.fake.jobs().len() >= 2);

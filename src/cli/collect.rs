@@ -187,7 +187,13 @@ pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitC
         estate,
         client,
         started,
-    } = match crawl_estate(global, args.concurrency, args.timeout, CancellationToken::new()).await
+    } = match crawl_estate(
+        global,
+        args.concurrency,
+        args.timeout,
+        CancellationToken::new(),
+    )
+    .await
     {
         Ok(c) => c,
         Err(code) => return Ok(ExitCode::from(code)),

@@ -19,8 +19,7 @@ use crate::graph::{self, Graph, export};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::upload::SyncEvent;
 use crate::jupiterone::{
-    self, InstanceSource, JupiterOneClient, Preview, Reason, SyncJob, Target, UploadOptions,
-    state,
+    self, InstanceSource, JupiterOneClient, Preview, Reason, SyncJob, Target, UploadOptions, state,
 };
 
 /// Options of `heroku-j1 sync`.
@@ -78,7 +77,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         return Err(bad());
     }
     if let Ok(secs) = s.parse::<u64>() {
-        return (secs > 0).then(|| Duration::from_secs(secs)).ok_or_else(bad);
+        return (secs > 0)
+            .then(|| Duration::from_secs(secs))
+            .ok_or_else(bad);
     }
     let mut total = Duration::ZERO;
     let mut rest = s;
@@ -89,7 +90,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         }
         let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
         rest = &rest[digits..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let unit = rest[..unit_len].trim();
         rest = &rest[unit_len..];
         let d = match unit {
@@ -180,7 +183,9 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> anyhow::Result<ExitCode
     };
     let client = JupiterOneClient::new(config)?;
     let Some(data_dir) = data_dir(&args) else {
-        eprintln!("heroku-j1: no data folder for the sync state: set --data-dir or HEROKU_J1_DATA_DIR");
+        eprintln!(
+            "heroku-j1: no data folder for the sync state: set --data-dir or HEROKU_J1_DATA_DIR"
+        );
         return Ok(ExitCode::from(exit::USAGE));
     };
     let cancel = CancellationToken::new();
@@ -245,7 +250,10 @@ async fn default_target(global: &GlobalArgs, user_id: Option<&str>) -> Result<Ta
     let key = heroku_key().map_err(|_| advice.to_owned())?;
     let client = HerokuClient::new(ClientConfig::new(global.heroku_api_url.clone(), key))
         .map_err(|e| e.to_string())?;
-    let account = client.account().await.map_err(|e| format!("{e} ({advice})"))?;
+    let account = client
+        .account()
+        .await
+        .map_err(|e| format!("{e} ({advice})"))?;
     Ok(Target::default_scope(&account.id))
 }
 
@@ -283,7 +291,16 @@ async fn run_once(
             Err(e) => return report.failed(exit::USAGE, e),
         },
     };
-    sync_graph(args, client, data_dir, Arc::new(graph), target, cancel, report).await
+    sync_graph(
+        args,
+        client,
+        data_dir,
+        Arc::new(graph),
+        target,
+        cancel,
+        report,
+    )
+    .await
 }
 
 async fn sync_graph(
@@ -335,7 +352,9 @@ async fn sync_graph(
             "not syncing without confirmation:\n{}",
             reasons
                 .iter()
-                .filter(|r| (r.is_partial() && partial_refused) || (!r.is_partial() && others_refused))
+                .filter(
+                    |r| (r.is_partial() && partial_refused) || (!r.is_partial() && others_refused)
+                )
                 .map(|r| format!("  - {r}"))
                 .collect::<Vec<_>>()
                 .join("\n")
@@ -400,9 +419,11 @@ fn upload_bar() -> Option<ProgressBar> {
     }
     let bar = ProgressBar::new(1);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} batches  {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(
+            "{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} batches  {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
     );
     bar.enable_steady_tick(Duration::from_millis(120));
     Some(bar)
@@ -411,7 +432,9 @@ fn upload_bar() -> Option<ProgressBar> {
 async fn show_progress(bar: ProgressBar, mut rx: tokio::sync::mpsc::UnboundedReceiver<SyncEvent>) {
     while let Some(e) = rx.recv().await {
         match e {
-            SyncEvent::Starting { target } => bar.set_message(format!("starting a job for {target}")),
+            SyncEvent::Starting { target } => {
+                bar.set_message(format!("starting a job for {target}"))
+            }
             SyncEvent::Started { job_id } => bar.set_message(format!("job {job_id}")),
             SyncEvent::Uploaded {
                 batches_done,
@@ -427,12 +450,18 @@ async fn show_progress(bar: ProgressBar, mut rx: tokio::sync::mpsc::UnboundedRec
                 ));
             }
             SyncEvent::Shrunk { keys, .. } => {
-                bar.set_message(format!("too large: truncating _rawData of {}", keys.join(", ")));
+                bar.set_message(format!(
+                    "too large: truncating _rawData of {}",
+                    keys.join(", ")
+                ));
             }
             SyncEvent::Finalizing { .. } => bar.set_message("finalizing"),
             SyncEvent::Processing { job, .. } => bar.set_message(format!(
                 "{}: entities +{} ~{} -{}",
-                job.status, job.num_entities_created, job.num_entities_updated, job.num_entities_deleted
+                job.status,
+                job.num_entities_created,
+                job.num_entities_updated,
+                job.num_entities_deleted
             )),
             SyncEvent::Finished { .. } => {}
             SyncEvent::Aborting { reason, .. } => bar.set_message(format!("aborting: {reason}")),
@@ -489,10 +518,17 @@ pub fn render_preview(p: &Preview) -> String {
     }
     match &p.last_sync {
         Some(l) => {
-            let _ = writeln!(out, "Compared with the last sync: job {} at {}.", l.job_id, l.synced_at);
+            let _ = writeln!(
+                out,
+                "Compared with the last sync: job {} at {}.",
+                l.job_id, l.synced_at
+            );
         }
         None => {
-            let _ = writeln!(out, "First sync to this target from here: everything is new.");
+            let _ = writeln!(
+                out,
+                "First sync to this target from here: everything is new."
+            );
         }
     }
     for (t, reasons) in &p.partial_datasets {
@@ -530,7 +566,10 @@ pub fn render(r: &SyncReport) -> String {
         let _ = writeln!(
             out,
             "  entities:      {} uploaded, {} created, {} updated, {} deleted",
-            j.num_entities_uploaded, j.num_entities_created, j.num_entities_updated, j.num_entities_deleted
+            j.num_entities_uploaded,
+            j.num_entities_created,
+            j.num_entities_updated,
+            j.num_entities_deleted
         );
         let _ = writeln!(
             out,
@@ -540,7 +579,10 @@ pub fn render(r: &SyncReport) -> String {
             j.num_relationships_updated,
             j.num_relationships_deleted,
             if j.num_relationship_create_errors > 0 {
-                format!(", {} not created (missing ends)", j.num_relationship_create_errors)
+                format!(
+                    ", {} not created (missing ends)",
+                    j.num_relationship_create_errors
+                )
             } else {
                 String::new()
             }
@@ -557,7 +599,31 @@ pub fn render(r: &SyncReport) -> String {
         );
     }
     if r.status == "synced" && r.exit_code == exit::PARTIAL {
-        let _ = writeln!(out, "Partial: nothing of the partial types was deleted in JupiterOne.");
+        let _ = writeln!(
+            out,
+            "Partial: nothing of the partial types was deleted in JupiterOne."
+        );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2d"), Ok(Duration::from_secs(172_800)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        for bad in ["", "0", "0s", "h", "1x", "1.5h", "-1m", "m30"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -267,12 +267,8 @@ fn error_of(status: StatusCode, body: &str) -> (String, String) {
         None => (env.code, env.message),
     };
     let code = code.unwrap_or_else(|| status.as_u16().to_string());
-    let message = message.unwrap_or_else(|| {
-        status
-            .canonical_reason()
-            .unwrap_or("no message")
-            .to_owned()
-    });
+    let message =
+        message.unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned());
     (code, message)
 }
 
@@ -429,8 +425,14 @@ impl JupiterOneClient {
     /// Any API or transport error.
     pub async fn start_job(&self, target: &Target) -> Result<SyncJob, JupiterOneError> {
         let body = Bytes::from(target.start_body());
-        self.job_call(Method::POST, JOBS_PATH.to_owned(), Some(body), "starting a synchronization job", target)
-            .await
+        self.job_call(
+            Method::POST,
+            JOBS_PATH.to_owned(),
+            Some(body),
+            "starting a synchronization job",
+            target,
+        )
+        .await
     }
 
     /// `POST …/{id}/{entities|relationships|upload}` with a body as serialized by the plan.
@@ -471,9 +473,15 @@ impl JupiterOneClient {
         let what = format!("aborting job {job_id}");
         let body = serde_json::to_vec(&serde_json::json!({ "reason": reason }))
             .map_err(|e| JupiterOneError::Setup(e.to_string()))?;
-        self.call(Method::POST, &path, Some(Bytes::from(body)), &what, Some(job_id))
-            .await
-            .and_then(|b| parse_job(&b, &what))
+        self.call(
+            Method::POST,
+            &path,
+            Some(Bytes::from(body)),
+            &what,
+            Some(job_id),
+        )
+        .await
+        .and_then(|b| parse_job(&b, &what))
     }
 
     /// `GET …/{id}`.
@@ -687,4 +695,34 @@ fn parse_job(body: &str, what: &str) -> Result<SyncJob, JupiterOneError> {
             what: what.into(),
             detail: e.to_string(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions() {
+        assert_eq!(region_url("us"), Some(US_API_URL));
+        assert_eq!(region_url("EU"), Some(EU_API_URL));
+        assert_eq!(region_url("ap"), None);
+    }
+
+    #[test]
+    fn error_envelopes() {
+        let (code, message) = error_of(
+            StatusCode::BAD_REQUEST,
+            r#"{"error":{"code":"ENTITY_IS_NOT_ARRAY","message":"\"entities\" should be an array"}}"#,
+        );
+        assert_eq!(code, "ENTITY_IS_NOT_ARRAY");
+        assert_eq!(message, "\"entities\" should be an array");
+        let (code, message) = error_of(StatusCode::BAD_GATEWAY, "<html>");
+        assert_eq!((code.as_str(), message.as_str()), ("502", "Bad Gateway"));
+    }
+
+    #[test]
+    fn the_config_never_prints_the_key() {
+        let c = JupiterOneConfig::new(US_API_URL, "acct", Secret::new("j1-key-abcdef-123456"));
+        assert!(!format!("{c:?}").contains("j1-key-abcdef"));
+    }
 }

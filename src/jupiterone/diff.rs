@@ -168,10 +168,9 @@ impl fmt::Display for Reason {
                 "partial datasets ({}): some lists could not be read; JupiterOne will delete nothing of these types",
                 types.join(", ")
             ),
-            Self::WholeTypeDeleted { object_type, count } => write!(
-                f,
-                "every {object_type} would be deleted ({count})"
-            ),
+            Self::WholeTypeDeleted { object_type, count } => {
+                write!(f, "every {object_type} would be deleted ({count})")
+            }
             Self::ManyDeleted {
                 object_type,
                 to_delete,
@@ -303,7 +302,11 @@ fn carry_over(
 pub fn preview(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> Preview {
     let empty = SyncState::default();
     let prev = previous.unwrap_or(&empty);
-    let partial: BTreeSet<&str> = graph.partial_datasets().keys().map(String::as_str).collect();
+    let partial: BTreeSet<&str> = graph
+        .partial_datasets()
+        .keys()
+        .map(String::as_str)
+        .collect();
     let mut per_type: BTreeMap<(bool, String), TypeChange> = BTreeMap::new();
     let mut changes = HashMap::new();
     let mut next = SyncState {
@@ -353,7 +356,7 @@ pub fn preview(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
         &mut next.relationships,
         &mut deletions,
     );
-    for (t, _) in graph.partial_datasets() {
+    for t in graph.partial_datasets().keys() {
         let relationship = graph.relationship_types().any(|r| r == t)
             || crate::graph::types::RELATIONSHIP_KINDS
                 .iter()
@@ -468,9 +471,7 @@ impl Preview {
     #[must_use]
     pub fn state_after(&self, api_url: &str, account: &str, job_id: &str) -> SyncState {
         let mut s = self.next.clone();
-        api_url
-            .trim_end_matches('/')
-            .clone_into(&mut s.api_url);
+        api_url.trim_end_matches('/').clone_into(&mut s.api_url);
         account.clone_into(&mut s.account);
         job_id.clone_into(&mut s.job_id);
         s.synced_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);

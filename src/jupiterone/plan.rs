@@ -211,7 +211,8 @@ impl Plan {
             &mut batches,
         );
         let partial_types: Vec<String> = graph.partial_datasets().keys().cloned().collect();
-        let finalize_body = serde_json::json!({"partialDatasets": {"types": partial_types}}).to_string();
+        let finalize_body =
+            serde_json::json!({"partialDatasets": {"types": partial_types}}).to_string();
         Self {
             graph,
             target,
@@ -302,11 +303,7 @@ impl Plan {
                         out.push(b',');
                     }
                     truncated.clear();
-                    truncated.extend(
-                        truncations
-                            .range((i, 0)..(i + 1, 0))
-                            .map(|&(_, raw)| raw),
-                    );
+                    truncated.extend(truncations.range((i, 0)..(i + 1, 0)).map(|&(_, raw)| raw));
                     let shrunk = Shrunk {
                         entity: &self.graph.entities()[i],
                         truncated: &truncated,
@@ -316,7 +313,10 @@ impl Plan {
             }
             UploadKind::Relationships => {
                 out.extend_from_slice(RELATIONSHIPS_PREFIX);
-                for (n, r) in self.graph.relationships()[b.start..b.end].iter().enumerate() {
+                for (n, r) in self.graph.relationships()[b.start..b.end]
+                    .iter()
+                    .enumerate()
+                {
                     if n > 0 {
                         out.push(b',');
                     }

@@ -202,7 +202,9 @@ async fn upload_batch(
             Ok(_) => {
                 done.bytes.fetch_add(bytes, Ordering::Relaxed);
                 match batch.kind {
-                    UploadKind::Relationships => done.relationships.fetch_add(batch.len(), Ordering::Relaxed),
+                    UploadKind::Relationships => {
+                        done.relationships.fetch_add(batch.len(), Ordering::Relaxed)
+                    }
                     _ => done.entities.fetch_add(batch.len(), Ordering::Relaxed),
                 };
                 done.batches.fetch_add(1, Ordering::Relaxed);
@@ -229,7 +231,12 @@ async fn upload_batch(
                     .map(|&(i, _)| plan.graph().entities()[i].key.clone())
                     .collect();
                 keys.dedup();
-                tracing::warn!(index, bytes, ?keys, "413 from JupiterOne; truncating _rawData");
+                tracing::warn!(
+                    index,
+                    bytes,
+                    ?keys,
+                    "413 from JupiterOne; truncating _rawData"
+                );
                 emit(progress, SyncEvent::Shrunk { batch: index, keys });
             }
             Err(e) => return Err(e),
@@ -264,7 +271,12 @@ pub async fn upload(
     };
     let job_id = job.id.clone();
     tracing::info!(job_id, target = %plan.target(), batches = plan.batches().len(), "sync job started");
-    emit(progress, SyncEvent::Started { job_id: job_id.clone() });
+    emit(
+        progress,
+        SyncEvent::Started {
+            job_id: job_id.clone(),
+        },
+    );
 
     let (entities_total, relationships_total) = plan.object_counts();
     let batches_total = plan.batches().len();
@@ -326,7 +338,12 @@ pub async fn upload(
         });
     }
 
-    emit(progress, SyncEvent::Finalizing { job_id: job_id.clone() });
+    emit(
+        progress,
+        SyncEvent::Finalizing {
+            job_id: job_id.clone(),
+        },
+    );
     let mut job = client
         .finalize(&job_id, Bytes::from(plan.finalize_body().to_owned()))
         .await
@@ -394,11 +411,7 @@ pub async fn upload(
             job: job.clone(),
         },
     );
-    let mut truncated_keys = done
-        .truncated
-        .lock()
-        .map(|t| t.clone())
-        .unwrap_or_default();
+    let mut truncated_keys = done.truncated.lock().map(|t| t.clone()).unwrap_or_default();
     truncated_keys.sort();
     truncated_keys.dedup();
     Ok(UploadOutcome {

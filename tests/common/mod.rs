@@ -34,45 +34,57 @@ pub fn user() -> Account {
 }
 
 pub fn ea(id: &str, name: &str) -> EnterpriseAccount {
-    obj(&json!({"id": id, "name": name, "created_at": "2020-05-11T09:30:00Z",
+    obj(
+        &json!({"id": id, "name": name, "created_at": "2020-05-11T09:30:00Z",
         "updated_at": "2026-02-03T17:44:09Z", "permissions": ["view", "manage"], "trial": false,
-        "partner_benefits": false, "identity_provider": null}))
+        "partner_benefits": false, "identity_provider": null}),
+    )
 }
 
 pub fn ea_member(ea_id: &str, user: &str, email: &str) -> EnterpriseAccountMember {
-    obj(&json!({"id": format!("m-{ea_id}-{user}"), "enterprise_account": {"id": ea_id, "name": "acme"},
+    obj(
+        &json!({"id": format!("m-{ea_id}-{user}"), "enterprise_account": {"id": ea_id, "name": "acme"},
         "user": {"id": user, "email": email}, "permissions": [{"name": "view", "description": "x"}],
-        "two_factor_authentication": true, "identity_provider": null}))
+        "two_factor_authentication": true, "identity_provider": null}),
+    )
 }
 
 pub fn team(id: &str, name: &str) -> Team {
-    obj(&json!({"id": id, "name": name, "created_at": "2020-05-11T09:41:27Z",
+    obj(
+        &json!({"id": id, "name": name, "created_at": "2020-05-11T09:41:27Z",
         "updated_at": "2026-06-20T11:02:55Z", "default": false, "membership_limit": null,
-        "role": null, "type": "enterprise", "identity_provider": null}))
+        "role": null, "type": "enterprise", "identity_provider": null}),
+    )
 }
 
 pub fn team_member(user: &str, email: &str, role: &str) -> TeamMember {
-    obj(&json!({"id": format!("tm-{user}"), "email": email, "role": role, "federated": false,
+    obj(
+        &json!({"id": format!("tm-{user}"), "email": email, "role": role, "federated": false,
         "two_factor_authentication": false, "identity_provider": null,
         "user": {"id": user, "email": email, "name": "Dana Reyes"},
-        "created_at": "2021-09-02T14:20:31Z", "updated_at": "2025-11-30T10:00:00Z"}))
+        "created_at": "2021-09-02T14:20:31Z", "updated_at": "2025-11-30T10:00:00Z"}),
+    )
 }
 
 pub fn app(id: &str, name: &str) -> App {
-    obj(&json!({"id": id, "name": name, "created_at": "2022-01-18T12:00:03Z",
+    obj(
+        &json!({"id": id, "name": name, "created_at": "2022-01-18T12:00:03Z",
         "updated_at": "2026-07-10T09:12:44Z", "owner": {"id": T1, "email": "t@herokumanager.com"},
         "team": {"name": "acme-platform"}, "web_url": format!("https://{name}.herokuapp.com/"),
-        "git_url": null, "maintenance": false, "region": {"id": "r", "name": "eu"}}))
+        "git_url": null, "maintenance": false, "region": {"id": "r", "name": "eu"}}),
+    )
 }
 
 pub fn addon(id: &str, name: &str, billing_app: &str, plan: &str, raw_padding: &str) -> AddOn {
     let service = plan.split(':').next().unwrap_or(plan);
-    obj(&json!({"id": id, "name": name, "app": {"id": billing_app, "name": "billing"},
+    obj(
+        &json!({"id": id, "name": name, "app": {"id": billing_app, "name": "billing"},
         "addon_service": {"id": "s", "name": service}, "plan": {"id": "p", "name": plan},
         "state": "provisioned", "config_vars": ["DATABASE_URL"], "created_at": "2022-01-18T12:05:40Z",
         "updated_at": "2026-03-02T07:30:00Z", "web_url": null, "billed_price": null,
         "billing_entity": {"id": billing_app, "name": "billing", "type": "app"},
-        "padding": raw_padding}))
+        "padding": raw_padding}),
+    )
 }
 
 /// One enterprise account, one team, two members, three apps, two add-ons.
@@ -88,9 +100,19 @@ pub fn estate() -> Estate {
             teams: vec![TeamData {
                 team: team(T1, "acme-platform"),
                 members: vec![team_member(DANA, "dana.reyes@acme.example", "admin")],
-                apps: vec![app(APP1, "acme-api"), app(APP2, "acme-old"), app(APP3, "acme-web")],
+                apps: vec![
+                    app(APP1, "acme-api"),
+                    app(APP2, "acme-old"),
+                    app(APP3, "acme-web"),
+                ],
                 addons: vec![
-                    addon(PG, "postgresql-rigid-48213", APP1, "heroku-postgresql:essential-0", ""),
+                    addon(
+                        PG,
+                        "postgresql-rigid-48213",
+                        APP1,
+                        "heroku-postgresql:essential-0",
+                        "",
+                    ),
                     addon(REDIS, "redis-curly-12345", APP3, "heroku-redis:mini", ""),
                 ],
             }],
@@ -106,7 +128,13 @@ pub fn changed_estate() -> Estate {
     ea.members.push(ea_member(EA1, SAM, "sam.lee@acme.example"));
     let t = &mut ea.teams[0];
     t.apps.retain(|a| a.id != APP2);
-    t.addons[0] = addon(PG, "postgresql-rigid-48213", APP1, "heroku-postgresql:standard-0", "");
+    t.addons[0] = addon(
+        PG,
+        "postgresql-rigid-48213",
+        APP1,
+        "heroku-postgresql:standard-0",
+        "",
+    );
     e
 }
 

@@ -9,6 +9,10 @@
 //!
 //! Faults can be set at any time with [`FakeJupiterOne::set_faults`]: a rate of 503 answers,
 //! bursts of 429 (with `Retry-After`), slow answers, and failing upload requests.
+#![allow(
+    clippy::result_large_err,
+    reason = "request checks refuse with a ready axum Response; the fake is not a hot path"
+)]
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
@@ -244,7 +248,9 @@ impl FakeState {
     }
 
     fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Replaces the faults (also mid-run).
@@ -352,7 +358,10 @@ pub fn router(state: FakeState) -> Router {
     Router::new()
         .route(JOBS_PATH, post(start_route))
         .route(&format!("{JOBS_PATH}/{{id}}"), get(get_route))
-        .route(&format!("{JOBS_PATH}/{{id}}/{{action}}"), post(action_route))
+        .route(
+            &format!("{JOBS_PATH}/{{id}}/{{action}}"),
+            post(action_route),
+        )
         .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
         .with_state(state)
 }
@@ -403,7 +412,13 @@ enum Fault {
     FailUpload(u16),
 }
 
-async fn handle(s: &FakeState, route: Route, id: &str, headers: &HeaderMap, body: &[u8]) -> Response {
+async fn handle(
+    s: &FakeState,
+    route: Route,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
     let (delay, fault) = {
         let mut inner = s.lock();
         let stats = &mut inner.stats;
@@ -420,8 +435,7 @@ async fn handle(s: &FakeState, route: Route, id: &str, headers: &HeaderMap, body
         if inner.burst_left > 0 {
             inner.burst_left -= 1;
             fault = Some(Fault::RateLimited(inner.faults.retry_after_secs));
-        } else if inner.faults.error_rate > 0.0 && rand::random::<f64>() < inner.faults.error_rate
-        {
+        } else if inner.faults.error_rate > 0.0 && rand::random::<f64>() < inner.faults.error_rate {
             fault = Some(Fault::Unavailable);
         } else if route.is_upload() {
             inner.uploads_since_faults += 1;
@@ -507,7 +521,9 @@ fn parse_object(body: &[u8]) -> Result<Map<String, Value>, Response> {
 }
 
 fn str_field<'a>(m: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
-    m.get(name).and_then(Value::as_str).filter(|s| !s.is_empty())
+    m.get(name)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
 }
 
 fn start_job(s: &FakeState, body: &[u8]) -> Response {
@@ -664,7 +680,12 @@ fn canonical_hash(value: &Value) -> [u8; 32] {
     Sha256::digest(&buf).into()
 }
 
-fn check_object(v: &Value, what: &str, index: usize, relationship: bool) -> Result<StoredObject, Response> {
+fn check_object(
+    v: &Value,
+    what: &str,
+    index: usize,
+    relationship: bool,
+) -> Result<StoredObject, Response> {
     let bad = |message: String| {
         Err(error(
             StatusCode::BAD_REQUEST,
@@ -708,7 +729,9 @@ fn check_object(v: &Value, what: &str, index: usize, relationship: bool) -> Resu
     Ok(StoredObject {
         object_type: object_type.to_owned(),
         hash: canonical_hash(v),
-        json: serde_json::to_string(v).unwrap_or_default().into_boxed_str(),
+        json: serde_json::to_string(v)
+            .unwrap_or_default()
+            .into_boxed_str(),
         ends,
     })
 }
@@ -865,9 +888,9 @@ fn finalize(s: &FakeState, id: &str, body: &[u8]) -> Response {
     let mut relationships = std::mem::take(&mut job.relationships);
     let before = relationships.len();
     relationships.retain(|_, o| {
-        o.ends.as_ref().is_some_and(|(f, t)| {
-            store.entities.contains_key(f) && store.entities.contains_key(t)
-        })
+        o.ends
+            .as_ref()
+            .is_some_and(|(f, t)| store.entities.contains_key(f) && store.entities.contains_key(t))
     });
     let create_errors = (before - relationships.len()) as u64;
     let (rc, ru, rd) = apply(&mut store.relationships, relationships, &partial_set);
