@@ -8,6 +8,7 @@ pub mod estate;
 pub mod fake;
 pub mod graph;
 pub mod heroku;
+pub mod jupiterone;
 pub mod logging;
 pub mod secrets;
 pub mod tui;

@@ -96,22 +96,43 @@ fn show(bar: &ProgressBar, p: &Progress) {
     ));
 }
 
-/// Runs `collect`.
+/// An estate read from Heroku by the command line, with the client that read it.
+pub struct Collected {
+    pub estate: crate::estate::Estate,
+    pub client: HerokuClient,
+    pub started: Instant,
+}
+
+/// Crawls Heroku with `HEROKU_API_KEY` as `collect` does: a progress bar on a terminal,
+/// Ctrl-C (or `cancel`) stops it. On failure the error is printed on stderr and the exit
+/// code returned.
 ///
 /// # Errors
-/// Setup failures (no key, no HTTP client) and write errors.
-pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitCode> {
+/// The exit code: [`exit::USAGE`] for a missing or rejected key or no enterprise account,
+/// [`exit::FAILURE`] otherwise.
+pub async fn crawl_estate(
+    global: &GlobalArgs,
+    concurrency: u16,
+    timeout_s: u64,
+    cancel: CancellationToken,
+) -> Result<Collected, u8> {
     let key = match heroku_key() {
         Ok(k) => k,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
-            return Ok(ExitCode::from(exit::USAGE));
+            return Err(exit::USAGE);
         }
     };
     let mut config = ClientConfig::new(global.heroku_api_url.clone(), key);
-    config.concurrency = usize::from(args.concurrency);
-    config.timeout = Duration::from_secs(args.timeout.max(1));
-    let client = HerokuClient::new(config)?;
+    config.concurrency = usize::from(concurrency);
+    config.timeout = Duration::from_secs(timeout_s.max(1));
+    let client = match HerokuClient::new(config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("heroku-j1: {e}");
+            return Err(exit::FAILURE);
+        }
+    };
     let started = Instant::now();
 
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Progress>();
@@ -123,7 +144,6 @@ pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitC
             }
         })
     });
-    let cancel = CancellationToken::new();
     let ctrl_c = {
         let cancel = cancel.clone();
         tokio::spawn(async move {
@@ -140,18 +160,43 @@ pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitC
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let estate = match result {
-        Ok(e) => e,
+    match result {
+        Ok(estate) => Ok(Collected {
+            estate,
+            client,
+            started,
+        }),
         Err(e) => {
             tracing::error!(error = %e, "collect failed");
             eprintln!("heroku-j1: {e}");
-            let code = if e.is_usage() {
+            Err(if e.is_usage() {
                 exit::USAGE
             } else {
                 exit::FAILURE
-            };
-            return Ok(ExitCode::from(code));
+            })
         }
+    }
+}
+
+/// Runs `collect`.
+///
+/// # Errors
+/// Write errors.
+pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitCode> {
+    let Collected {
+        estate,
+        client,
+        started,
+    } = match crawl_estate(
+        global,
+        args.concurrency,
+        args.timeout,
+        CancellationToken::new(),
+    )
+    .await
+    {
+        Ok(c) => c,
+        Err(code) => return Ok(ExitCode::from(code)),
     };
     let graph = graph::build(&estate);
     let findings = validate(&graph);

@@ -4,6 +4,7 @@ pub mod collect;
 pub mod document;
 pub mod explore;
 pub mod fake_api;
+pub mod sync;
 
 use std::process::ExitCode;
 
@@ -55,6 +56,9 @@ pub struct GlobalArgs {
     /// Where to write the log (default: the platform's data folder). Level: HEROKU_J1_LOG.
     #[arg(long, global = true, env = "HEROKU_J1_LOG_FILE")]
     pub log_file: Option<std::path::PathBuf>,
+    /// Base URL of the JupiterOne API (default: from JUPITERONE_REGION, `us` or `eu`).
+    #[arg(long, global = true, env = "JUPITERONE_API_URL")]
+    pub jupiterone_api_url: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -63,6 +67,8 @@ pub enum Command {
     Collect(collect::CollectArgs),
     /// Print the data model (entity and relationship tables) as Markdown.
     Document,
+    /// Collect (or read a collected folder) and upload the graph to JupiterOne.
+    Sync(sync::SyncArgs),
     /// Serve the fake Heroku API on 127.0.0.1 (for demos, tests and benchmarks).
     FakeApi(fake_api::FakeApiArgs),
 }
@@ -74,6 +80,7 @@ pub fn main() -> ExitCode {
     crate::logging::init(cli.global.log_file.as_deref());
     match cli.command {
         Some(Command::Collect(args)) => block_on(collect::run(&cli.global, args)),
+        Some(Command::Sync(args)) => block_on(sync::run(&cli.global, args)),
         Some(Command::Document) => document::run(),
         Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
         None => block_on(explore::run(&cli.global, cli.demo)),

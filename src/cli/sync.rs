@@ -1,0 +1,629 @@
+//! `heroku-j1 sync`: collect (or read a collected folder), preview against the last sync to
+//! the same target, refuse what the explorer would ask about unless told to go ahead, upload
+//! to JupiterOne and print the summary. `--every` repeats until interrupted.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use tokio_util::sync::CancellationToken;
+
+use super::collect::{Collected, crawl_estate, heroku_key};
+use super::{GlobalArgs, exit};
+use crate::graph::{self, Graph, export};
+use crate::heroku::{ClientConfig, HerokuClient};
+use crate::jupiterone::upload::SyncEvent;
+use crate::jupiterone::{
+    self, InstanceSource, JupiterOneClient, Preview, Reason, SyncJob, Target, UploadOptions, state,
+};
+
+/// Options of `heroku-j1 sync`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SyncArgs {
+    /// Sync even when the explorer would ask first (first sync to the target, more than 10 %
+    /// of a type or a whole type deleted).
+    #[arg(long)]
+    pub yes: bool,
+    /// Upload even when some lists could not be read; JupiterOne deletes nothing of the
+    /// partial types. Exit code 3 after such an upload.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Upload a folder written by `heroku-j1 collect --out DIR` instead of collecting.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// Repeat every DURATION (e.g. 90s, 30m, 1h) until interrupted; one line per run.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub every: Option<Duration>,
+    /// Print the summary as JSON (one line per run with --every).
+    #[arg(long)]
+    pub json: bool,
+    /// Sync to this scope (source "api", DIFF). Default: heroku-j1:<Heroku user id>.
+    #[arg(long, conflicts_with = "integration_instance_id")]
+    pub scope: Option<String>,
+    /// Sync to this integration instance (e.g. a Custom integration) instead of a scope.
+    #[arg(long, value_name = "ID")]
+    pub integration_instance_id: Option<String>,
+    /// The job source for --integration-instance-id.
+    #[arg(long, value_enum, default_value_t = InstanceSource::External)]
+    pub integration_source: InstanceSource,
+    /// Where the state of the last sync per target is kept (default: the platform's data
+    /// folder).
+    #[arg(long, value_name = "DIR", env = "HEROKU_J1_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// How often to poll the finalized job.
+    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
+    pub poll_interval: Duration,
+    /// Heroku requests in flight at once while collecting.
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+    /// Seconds before a Heroku request times out.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+}
+
+/// Parses `90s`, `30m`, `1h`, `1h30m`, `2d`, `500ms` (a bare number is seconds).
+///
+/// # Errors
+/// When the text is not such a duration, or is zero.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let s = text.trim();
+    let bad = || format!("{text:?} is not a duration: use e.g. 90s, 30m, 1h, 1h30m");
+    if s.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(secs) = s.parse::<u64>() {
+        return (secs > 0)
+            .then(|| Duration::from_secs(secs))
+            .ok_or_else(bad);
+    }
+    let mut total = Duration::ZERO;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+        if digits == 0 {
+            return Err(bad());
+        }
+        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = rest[..unit_len].trim();
+        rest = &rest[unit_len..];
+        let d = match unit {
+            "ms" => Duration::from_millis(n),
+            "s" | "sec" | "secs" => Duration::from_secs(n),
+            "m" | "min" | "mins" => Duration::from_secs(n.saturating_mul(60)),
+            "h" | "hr" | "hrs" => Duration::from_secs(n.saturating_mul(3600)),
+            "d" => Duration::from_secs(n.saturating_mul(86_400)),
+            _ => return Err(bad()),
+        };
+        total = total.saturating_add(d);
+    }
+    if total.is_zero() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+/// What one run did, and `--json` prints.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncReport {
+    /// `synced`, `refused` (needs --yes / --allow-partial), `blocked` (validation findings)
+    /// or `failed`.
+    pub status: &'static str,
+    pub exit_code: u8,
+    pub api_url: String,
+    pub account: String,
+    pub target: Option<String>,
+    pub preview: Option<Preview>,
+    /// Why the sync was refused.
+    pub reasons: Vec<Reason>,
+    pub job_id: Option<String>,
+    pub job: Option<SyncJob>,
+    pub requests: Option<u64>,
+    pub bytes_sent: Option<u64>,
+    pub truncated_keys: Vec<String>,
+    pub state_path: Option<PathBuf>,
+    pub error: Option<String>,
+    /// What to do next, when refused or failed.
+    pub advice: Option<String>,
+}
+
+impl SyncReport {
+    fn new(client: &JupiterOneClient) -> Self {
+        Self {
+            status: "failed",
+            exit_code: exit::FAILURE,
+            api_url: client.api_url().to_owned(),
+            account: client.account().to_owned(),
+            target: None,
+            preview: None,
+            reasons: Vec::new(),
+            job_id: None,
+            job: None,
+            requests: None,
+            bytes_sent: None,
+            truncated_keys: Vec::new(),
+            state_path: None,
+            error: None,
+            advice: None,
+        }
+    }
+
+    fn failed(mut self, code: u8, error: impl Into<String>) -> Self {
+        self.status = "failed";
+        self.exit_code = code;
+        self.error = Some(error.into());
+        self
+    }
+}
+
+fn data_dir(args: &SyncArgs) -> Option<PathBuf> {
+    args.data_dir.clone().or_else(state::default_data_dir)
+}
+
+/// Runs `sync`.
+///
+/// # Errors
+/// When the JupiterOne client cannot be set up.
+pub async fn run(global: &GlobalArgs, args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let config = match jupiterone::config_from_env(global.jupiterone_api_url.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("heroku-j1: {e}");
+            return Ok(ExitCode::from(exit::USAGE));
+        }
+    };
+    let client = JupiterOneClient::new(config)?;
+    let Some(data_dir) = data_dir(&args) else {
+        eprintln!(
+            "heroku-j1: no data folder for the sync state: set --data-dir or HEROKU_J1_DATA_DIR"
+        );
+        return Ok(ExitCode::from(exit::USAGE));
+    };
+    let cancel = CancellationToken::new();
+    let ctrl_c = {
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.cancel();
+            }
+        })
+    };
+    let code = match args.every {
+        None => {
+            let report = run_once(global, &args, &client, &data_dir, cancel.clone()).await;
+            if args.json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", render(&report));
+                if let Some(e) = &report.error {
+                    eprintln!("heroku-j1: {e}");
+                }
+                if let Some(a) = &report.advice {
+                    eprintln!("{a}");
+                }
+            }
+            report.exit_code
+        }
+        Some(every) => {
+            loop {
+                let report = run_once(global, &args, &client, &data_dir, cancel.clone()).await;
+                let last = report.exit_code;
+                if args.json {
+                    println!("{}", serde_json::to_string(&report)?);
+                } else {
+                    println!("{}", log_line(&report));
+                }
+                // A missing or rejected key will not fix itself.
+                let fatal = report.status == "failed" && report.exit_code == exit::USAGE;
+                if fatal || cancel.is_cancelled() {
+                    break last;
+                }
+                tokio::select! {
+                    () = cancel.cancelled() => break last,
+                    () = tokio::time::sleep(every) => {}
+                }
+            }
+        }
+    };
+    ctrl_c.abort();
+    Ok(ExitCode::from(code))
+}
+
+/// The default scope when none is given: from the estate's user, or by asking Heroku whose
+/// key `HEROKU_API_KEY` is.
+async fn default_target(global: &GlobalArgs, user_id: Option<&str>) -> Result<Target, String> {
+    if let Some(id) = user_id {
+        return Ok(Target::default_scope(id));
+    }
+    let advice = "with --from, name the target with --scope S or --integration-instance-id ID \
+                  (a live sync uses the scope heroku-j1:<your Heroku user id>), or set \
+                  HEROKU_API_KEY so heroku-j1 can find your Heroku user id";
+    let key = heroku_key().map_err(|_| advice.to_owned())?;
+    let client = HerokuClient::new(ClientConfig::new(global.heroku_api_url.clone(), key))
+        .map_err(|e| e.to_string())?;
+    let account = client
+        .account()
+        .await
+        .map_err(|e| format!("{e} ({advice})"))?;
+    Ok(Target::default_scope(&account.id))
+}
+
+async fn run_once(
+    global: &GlobalArgs,
+    args: &SyncArgs,
+    client: &JupiterOneClient,
+    data_dir: &Path,
+    cancel: CancellationToken,
+) -> SyncReport {
+    let report = SyncReport::new(client);
+    // The graph.
+    let (graph, user_id) = match &args.from {
+        Some(dir) => match export::read(dir) {
+            Ok(g) => (g, None),
+            Err(e) => return report.failed(exit::FAILURE, e.to_string()),
+        },
+        None => match crawl_estate(global, args.concurrency, args.timeout, cancel.clone()).await {
+            Ok(Collected { estate, .. }) => {
+                let user = estate.user.as_ref().map(|u| u.id.clone());
+                (graph::build(&estate), user)
+            }
+            Err(code) => return report.failed(code, "collecting from Heroku failed (see above)"),
+        },
+    };
+    // The target.
+    let target = match (&args.scope, &args.integration_instance_id) {
+        (Some(s), _) => Target::Scope(s.clone()),
+        (None, Some(id)) => Target::Instance {
+            id: id.clone(),
+            source: args.integration_source,
+        },
+        (None, None) => match default_target(global, user_id.as_deref()).await {
+            Ok(t) => t,
+            Err(e) => return report.failed(exit::USAGE, e),
+        },
+    };
+    sync_graph(
+        args,
+        client,
+        data_dir,
+        Arc::new(graph),
+        target,
+        cancel,
+        report,
+    )
+    .await
+}
+
+async fn sync_graph(
+    args: &SyncArgs,
+    client: &JupiterOneClient,
+    data_dir: &Path,
+    graph: Arc<Graph>,
+    target: Target,
+    cancel: CancellationToken,
+    mut report: SyncReport,
+) -> SyncReport {
+    report.target = Some(target.to_string());
+    let (plan, preview) = match jupiterone::prepare(client, graph, target, data_dir) {
+        Ok(p) => p,
+        Err(e) => return report.failed(exit::FAILURE, e.to_string()),
+    };
+    let findings = preview.blocking().len();
+    let reasons = preview.needs_confirmation();
+    report.preview = Some(preview);
+    if findings > 0 {
+        report.status = "blocked";
+        report.exit_code = exit::FAILURE;
+        report.error = Some(format!(
+            "{findings} validation finding(s): JupiterOne would reject or mangle this graph, so nothing was uploaded"
+        ));
+        report.advice = Some(
+            "Fix the findings listed above (they name the offending _key), or report them as a bug of heroku-j1."
+                .to_owned(),
+        );
+        return report;
+    }
+    let partial_refused = reasons.iter().any(Reason::is_partial) && !args.allow_partial;
+    let others_refused = reasons.iter().any(|r| !r.is_partial()) && !args.yes;
+    if partial_refused || others_refused {
+        let mut advice = String::from("To proceed:");
+        if others_refused {
+            advice.push_str(
+                "\n  --yes            sync anyway (check the preview above: what is new, changed and deleted)",
+            );
+        }
+        if partial_refused {
+            advice.push_str(
+                "\n  --allow-partial  upload what was read; JupiterOne deletes nothing of the partial types\n                   (or fix the access named in each reason and collect again)",
+            );
+        }
+        report.status = "refused";
+        report.exit_code = exit::USAGE;
+        report.error = Some(format!(
+            "not syncing without confirmation:\n{}",
+            reasons
+                .iter()
+                .filter(
+                    |r| (r.is_partial() && partial_refused) || (!r.is_partial() && others_refused)
+                )
+                .map(|r| format!("  - {r}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        ));
+        report.reasons = reasons;
+        report.advice = Some(advice);
+        return report;
+    }
+    let options = UploadOptions {
+        poll_interval: args.poll_interval,
+        cancel,
+        ..UploadOptions::default()
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let bar_task = upload_bar().map(|bar| tokio::spawn(show_progress(bar, rx)));
+    let Some(preview) = report.preview.as_ref() else {
+        return report.failed(exit::FAILURE, "internal error: no preview");
+    };
+    let result = jupiterone::sync(client, &plan, preview, data_dir, &options, Some(tx)).await;
+    if let Some(t) = bar_task {
+        let _ = t.await;
+    }
+    match result {
+        Ok(outcome) => {
+            report.status = "synced";
+            report.exit_code = if plan.partial_types().is_empty() {
+                exit::OK
+            } else {
+                exit::PARTIAL
+            };
+            report.job_id = Some(outcome.upload.job_id.clone());
+            report.job = Some(outcome.upload.job.clone());
+            report.requests = Some(outcome.upload.requests);
+            report.bytes_sent = Some(outcome.upload.bytes_sent);
+            report.truncated_keys = outcome.upload.truncated_keys;
+            report.state_path = Some(outcome.state_path);
+            if let Some(e) = outcome.state_error {
+                report.advice = Some(format!(
+                    "The upload succeeded, but {e}; the next preview compares with the sync before this one."
+                ));
+            }
+            report
+        }
+        Err(e) => {
+            report.job_id = e.job_id().map(str::to_owned);
+            if let jupiterone::UploadError::JobFailed { job } = &e {
+                report.job = Some(job.clone());
+            }
+            let code = if e.is_auth() {
+                exit::USAGE
+            } else {
+                exit::FAILURE
+            };
+            report.failed(code, e.to_string())
+        }
+    }
+}
+
+fn upload_bar() -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new(1);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} {elapsed:>4} [{bar:30}] {pos}/{len} batches  {msg}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Some(bar)
+}
+
+async fn show_progress(bar: ProgressBar, mut rx: tokio::sync::mpsc::UnboundedReceiver<SyncEvent>) {
+    while let Some(e) = rx.recv().await {
+        match e {
+            SyncEvent::Starting { target } => {
+                bar.set_message(format!("starting a job for {target}"))
+            }
+            SyncEvent::Started { job_id } => bar.set_message(format!("job {job_id}")),
+            SyncEvent::Uploaded {
+                batches_done,
+                batches_total,
+                entities_done,
+                relationships_done,
+                ..
+            } => {
+                bar.set_length(batches_total as u64);
+                bar.set_position(batches_done as u64);
+                bar.set_message(format!(
+                    "{entities_done} entities, {relationships_done} relationships"
+                ));
+            }
+            SyncEvent::Shrunk { keys, .. } => {
+                bar.set_message(format!(
+                    "too large: truncating _rawData of {}",
+                    keys.join(", ")
+                ));
+            }
+            SyncEvent::Finalizing { .. } => bar.set_message("finalizing"),
+            SyncEvent::Processing { job, .. } => bar.set_message(format!(
+                "{}: entities +{} ~{} -{}",
+                job.status,
+                job.num_entities_created,
+                job.num_entities_updated,
+                job.num_entities_deleted
+            )),
+            SyncEvent::Finished { .. } => {}
+            SyncEvent::Aborting { reason, .. } => bar.set_message(format!("aborting: {reason}")),
+        }
+    }
+    bar.finish_and_clear();
+}
+
+/// The one line `--every` prints per run.
+#[must_use]
+pub fn log_line(r: &SyncReport) -> String {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let target = r.target.as_deref().unwrap_or("?");
+    let mut line = format!("{now} sync {} to {target}", r.status);
+    if let Some(id) = &r.job_id {
+        let _ = write!(line, " job={id}");
+    }
+    if let Some(j) = &r.job {
+        let _ = write!(
+            line,
+            " status={} entities=+{}~{}-{} relationships=+{}~{}-{}",
+            j.status,
+            j.num_entities_created,
+            j.num_entities_updated,
+            j.num_entities_deleted,
+            j.num_relationships_created,
+            j.num_relationships_updated,
+            j.num_relationships_deleted
+        );
+    }
+    if let Some(e) = &r.error {
+        let _ = write!(line, " error={:?}", e.replace('\n', " "));
+    }
+    let _ = write!(line, " exit={}", r.exit_code);
+    line
+}
+
+/// The preview as a table.
+#[must_use]
+pub fn render_preview(p: &Preview) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "  {:<34} {:>8} {:>7} {:>8} {:>10} {:>8}",
+        "_type", "upload", "new", "changed", "unchanged", "delete"
+    );
+    for t in &p.types {
+        let partial = if t.partial { "  (partial)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {:<34} {:>8} {:>7} {:>8} {:>10} {:>8}{partial}",
+            t.object_type, t.to_upload, t.new, t.changed, t.unchanged, t.to_delete
+        );
+    }
+    match &p.last_sync {
+        Some(l) => {
+            let _ = writeln!(
+                out,
+                "Compared with the last sync: job {} at {}.",
+                l.job_id, l.synced_at
+            );
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "First sync to this target from here: everything is new."
+            );
+        }
+    }
+    for (t, reasons) in &p.partial_datasets {
+        for r in reasons {
+            let _ = writeln!(out, "Partial: {t}: {r}");
+        }
+    }
+    if !p.findings.is_empty() {
+        let _ = writeln!(out, "Validation findings ({}):", p.findings.len());
+        for f in p.findings.iter().take(50) {
+            let _ = writeln!(out, "  {f}");
+        }
+        if p.findings.len() > 50 {
+            let _ = writeln!(out, "  … and {} more", p.findings.len() - 50);
+        }
+    }
+    out
+}
+
+/// The human summary of one run.
+#[must_use]
+pub fn render(r: &SyncReport) -> String {
+    let mut out = String::new();
+    let target = r.target.as_deref().unwrap_or("?");
+    let _ = writeln!(
+        out,
+        "JupiterOne {} (account {}), {target}",
+        r.api_url, r.account
+    );
+    if let Some(p) = &r.preview {
+        out.push_str(&render_preview(p));
+    }
+    if let (Some(id), Some(j)) = (&r.job_id, &r.job) {
+        let _ = writeln!(out, "Job {id}: {}", j.status);
+        let _ = writeln!(
+            out,
+            "  entities:      {} uploaded, {} created, {} updated, {} deleted",
+            j.num_entities_uploaded,
+            j.num_entities_created,
+            j.num_entities_updated,
+            j.num_entities_deleted
+        );
+        let _ = writeln!(
+            out,
+            "  relationships: {} uploaded, {} created, {} updated, {} deleted{}",
+            j.num_relationships_uploaded,
+            j.num_relationships_created,
+            j.num_relationships_updated,
+            j.num_relationships_deleted,
+            if j.num_relationship_create_errors > 0 {
+                format!(
+                    ", {} not created (missing ends)",
+                    j.num_relationship_create_errors
+                )
+            } else {
+                String::new()
+            }
+        );
+    }
+    if let (Some(req), Some(bytes)) = (r.requests, r.bytes_sent) {
+        let _ = writeln!(out, "  {req} requests, {bytes} bytes uploaded");
+    }
+    if !r.truncated_keys.is_empty() {
+        let _ = writeln!(
+            out,
+            "  _rawData truncated (JupiterOne refused the size): {}",
+            r.truncated_keys.join(", ")
+        );
+    }
+    if r.status == "synced" && r.exit_code == exit::PARTIAL {
+        let _ = writeln!(
+            out,
+            "Partial: nothing of the partial types was deleted in JupiterOne."
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::parse_duration;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("2d"), Ok(Duration::from_secs(172_800)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
+        for bad in ["", "0", "0s", "h", "1x", "1.5h", "-1m", "m30"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}

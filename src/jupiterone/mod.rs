@@ -1,0 +1,154 @@
+//! JupiterOne: the synchronization API client, the upload plan, the preview against the last
+//! successful sync, and the uploader.
+//!
+//! The flow the explorer and `heroku-j1 sync` share:
+//!
+//! ```text
+//! let previous = state::load(&state::state_path(data_dir, client.api_url(), client.account(), &target))?;
+//! let preview = diff::preview(&graph, &target, previous.as_ref());   // per _type: new/changed/…
+//! let plan = Plan::new(graph.clone(), target.clone());               // the exact bodies
+//! preview.blocking()            // validation findings: never sync
+//! preview.needs_confirmation()  // ask first (first sync, partial, mass deletion)
+//! sync(&client, &plan, &preview, data_dir, &UploadOptions::default(), Some(tx)).await
+//! ```
+//! ([`prepare`] does the first three steps.)
+
+pub mod client;
+pub mod diff;
+pub mod plan;
+pub mod state;
+pub mod target;
+pub mod upload;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+
+pub use client::{JupiterOneClient, JupiterOneConfig, JupiterOneError, SyncJob};
+pub use diff::{Guard, Preview, Reason, preview};
+pub use plan::Plan;
+pub use state::{StateError, SyncState};
+pub use target::{InstanceSource, Target};
+pub use upload::{SyncEvent, UploadError, UploadOptions, UploadOutcome, upload};
+
+use crate::graph::Graph;
+use crate::secrets::Secret;
+
+/// `JUPITERONE_API_KEY`.
+pub const API_KEY_ENV: &str = "JUPITERONE_API_KEY";
+/// `JUPITERONE_ACCOUNT`.
+pub const ACCOUNT_ENV: &str = "JUPITERONE_ACCOUNT";
+/// `JUPITERONE_REGION`: `us` (default) or `eu`.
+pub const REGION_ENV: &str = "JUPITERONE_REGION";
+/// `JUPITERONE_API_URL`: overrides the region.
+pub const API_URL_ENV: &str = "JUPITERONE_API_URL";
+
+/// What is missing to talk to JupiterOne.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error(
+        "no JupiterOne API key: set JUPITERONE_API_KEY (an account-level key with the \
+         persister:Synchronize permission, or an integration key)"
+    )]
+    MissingKey,
+    #[error(
+        "no JupiterOne account id: set JUPITERONE_ACCOUNT (J1QL `FIND jupiterone_account as a \
+         return a._accountId`, or Settings → Account Management)"
+    )]
+    MissingAccount,
+    #[error("unknown JupiterOne region {0:?}: use us or eu, or set --jupiterone-api-url")]
+    UnknownRegion(String),
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The JupiterOne configuration from the environment: `JUPITERONE_API_KEY`,
+/// `JUPITERONE_ACCOUNT`, and the base URL from `api_url` (`--jupiterone-api-url` /
+/// `JUPITERONE_API_URL`), else from `JUPITERONE_REGION` (`us` by default).
+///
+/// # Errors
+/// When the key or the account is missing, or the region is unknown.
+pub fn config_from_env(api_url: Option<&str>) -> Result<JupiterOneConfig, ConfigError> {
+    let key = env_nonempty(API_KEY_ENV).ok_or(ConfigError::MissingKey)?;
+    let account = env_nonempty(ACCOUNT_ENV).ok_or(ConfigError::MissingAccount)?;
+    let url = match api_url.map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => u.to_owned(),
+        None => {
+            let region = env_nonempty(REGION_ENV).unwrap_or_else(|| "us".to_owned());
+            client::region_url(&region)
+                .ok_or(ConfigError::UnknownRegion(region))?
+                .to_owned()
+        }
+    };
+    Ok(JupiterOneConfig::new(url, account, Secret::new(key)))
+}
+
+/// The state file of `target` for this client's account and URL.
+#[must_use]
+pub fn state_path_for(client: &JupiterOneClient, data_dir: &Path, target: &Target) -> PathBuf {
+    state::state_path(data_dir, client.api_url(), client.account(), target)
+}
+
+/// Loads the last sync to `target`, previews against it and plans the upload.
+///
+/// # Errors
+/// When the state file exists but cannot be read.
+pub fn prepare(
+    client: &JupiterOneClient,
+    graph: Arc<Graph>,
+    target: Target,
+    data_dir: &Path,
+) -> Result<(Plan, Preview), StateError> {
+    let previous = state::load(&state_path_for(client, data_dir, &target))?;
+    let preview = diff::preview(&graph, &target, previous.as_ref());
+    let plan = Plan::new(graph, target);
+    Ok((plan, preview))
+}
+
+/// A finished sync: the upload's outcome and where its state was recorded.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncOutcome {
+    #[serde(flatten)]
+    pub upload: UploadOutcome,
+    pub state_path: PathBuf,
+    /// When the state could not be written (the upload itself succeeded; the next preview
+    /// will compare with the sync before).
+    pub state_error: Option<String>,
+}
+
+/// Uploads `plan` and, once the job has `FINISHED`, records the state `preview` predicted.
+///
+/// # Errors
+/// As [`upload`].
+pub async fn sync(
+    client: &JupiterOneClient,
+    plan: &Plan,
+    preview: &Preview,
+    data_dir: &Path,
+    options: &UploadOptions,
+    progress: Option<UnboundedSender<SyncEvent>>,
+) -> Result<SyncOutcome, UploadError> {
+    let outcome = upload(client, plan, options, progress).await?;
+    let state = preview.state_after(client.api_url(), client.account(), &outcome.job_id);
+    let state_path = state_path_for(client, data_dir, plan.target());
+    let state_error = match state::save(&state_path, &state) {
+        Ok(()) => None,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record the sync state");
+            Some(e.to_string())
+        }
+    };
+    Ok(SyncOutcome {
+        upload: outcome,
+        state_path,
+        state_error,
+    })
+}

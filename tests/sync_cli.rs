@@ -1,0 +1,260 @@
+//! `heroku-j1 sync` as a user runs it: the real binary, a collected folder (`--from`), the
+//! fake JupiterOne in this process. The guard, exit codes, JSON, `--every`, and no key in
+//! any output or log.
+
+#[path = "j1_common/mod.rs"]
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use common::*;
+use heroku_j1::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
+use heroku_j1::graph::{build, export, types};
+use serde_json::Value;
+
+const J1_KEY: &str = "j1-cli-secret-key-0f9e8d7c6b5a4938271605aa";
+const HEROKU_KEY: &str = "HRKU-AAcli-heroku-secret-key-do-not-print-1234567890";
+const SCOPE: &str = "heroku-j1:cli-test-scope";
+
+struct Env {
+    fake: FakeJupiterOne,
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        let fake = FakeJupiterOne::start(FakeJupiterOneConfig {
+            token: J1_KEY.into(),
+            ..FakeJupiterOneConfig::default()
+        })
+        .unwrap();
+        Self {
+            fake,
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn folder(&self, name: &str, estate: &heroku_j1::estate::Estate) -> String {
+        let path = self.dir.path().join(name);
+        export::write(&build(estate), &path).unwrap();
+        path.display().to_string()
+    }
+
+    fn log(&self) -> std::path::PathBuf {
+        self.dir.path().join("heroku-j1.log")
+    }
+
+    fn command(&self, key: &str, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_heroku-j1"));
+        c.arg("sync")
+            .args(args)
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .arg("--log-file")
+            .arg(self.log())
+            .args(["--poll-interval", "20ms"])
+            .env("JUPITERONE_API_URL", self.fake.url())
+            .env("JUPITERONE_API_KEY", key)
+            .env("JUPITERONE_ACCOUNT", self.fake.account())
+            .env("HEROKU_API_KEY", HEROKU_KEY)
+            .env("HEROKU_API_URL", "http://127.0.0.1:9")
+            .env("HEROKU_J1_LOG", "trace")
+            .env_remove("HEROKU_J1_DATA_DIR")
+            .env_remove("JUPITERONE_REGION");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(J1_KEY, args).output().unwrap()
+    }
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn assert_no_key(out: &Output, log: &Path) {
+    let log = std::fs::read_to_string(log).unwrap_or_default();
+    for (name, s) in [
+        ("stdout", text(&out.stdout)),
+        ("stderr", text(&out.stderr)),
+        ("log", log),
+    ] {
+        for key in [J1_KEY, HEROKU_KEY] {
+            assert!(!s.contains(key), "{name} contains a key:\n{s}");
+        }
+    }
+}
+
+#[test]
+fn the_guard_refuses_a_first_sync_without_yes_then_yes_uploads() {
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    let out = env.run(&["--from", &dir, "--scope", SCOPE]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("first sync to scope heroku-j1:cli-test-scope"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--yes"), "{stderr}");
+    assert!(
+        text(&out.stdout).contains("heroku_application"),
+        "the preview is shown"
+    );
+    assert!(env.fake.jobs().is_empty(), "nothing was sent");
+
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--yes"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "FINISHED");
+    assert!(
+        stdout.contains(&format!("Job {}: FINISHED", job.id)),
+        "{stdout}"
+    );
+    assert!(stdout.contains("created"), "{stdout}");
+    let graph = build(&estate());
+    assert_eq!(
+        env.fake.stored(SCOPE).entities.len(),
+        graph.entities().len()
+    );
+    assert_no_key(&out, &env.log());
+
+    // Nothing changed: a clean plan goes straight through without --yes.
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["status"], "synced");
+    assert_eq!(report["job"]["numEntitiesCreated"], 0);
+    assert_eq!(
+        report["preview"]["totals"]["entities"]["unchanged"],
+        graph.entities().len()
+    );
+
+    // An app deleted: 1 of 3 applications is more than 10 %, refused without --yes.
+    let changed = env.folder("changed", &changed_estate());
+    let out = env.run(&["--from", &changed, "--scope", SCOPE, "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["status"], "refused");
+    assert_eq!(report["reasons"][0]["reason"], "many-deleted");
+    assert_eq!(report["reasons"][0]["type"], types::APPLICATION);
+    let out = env.run(&["--from", &changed, "--scope", SCOPE, "--json", "--yes"]);
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["job"]["numEntitiesDeleted"], 1);
+    assert_eq!(report["job"]["numEntitiesCreated"], 1);
+    assert_eq!(report["job"]["numEntitiesUpdated"], 1);
+    assert_no_key(&out, &env.log());
+}
+
+#[test]
+fn partial_data_needs_allow_partial_and_exits_3() {
+    let env = Env::new();
+    let full = env.folder("full", &estate());
+    let out = env.run(&["--from", &full, "--scope", SCOPE, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let partial = env.folder("partial", &partial_estate());
+    let out = env.run(&["--from", &partial, "--scope", SCOPE, "--yes"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("partial datasets"), "{stderr}");
+    assert!(stderr.contains("--allow-partial"), "{stderr}");
+    assert_eq!(env.fake.jobs().len(), 1);
+    let out = env.run(&["--from", &partial, "--scope", SCOPE, "--allow-partial"]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "FINISHED");
+    assert_eq!(job.counters.num_entities_deleted, 0);
+    assert_eq!(
+        job.partial_types.unwrap(),
+        vec![types::ADDON, types::APPLICATION_HAS_ADDON]
+    );
+    assert!(env.fake.stored(SCOPE).entities.contains_key(PG));
+}
+
+#[test]
+fn keys_never_appear_in_output_or_log_even_when_rejected() {
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    let wrong = "j1-wrong-secret-key-77777777777777777777";
+    let out = env
+        .command(wrong, &["--from", &dir, "--scope", SCOPE, "--yes"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "JupiterOne rejected the API key for account {}",
+            env.fake.account()
+        )),
+        "{stderr}"
+    );
+    let log = std::fs::read_to_string(env.log()).unwrap();
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "trace logging is on"
+    );
+    for s in [&stderr, &text(&out.stdout), &log] {
+        assert!(!s.contains(wrong));
+    }
+    assert_no_key(&out, &env.log());
+
+    // No account: a usage error that says what to set.
+    let out = env
+        .command(J1_KEY, &["--from", &dir, "--scope", SCOPE])
+        .env_remove("JUPITERONE_ACCOUNT")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("JUPITERONE_ACCOUNT"));
+}
+
+#[test]
+fn every_repeats_one_line_per_run_until_interrupted() {
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    let mut child = env
+        .command(
+            J1_KEY,
+            &["--from", &dir, "--scope", SCOPE, "--yes", "--every", "1s"],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let second = lines.next().unwrap().unwrap();
+    assert!(
+        first.contains("sync synced to scope heroku-j1:cli-test-scope"),
+        "{first}"
+    );
+    assert!(first.contains("status=FINISHED entities=+"), "{first}");
+    assert!(first.ends_with("exit=0"), "{first}");
+    assert!(second.contains("entities=+0~0-0"), "{second}");
+    Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(env.fake.jobs().len() >= 2);
+}
