@@ -114,6 +114,7 @@ fn main() {
         graph: std::sync::Arc::new(graph),
         failures: vec![],
         heroku_user: None,
+        heroku_user_id: None,
         requests: 0,
         rate_limit_remaining: None,
         tree: None,

@@ -25,6 +25,7 @@ fn app(width: u16, height: u16) -> App {
         graph: std::sync::Arc::new(graph::build(&estate)),
         failures: estate.failures,
         heroku_user: Some("dana.reyes@acme.example".into()),
+        heroku_user_id: Some(common::DANA.into()),
         requests: 11,
         rate_limit_remaining: Some(4489),
         tree: None,
@@ -171,5 +172,28 @@ fn loading() {
             rate_limit_remaining: Some(4483),
         }),
     });
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn sync_preview_with_confirmation() {
+    let mut app = app(100, 40);
+    app.target.jupiterone = Some("fake JupiterOne".into());
+    cmd(&mut app, Command::Sync);
+    let graph = std::sync::Arc::clone(&app.data.as_ref().unwrap().loaded.graph);
+    let target = heroku_j1::jupiterone::Target::default_scope(common::DANA);
+    let preview = heroku_j1::jupiterone::preview(&graph, &target, None);
+    let plan = heroku_j1::jupiterone::Plan::new(graph, target);
+    app.update(Action::PreviewReady(Ok(Box::new((plan, preview)))));
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn upload_payload_view() {
+    let mut app = app(100, 30);
+    search(&mut app, "acme-api");
+    cmd(&mut app, Command::SearchConfirm);
+    cmd(&mut app, Command::ToggleRaw);
+    cmd(&mut app, Command::ToggleRaw);
     insta::assert_snapshot!(render(&app));
 }

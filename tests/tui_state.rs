@@ -4,7 +4,7 @@ mod common;
 
 use heroku_j1::graph;
 use heroku_j1::tui::action::{Action, Command, Effect, Loaded};
-use heroku_j1::tui::app::{App, Pane, Target};
+use heroku_j1::tui::app::{App, DetailView, Pane, Target};
 use heroku_j1::tui::keymap::Mode;
 use heroku_j1::tui::tree::{Markers, NodeKind};
 
@@ -14,6 +14,7 @@ fn loaded() -> Loaded {
         graph: std::sync::Arc::new(graph::build(&estate)),
         failures: estate.failures,
         heroku_user: Some("dana.reyes@acme.example".into()),
+        heroku_user_id: Some(common::DANA.into()),
         requests: 11,
         rate_limit_remaining: Some(4489),
         tree: None,
@@ -238,7 +239,11 @@ fn details_list_relationships_and_enter_jumps() {
     assert_eq!(app.focus, Pane::Tree);
     assert_eq!(label(&app), "acme-platform");
     cmd(&mut app, Command::ToggleRaw);
-    assert!(app.show_raw);
+    assert_eq!(app.view, DetailView::Raw);
+    cmd(&mut app, Command::ToggleRaw);
+    assert_eq!(app.view, DetailView::Payload);
+    cmd(&mut app, Command::ToggleRaw);
+    assert_eq!(app.view, DetailView::Entity);
 }
 
 #[test]
@@ -250,9 +255,15 @@ fn refresh_keeps_selection_and_open_nodes() {
     }
     cmd(&mut app, Command::SearchConfirm);
     let open_before = app.open_ids();
-    assert_eq!(cmd(&mut app, Command::Refresh), Some(Effect::StartCrawl));
+    assert!(matches!(
+        cmd(&mut app, Command::Refresh),
+        Some(Effect::StartCrawl)
+    ));
     assert!(app.crawl.is_some());
-    assert_eq!(cmd(&mut app, Command::Refresh), None, "one crawl at a time");
+    assert!(
+        cmd(&mut app, Command::Refresh).is_none(),
+        "one crawl at a time"
+    );
     app.update(Action::CrawlDone(Ok(Box::new(loaded()))));
     assert!(app.crawl.is_none());
     assert_eq!(label(&app), "postgresql-rigid-48213");
@@ -270,7 +281,7 @@ fn errors_pop_up_and_are_dismissed() {
     assert!(app.data.is_some(), "the old tree stays");
     cmd(&mut app, Command::Dismiss);
     assert!(app.error.is_none());
-    assert_eq!(cmd(&mut app, Command::Quit), Some(Effect::Quit));
+    assert!(matches!(cmd(&mut app, Command::Quit), Some(Effect::Quit)));
 }
 
 #[test]
@@ -296,4 +307,89 @@ fn help_toggles_and_page_keys_scroll() {
     assert!(app.offset <= app.cursor);
     cmd(&mut app, Command::PageUp);
     assert_eq!(app.cursor, 0);
+}
+
+fn preview_ready(app: &App) -> Action {
+    let graph = std::sync::Arc::clone(&app.data.as_ref().unwrap().loaded.graph);
+    let target = heroku_j1::jupiterone::Target::default_scope(common::DANA);
+    let preview = heroku_j1::jupiterone::preview(&graph, &target, None);
+    let plan = heroku_j1::jupiterone::Plan::new(graph, target);
+    Action::PreviewReady(Ok(Box::new((plan, preview))))
+}
+
+fn configured() -> App {
+    let mut app = app();
+    app.target.jupiterone = Some("fake JupiterOne".into());
+    app
+}
+
+#[test]
+fn sync_without_jupiterone_says_how_to_configure_it() {
+    let mut app = app();
+    assert!(cmd(&mut app, Command::Sync).is_none());
+    assert!(app.error.as_deref().unwrap().contains("JUPITERONE_API_KEY"));
+}
+
+#[test]
+fn s_previews_first_and_a_first_sync_asks_for_confirmation() {
+    let mut app = configured();
+    assert!(matches!(
+        cmd(&mut app, Command::Sync),
+        Some(Effect::Preview)
+    ));
+    let ready = preview_ready(&app);
+    // The demo estate has partial datasets and this is a first sync: the guard asks.
+    assert!(app.update(ready).is_none());
+    assert_eq!(app.mode, Mode::Preview);
+    let confirm = &app.preview.as_ref().unwrap().confirm;
+    assert!(
+        confirm.iter().any(|r| r.contains("first sync")),
+        "{confirm:?}"
+    );
+    assert!(confirm.iter().any(|r| r.contains("partial")), "{confirm:?}");
+    assert!(app.syncing.is_none());
+    // y syncs exactly the previewed plan.
+    let effect = cmd(&mut app, Command::Confirm);
+    let Some(Effect::Sync { plan, .. }) = effect else {
+        panic!("expected a sync")
+    };
+    assert!(std::sync::Arc::ptr_eq(
+        plan.graph(),
+        &app.data.as_ref().unwrap().loaded.graph
+    ));
+    assert!(app.syncing.is_some());
+    assert!(cmd(&mut app, Command::Sync).is_none(), "one sync at a time");
+}
+
+#[test]
+fn esc_cancels_the_confirmation_and_p_reopens_the_fresh_preview() {
+    let mut app = configured();
+    assert!(matches!(
+        cmd(&mut app, Command::Preview),
+        Some(Effect::Preview)
+    ));
+    let ready = preview_ready(&app);
+    assert!(app.update(ready).is_none(), "p alone never syncs");
+    assert!(app.preview.as_ref().unwrap().confirm.is_empty());
+    cmd(&mut app, Command::Sync);
+    assert!(!app.preview.as_ref().unwrap().confirm.is_empty());
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.mode, Mode::Browse);
+    assert!(app.syncing.is_none());
+    assert!(
+        cmd(&mut app, Command::Confirm).is_none(),
+        "nothing to confirm any more"
+    );
+    // The preview is still fresh: p shows it without recomputing.
+    assert!(cmd(&mut app, Command::Preview).is_none());
+    assert_eq!(app.mode, Mode::Preview);
+    // After a refresh the graph is new, so the preview is recomputed.
+    cmd(&mut app, Command::Dismiss);
+    cmd(&mut app, Command::Refresh);
+    app.update(Action::CrawlDone(Ok(Box::new(loaded()))));
+    assert!(!app.preview_is_fresh());
+    assert!(matches!(
+        cmd(&mut app, Command::Preview),
+        Some(Effect::Preview)
+    ));
 }

@@ -183,6 +183,9 @@ fn demo_in_a_real_terminal() {
     t.wait_for("Raw Heroku JSON", short);
     t.wait_for("\"created_at\"", short);
     t.keys(&["v"]);
+    let screen = t.wait_for("Upload payload", short);
+    assert!(screen.contains("\"_type\": \"heroku_team\""), "{screen}");
+    t.keys(&["v"]);
     t.wait_for("JupiterOne entity", short);
 
     // Into the details pane and jump along a relationship.
@@ -205,6 +208,31 @@ fn demo_in_a_real_terminal() {
     t.keys(&["Escape"]);
     t.wait_until("the help to close", short, |s| {
         !s.contains("Help (? or Esc")
+    });
+
+    // Preview the sync, then sync: a first sync asks for confirmation.
+    t.keys(&["p"]);
+    let screen = t.wait_for("Sync preview", long);
+    assert!(screen.contains("heroku_application"), "{screen}");
+    t.keys(&["s"]);
+    t.wait_for("Confirm before syncing", short);
+    t.keys(&["y"]);
+    let screen = t.wait_for("Sync finished", long);
+    assert!(screen.contains("created"), "{screen}");
+    t.keys(&["Escape"]);
+    t.wait_until("the result to close", short, |s| {
+        !s.contains("Sync finished")
+    });
+    // The second sync has nothing to ask about: s goes straight through.
+    t.keys(&["s"]);
+    let screen = t.wait_for("Sync finished", long);
+    assert!(
+        screen.contains("0 created"),
+        "nothing new the second time: {screen}"
+    );
+    t.keys(&["Escape"]);
+    t.wait_until("the result to close", short, |s| {
+        !s.contains("Sync finished")
     });
 
     // Quit: exit status 0 and the terminal restored (no alternate screen left on).

@@ -1,10 +1,13 @@
 //! Everything that can change the explorer's state: commands from the keymap, text typed
 //! into the search box, mouse input, and messages from background work.
 
+use std::sync::Arc;
+
 use super::tree::Tree;
 use crate::collect::Progress;
 use crate::estate::ListFailure;
 use crate::graph::Graph;
+use crate::jupiterone::{Plan, Preview, SyncEvent, SyncOutcome};
 
 /// A command a key can be bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,6 +34,12 @@ pub enum Command {
     SearchConfirm,
     SearchCancel,
     SearchBackspace,
+    /// Preview what a sync would create, change and delete.
+    Preview,
+    /// Sync to JupiterOne (asking first when the guard says so).
+    Sync,
+    /// Yes: sync despite what the guard asked about.
+    Confirm,
 }
 
 /// What a finished crawl delivers.
@@ -39,6 +48,8 @@ pub struct Loaded {
     pub graph: std::sync::Arc<Graph>,
     pub failures: Vec<ListFailure>,
     pub heroku_user: Option<String>,
+    /// The Heroku user's id: the default JupiterOne scope is derived from it.
+    pub heroku_user_id: Option<String>,
     pub requests: u64,
     pub rate_limit_remaining: Option<i64>,
     /// The tree, when built off the UI thread (it takes a second for 150,000 nodes).
@@ -66,11 +77,21 @@ pub enum Action {
     },
     CrawlProgress(Box<Progress>),
     CrawlDone(Result<Box<Loaded>, String>),
+    PreviewReady(Result<Box<(Plan, Preview)>, String>),
+    SyncProgress(Box<SyncEvent>),
+    SyncDone(Result<Box<SyncOutcome>, String>),
 }
 
 /// Work the event loop does for `update`, which never blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum Effect {
     StartCrawl,
+    /// Compute the preview of the loaded graph against the last sync.
+    Preview,
+    /// Upload exactly this plan.
+    Sync {
+        plan: Arc<Plan>,
+        preview: Box<Preview>,
+    },
     Quit,
 }

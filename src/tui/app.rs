@@ -1,6 +1,7 @@
 //! The explorer's state, changed only by [`App::update`].
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use super::action::{Action, Command, Effect, Loaded};
 use super::keymap::Mode;
@@ -8,6 +9,49 @@ use super::layout;
 use super::tree::{Markers, NodeKind, Tree};
 use crate::collect::Progress;
 use crate::graph::{Entity, Graph};
+use crate::jupiterone::{Plan, Preview, SyncEvent, SyncOutcome};
+
+/// The result popup of a finished sync.
+fn sync_summary(outcome: &SyncOutcome) -> String {
+    let job = &outcome.upload.job;
+    let mut text = format!(
+        "Job {} {}.\n\nEntities: {} uploaded, {} created, {} updated, {} deleted.\nRelationships: {} uploaded, {} created, {} updated, {} deleted.\n\n{} requests, {:.1} MB in {:.1} s.",
+        outcome.upload.job_id,
+        job.status,
+        job.num_entities_uploaded,
+        job.num_entities_created,
+        job.num_entities_updated,
+        job.num_entities_deleted,
+        job.num_relationships_uploaded,
+        job.num_relationships_created,
+        job.num_relationships_updated,
+        job.num_relationships_deleted,
+        outcome.upload.requests,
+        outcome.upload.bytes_sent as f64 / 1e6,
+        outcome.upload.duration_ms as f64 / 1e3,
+    );
+    let errors = job.num_entity_create_errors
+        + job.num_entity_update_errors
+        + job.num_entity_delete_errors
+        + job.num_relationship_create_errors
+        + job.num_relationship_update_errors
+        + job.num_relationship_delete_errors;
+    if errors > 0 {
+        text.push_str(&format!(
+            "\n\nJupiterOne reported {errors} object errors: check the job in JupiterOne."
+        ));
+    }
+    if !outcome.upload.truncated_keys.is_empty() {
+        text.push_str(&format!(
+            "\n\n{} objects were too large: their _rawData was truncated.",
+            outcome.upload.truncated_keys.len()
+        ));
+    }
+    if let Some(e) = &outcome.state_error {
+        text.push_str(&format!("\n\nThe sync state could not be recorded ({e}): the next preview compares with the sync before."));
+    }
+    text
+}
 
 /// Which pane has the keyboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +118,35 @@ pub struct Related<'a> {
     pub role: Option<&'a str>,
 }
 
+/// The sync preview on screen.
+#[derive(Debug)]
+pub struct PreviewState {
+    pub preview: Preview,
+    /// The exact payloads the uploader will send.
+    pub plan: Arc<Plan>,
+    /// What the guard asks about; the sync waits for `y` while this is not empty.
+    pub confirm: Vec<String>,
+    pub offset: usize,
+}
+
+/// A sync in progress.
+#[derive(Debug, Clone, Default)]
+pub struct SyncRun {
+    pub last: Option<SyncEvent>,
+}
+
+/// What the details pane shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DetailView {
+    /// The JupiterOne entity as a table, with its relationships.
+    #[default]
+    Entity,
+    /// The raw Heroku JSON (`_rawData`).
+    Raw,
+    /// The exact JSON object uploaded to JupiterOne.
+    Payload,
+}
+
 /// The whole explorer state.
 #[derive(Debug)]
 pub struct App {
@@ -88,11 +161,17 @@ pub struct App {
     pub offset: usize,
     pub details_cursor: usize,
     pub details_offset: usize,
-    pub show_raw: bool,
+    pub view: DetailView,
     pub search: Search,
     pub filter: usize,
     pub error: Option<String>,
+    /// A message that is not an error (the sync result): title and text.
+    pub notice: Option<(String, String)>,
     pub status: Option<String>,
+    pub preview: Option<PreviewState>,
+    /// `s` was pressed before the preview existed: sync when it arrives.
+    pub sync_after_preview: bool,
+    pub syncing: Option<SyncRun>,
     pub width: u16,
     pub height: u16,
     pub should_quit: bool,
@@ -111,11 +190,15 @@ impl App {
             offset: 0,
             details_cursor: 0,
             details_offset: 0,
-            show_raw: false,
+            view: DetailView::Entity,
             search: Search::default(),
             filter: 0,
             error: None,
+            notice: None,
             status: None,
+            preview: None,
+            sync_after_preview: false,
+            syncing: None,
             width,
             height,
             should_quit: false,
@@ -125,7 +208,7 @@ impl App {
     /// The mode whose keymap applies now.
     #[must_use]
     pub fn key_mode(&self) -> Mode {
-        if self.error.is_some() {
+        if self.error.is_some() || self.notice.is_some() {
             Mode::Popup
         } else {
             self.mode
@@ -305,8 +388,107 @@ impl App {
                     Err(message) => self.error = Some(message),
                 }
             }
+            Action::PreviewReady(result) => match result {
+                Ok(ready) => {
+                    let (plan, preview) = *ready;
+                    self.preview = Some(PreviewState {
+                        preview,
+                        plan: Arc::new(plan),
+                        confirm: Vec::new(),
+                        offset: 0,
+                    });
+                    self.mode = Mode::Preview;
+                    self.status = None;
+                    if std::mem::take(&mut self.sync_after_preview) {
+                        return self.try_sync(false);
+                    }
+                }
+                Err(message) => {
+                    self.sync_after_preview = false;
+                    self.error = Some(message);
+                }
+            },
+            Action::SyncProgress(event) => {
+                if let Some(run) = self.syncing.as_mut() {
+                    run.last = Some(*event);
+                }
+            }
+            Action::SyncDone(result) => {
+                self.syncing = None;
+                match result {
+                    Ok(outcome) => {
+                        // The preview compared with the sync before this one.
+                        self.preview = None;
+                        if self.mode == Mode::Preview {
+                            self.mode = Mode::Browse;
+                        }
+                        self.status = Some(format!("Synced: job {}", outcome.upload.job_id));
+                        self.notice = Some(("Sync finished".into(), sync_summary(&outcome)));
+                    }
+                    Err(message) => self.error = Some(message),
+                }
+            }
         }
         None
+    }
+
+    /// Whether the preview on screen was computed from the graph on screen.
+    #[must_use]
+    pub fn preview_is_fresh(&self) -> bool {
+        match (&self.preview, &self.data) {
+            (Some(p), Some(d)) => Arc::ptr_eq(p.plan.graph(), &d.loaded.graph),
+            _ => false,
+        }
+    }
+
+    fn jupiterone_missing(&mut self) -> bool {
+        if self.target.jupiterone.is_none() {
+            self.error = Some(
+                "JupiterOne is not configured. Set JUPITERONE_API_KEY and JUPITERONE_ACCOUNT \
+                 (and JUPITERONE_REGION=eu or JUPITERONE_API_URL if needed), or store them with \
+                 `heroku-j1 login --jupiterone`, then start heroku-j1 again."
+                    .into(),
+            );
+            return true;
+        }
+        false
+    }
+
+    /// Starts the sync of the previewed plan, unless findings block it or the guard asks
+    /// first (and `confirmed` is not given).
+    fn try_sync(&mut self, confirmed: bool) -> Option<Effect> {
+        if self.syncing.is_some() {
+            self.status = Some("A sync is already running.".into());
+            return None;
+        }
+        let p = self.preview.as_mut()?;
+        self.mode = Mode::Preview;
+        if !p.preview.blocking().is_empty() {
+            self.status = Some(format!(
+                "{} validation findings block the sync: see the preview",
+                p.preview.blocking().len()
+            ));
+            return None;
+        }
+        let reasons: Vec<String> = p
+            .preview
+            .needs_confirmation()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        if !reasons.is_empty() && !confirmed {
+            p.confirm = reasons;
+            p.offset = 0;
+            self.status = Some("Check the warnings: y syncs anyway, Esc cancels.".into());
+            return None;
+        }
+        p.confirm.clear();
+        self.syncing = Some(SyncRun::default());
+        self.status = Some("Syncing to JupiterOne…".into());
+        Some(Effect::Sync {
+            plan: Arc::clone(&p.plan),
+            preview: Box::new(p.preview.clone()),
+        })
     }
 
     /// Installs a freshly crawled estate, keeping the selection and open nodes.
@@ -352,9 +534,40 @@ impl App {
                 self.should_quit = true;
                 return Some(Effect::Quit);
             }
+            Command::Preview => {
+                if self.data.is_none() || self.jupiterone_missing() {
+                    return None;
+                }
+                if self.preview_is_fresh() {
+                    self.mode = Mode::Preview;
+                } else {
+                    self.sync_after_preview = false;
+                    self.status = Some("Preparing the preview…".into());
+                    return Some(Effect::Preview);
+                }
+            }
+            Command::Sync => {
+                if self.data.is_none() || self.jupiterone_missing() {
+                    return None;
+                }
+                if self.preview_is_fresh() {
+                    return self.try_sync(false);
+                }
+                self.sync_after_preview = true;
+                self.status = Some("Preparing the preview…".into());
+                return Some(Effect::Preview);
+            }
+            Command::Confirm => {
+                if self.preview.as_ref().is_some_and(|p| !p.confirm.is_empty()) {
+                    return self.try_sync(true);
+                }
+            }
             Command::Dismiss => {
-                if self.error.take().is_none() {
-                    if self.mode == Mode::Help {
+                if self.error.take().is_none() && self.notice.take().is_none() {
+                    if self.mode == Mode::Help || self.mode == Mode::Preview {
+                        if let Some(p) = self.preview.as_mut() {
+                            p.confirm.clear();
+                        }
                         self.mode = Mode::Browse;
                     } else if self.filter != 0 {
                         self.set_filter(0);
@@ -384,7 +597,11 @@ impl App {
                 };
             }
             Command::ToggleRaw => {
-                self.show_raw = !self.show_raw;
+                self.view = match self.view {
+                    DetailView::Entity => DetailView::Raw,
+                    DetailView::Raw => DetailView::Payload,
+                    DetailView::Payload => DetailView::Entity,
+                };
                 self.details_offset = 0;
             }
             Command::CycleFilter => self.set_filter((self.filter + 1) % FILTERS.len()),
@@ -431,6 +648,16 @@ impl App {
 
     fn navigate(&mut self, c: Command) {
         let page = isize::try_from(self.tree_height().max(2) - 1).unwrap_or(10);
+        if self.mode == Mode::Preview {
+            if let Some(p) = self.preview.as_mut() {
+                p.offset = match c {
+                    Command::Up => p.offset.saturating_sub(1),
+                    Command::Down => p.offset + 1,
+                    _ => p.offset,
+                };
+            }
+            return;
+        }
         if self.focus == Pane::Details {
             let len = self.details_len();
             let cur = isize::try_from(self.details_cursor).unwrap_or(0);
@@ -445,7 +672,7 @@ impl App {
             self.details_cursor = usize::try_from(next.max(0))
                 .unwrap_or(0)
                 .min(len.saturating_sub(1));
-            if self.show_raw || len == 0 {
+            if self.view != DetailView::Entity || len == 0 {
                 // Nothing to select: scroll instead.
                 self.details_offset = usize::try_from(
                     (isize::try_from(self.details_offset).unwrap_or(0)

@@ -15,6 +15,8 @@ pub enum Mode {
     Help,
     /// An error popup.
     Popup,
+    /// The sync preview.
+    Preview,
 }
 
 /// A key a binding answers to.
@@ -40,7 +42,14 @@ pub struct Binding {
 
 const B: &[Mode] = &[Mode::Browse];
 const S: &[Mode] = &[Mode::Search];
-const ANY: &[Mode] = &[Mode::Browse, Mode::Search, Mode::Help, Mode::Popup];
+const P: &[Mode] = &[Mode::Preview];
+const ANY: &[Mode] = &[
+    Mode::Browse,
+    Mode::Search,
+    Mode::Help,
+    Mode::Popup,
+    Mode::Preview,
+];
 
 /// Every binding, in help order.
 pub const KEYMAP: &[Binding] = &[
@@ -174,6 +183,46 @@ pub const KEYMAP: &[Binding] = &[
     },
     Binding {
         modes: B,
+        keys: &[Key::Char('p')],
+        command: Command::Preview,
+        label: "p",
+        help: "preview the JupiterOne sync: new, changed, unchanged, deleted per _type",
+        footer: Some("preview"),
+    },
+    Binding {
+        modes: &[Mode::Browse, Mode::Preview],
+        keys: &[Key::Char('s')],
+        command: Command::Sync,
+        label: "s",
+        help: "sync to JupiterOne (asks first on a first sync, partial data or mass deletes)",
+        footer: Some("sync"),
+    },
+    Binding {
+        modes: P,
+        keys: &[Key::Char('y')],
+        command: Command::Confirm,
+        label: "y",
+        help: "yes: sync despite what the preview warns about",
+        footer: Some("yes, sync"),
+    },
+    Binding {
+        modes: P,
+        keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
+        command: Command::Down,
+        label: "j/↓",
+        help: "scroll",
+        footer: None,
+    },
+    Binding {
+        modes: P,
+        keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
+        command: Command::Up,
+        label: "k/↑",
+        help: "scroll",
+        footer: None,
+    },
+    Binding {
+        modes: B,
         keys: &[Key::Code(KeyCode::Esc)],
         command: Command::Dismiss,
         label: "Esc",
@@ -221,7 +270,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: &[Mode::Popup, Mode::Help],
+        modes: &[Mode::Popup, Mode::Help, Mode::Preview],
         keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)],
         command: Command::Dismiss,
         label: "Esc",
@@ -237,7 +286,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("help"),
     },
     Binding {
-        modes: &[Mode::Browse, Mode::Help, Mode::Popup],
+        modes: &[Mode::Browse, Mode::Help, Mode::Popup, Mode::Preview],
         keys: &[Key::Char('q')],
         command: Command::Quit,
         label: "q",

@@ -2,6 +2,8 @@
 //! from a channel, one `update` per action, and a redraw only when something arrived.
 
 use std::io;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use crossterm::event::{
     DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseButton,
@@ -20,6 +22,7 @@ use super::view;
 use crate::collect;
 use crate::graph;
 use crate::heroku::HerokuClient;
+use crate::jupiterone::{self, JupiterOneClient, Plan, Preview, UploadOptions};
 
 /// Turns a terminal event into an action for the current mode.
 #[must_use]
@@ -85,15 +88,17 @@ pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: Ca
                 let built = tokio::task::spawn_blocking(move || {
                     let graph = graph::build(&estate);
                     let tree = Tree::build(&graph, &estate.failures);
-                    (graph, tree, estate.failures, estate.user.map(|u| u.email))
+                    let user = estate.user.map(|u| (u.email, u.id));
+                    (graph, tree, estate.failures, user)
                 })
                 .await;
                 match built {
-                    Ok((graph, tree, failures, heroku_user)) => Ok(Box::new(Loaded {
+                    Ok((graph, tree, failures, user)) => Ok(Box::new(Loaded {
+                        heroku_user_id: user.as_ref().map(|u| u.1.clone()),
+                        heroku_user: user.map(|u| u.0),
                         graph: std::sync::Arc::new(graph),
                         tree: Some(tree),
                         failures,
-                        heroku_user,
                         requests: client.requests(),
                         rate_limit_remaining: client.rate_limit_remaining(),
                     })),
@@ -106,11 +111,95 @@ pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: Ca
     });
 }
 
+/// Where and how the explorer syncs to JupiterOne.
+#[derive(Debug, Clone)]
+pub struct JupiterOneSetup {
+    pub client: JupiterOneClient,
+    /// Where the last successful sync per target is kept.
+    pub data_dir: PathBuf,
+    /// The target; `None` is the default scope derived from the Heroku user.
+    pub target: Option<jupiterone::Target>,
+    pub options: UploadOptions,
+}
+
+impl JupiterOneSetup {
+    fn target_for(&self, heroku_user_id: Option<&str>) -> jupiterone::Target {
+        self.target.clone().unwrap_or_else(|| {
+            jupiterone::Target::default_scope(heroku_user_id.unwrap_or("unknown-user"))
+        })
+    }
+}
+
+/// Prepares the preview off the async workers (it hashes every object).
+fn spawn_preview(setup: &JupiterOneSetup, app: &App, tx: UnboundedSender<Action>) {
+    let Some(data) = app.data.as_ref() else {
+        return;
+    };
+    let graph = Arc::clone(&data.loaded.graph);
+    let target = setup.target_for(data.loaded.heroku_user_id.as_deref());
+    let setup = setup.clone();
+    tokio::spawn(async move {
+        let result = tokio::task::spawn_blocking(move || {
+            jupiterone::prepare(&setup.client, graph, target, &setup.data_dir)
+        })
+        .await;
+        let message = match result {
+            Ok(Ok(ready)) => Ok(Box::new(ready)),
+            Ok(Err(e)) => Err(format!("cannot prepare the preview: {e}")),
+            Err(e) => Err(format!("preparing the preview failed: {e}")),
+        };
+        let _ = tx.send(Action::PreviewReady(message));
+    });
+}
+
+/// Uploads in the background; progress and the outcome come back as actions.
+fn spawn_sync(
+    setup: &JupiterOneSetup,
+    plan: Arc<Plan>,
+    preview: Box<Preview>,
+    tx: UnboundedSender<Action>,
+    cancel: CancellationToken,
+) {
+    let setup = setup.clone();
+    tokio::spawn(async move {
+        let (etx, mut erx) = mpsc::unbounded_channel();
+        let forward = {
+            let tx = tx.clone();
+            tokio::spawn(async move {
+                while let Some(e) = erx.recv().await {
+                    if tx.send(Action::SyncProgress(Box::new(e))).is_err() {
+                        break;
+                    }
+                }
+            })
+        };
+        let mut options = setup.options.clone();
+        options.cancel = cancel;
+        let result = jupiterone::sync(
+            &setup.client,
+            &plan,
+            &preview,
+            &setup.data_dir,
+            &options,
+            Some(etx),
+        )
+        .await;
+        let _ = forward.await;
+        let _ = tx.send(Action::SyncDone(
+            result.map(Box::new).map_err(|e| e.to_string()),
+        ));
+    });
+}
+
 /// Runs the explorer until the user quits. The terminal is restored on return and on panic.
 ///
 /// # Errors
 /// When the terminal cannot be set up or drawn.
-pub async fn run(client: HerokuClient, target: Target) -> io::Result<()> {
+pub async fn run(
+    client: HerokuClient,
+    target: Target,
+    j1: Option<JupiterOneSetup>,
+) -> io::Result<()> {
     // ratatui's hook (installed by try_init) restores the screen, then calls this one, which
     // turns mouse reporting off before the panic message is printed.
     let previous = std::panic::take_hook();
@@ -120,7 +209,7 @@ pub async fn run(client: HerokuClient, target: Target) -> io::Result<()> {
     }));
     let mut terminal = ratatui::try_init()?;
     crossterm::execute!(io::stdout(), EnableMouseCapture)?;
-    let result = event_loop(&mut terminal, client, target).await;
+    let result = event_loop(&mut terminal, client, target, j1).await;
     let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -130,6 +219,7 @@ async fn event_loop(
     terminal: &mut DefaultTerminal,
     client: HerokuClient,
     target: Target,
+    j1: Option<JupiterOneSetup>,
 ) -> io::Result<()> {
     let size = terminal.size()?;
     let mut app = App::new(target, size.width, size.height);
@@ -160,7 +250,28 @@ async fn event_loop(
             match app.update(action) {
                 Some(Effect::Quit) => {
                     cancel.cancel();
+                    if app.syncing.is_some() {
+                        // Let the uploader abort its job (so JupiterOne changes nothing).
+                        let _ = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+                            while let Some(a) = rx.recv().await {
+                                if matches!(a, Action::SyncDone(_)) {
+                                    break;
+                                }
+                            }
+                        })
+                        .await;
+                    }
                     return Ok(());
+                }
+                Some(Effect::Preview) => {
+                    if let Some(setup) = &j1 {
+                        spawn_preview(setup, &app, tx.clone());
+                    }
+                }
+                Some(Effect::Sync { plan, preview }) => {
+                    if let Some(setup) = &j1 {
+                        spawn_sync(setup, plan, preview, tx.clone(), cancel.child_token());
+                    }
                 }
                 Some(Effect::StartCrawl) => {
                     spawn_crawl(client.clone(), tx.clone(), cancel.child_token())

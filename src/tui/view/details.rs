@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::tree::marker_style;
 use crate::graph::Entity;
-use crate::tui::app::{App, Pane};
+use crate::tui::app::{App, DetailView, Pane};
 
 fn value_text(v: &Value) -> String {
     match v {
@@ -82,12 +82,20 @@ fn raw_lines(e: &Entity) -> Vec<Line<'static>> {
     lines
 }
 
+fn payload_lines(e: &Entity) -> Vec<Line<'static>> {
+    // The same serialization the upload plan sends, pretty-printed.
+    let pretty = serde_json::to_value(e)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_else(|err| format!("cannot serialize: {err}"));
+    pretty.lines().map(|l| Line::from(l.to_owned())).collect()
+}
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let focused = app.focus == Pane::Details;
-    let title = if app.show_raw {
-        " Raw Heroku JSON (v) "
-    } else {
-        " JupiterOne entity (v: raw JSON) "
+    let title = match app.view {
+        DetailView::Entity => " JupiterOne entity (v: raw JSON, payload) ",
+        DetailView::Raw => " Raw Heroku JSON (v: payload) ",
+        DetailView::Payload => " Upload payload: exactly what JupiterOne receives (v: entity) ",
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -126,8 +134,12 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     };
-    if app.show_raw {
-        let lines = raw_lines(entity);
+    if app.view != DetailView::Entity {
+        let lines = if app.view == DetailView::Raw {
+            raw_lines(entity)
+        } else {
+            payload_lines(entity)
+        };
         let offset = app.details_offset.min(lines.len().saturating_sub(1));
         frame.render_widget(
             Paragraph::new(lines).scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)),

@@ -34,9 +34,24 @@ pub fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
+/// Hints dropped first when the footer is too narrow.
+const DROP_ORDER: [&str; 5] = ["open", "pane", "raw", "refresh", "findings"];
+
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
+    let mut hints: Vec<(&str, &str)> = keymap::footer(app.key_mode()).collect();
+    let width = |h: &[(&str, &str)]| {
+        h.iter()
+            .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
+            .sum::<usize>()
+    };
+    for drop in DROP_ORDER {
+        if width(&hints) <= usize::from(area.width) {
+            break;
+        }
+        hints.retain(|(_, what)| *what != drop);
+    }
     let mut spans = Vec::new();
-    for (keys, what) in keymap::footer(app.key_mode()) {
+    for (keys, what) in hints {
         spans.push(Span::styled(
             format!(" {keys}"),
             Style::default().fg(Color::Black).bg(Color::Gray),

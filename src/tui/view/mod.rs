@@ -6,6 +6,8 @@ mod header;
 mod help;
 mod loading;
 mod popup;
+mod preview;
+mod sync;
 mod tree;
 
 use ratatui::Frame;
@@ -40,11 +42,27 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
     footer::draw_status(frame, status, app);
     footer::draw(frame, footer, app);
+    if app.mode == Mode::Preview {
+        preview::draw(frame, centered(area, 94, 84), app);
+    }
     if app.mode == Mode::Help {
         help::draw(frame, centered(area, 90, 90), app);
     }
+    if let Some(run) = &app.syncing {
+        sync::draw(
+            frame,
+            centered(area, 70, 20).union(Rect {
+                height: 5,
+                ..centered(area, 70, 20)
+            }),
+            run,
+        );
+    }
+    if let Some((title, message)) = &app.notice {
+        popup::draw(frame, centered(area, 70, 60), title, message, false);
+    }
     if let Some(message) = &app.error {
-        popup::draw(frame, centered(area, 70, 50), message);
+        popup::draw(frame, centered(area, 70, 50), "Error", message, true);
     }
 }
 

@@ -1,4 +1,4 @@
-//! The error popup.
+//! Popups: errors, and notices such as the sync result.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,7 +6,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, message: &str) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, title: &str, message: &str, is_error: bool) {
     frame.render_widget(Clear, area);
     let mut lines: Vec<Line<'_>> = message.lines().map(Line::from).collect();
     lines.push(Line::default());
@@ -16,8 +16,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, message: &str) {
     ));
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Error ")
-        .border_style(Style::default().fg(Color::Red));
+        .title(format!(" {title} "))
+        .border_style(Style::default().fg(if is_error { Color::Red } else { Color::Green }));
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
