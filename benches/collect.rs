@@ -27,6 +27,18 @@ fn peak_rss_kb() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+fn rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 fn client(url: String, token: String, concurrency: usize) -> HerokuClient {
     let mut config = ClientConfig::new(url, Secret::new(token));
     config.concurrency = concurrency;
@@ -40,8 +52,16 @@ async fn child(url: String, token: String) {
         .await
         .expect("crawl");
     let crawl = t.elapsed();
+    let after_crawl = rss_kb();
     let graph = graph::build(&estate);
+    let with_both = rss_kb();
     drop(estate);
+    eprintln!(
+        "rss after crawl {} MB, with graph {} MB, graph alone {} MB",
+        after_crawl / 1024,
+        with_both / 1024,
+        rss_kb() / 1024
+    );
     println!(
         "{} {} {} {:.1} {}",
         graph.entities().len(),
@@ -133,6 +153,7 @@ async fn main() {
         println!(
             "  peak memory of the collector (crawl + graph, raw data kept): {mb:.0} MB (target ≤ 400 MB)"
         );
+        print!("  {}", String::from_utf8_lossy(&out.stderr));
     } else {
         println!(
             "huge estate: the child failed: {line} {}",
