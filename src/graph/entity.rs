@@ -66,6 +66,11 @@ impl Properties {
         self.0.len()
     }
 
+    /// Drops spare capacity (a graph holds hundreds of thousands of these).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

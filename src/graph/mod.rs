@@ -38,7 +38,9 @@ impl Graph {
     }
 
     /// Adds an entity and returns its index.
-    pub fn add_entity(&mut self, entity: Entity) -> usize {
+    pub fn add_entity(&mut self, mut entity: Entity) -> usize {
+        entity.properties.shrink_to_fit();
+        entity.raw_data.shrink_to_fit();
         let index = self.entities.len();
         self.entity_index.entry(entity.key.clone()).or_insert(index);
         self.by_type
@@ -52,7 +54,8 @@ impl Graph {
     }
 
     /// Adds a relationship and links it to its ends when they exist.
-    pub fn add_relationship(&mut self, relationship: Relationship) -> usize {
+    pub fn add_relationship(&mut self, mut relationship: Relationship) -> usize {
+        relationship.properties.shrink_to_fit();
         let index = self.relationships.len();
         self.relationship_index
             .entry(relationship.key.clone())
