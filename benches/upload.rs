@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use heroku_j1::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 use heroku_j1::graph::entity::{Entity, Properties, RawData, Relationship};
 use heroku_j1::graph::{Graph, types};
+use heroku_j1::jupiterone::diff::{entity_hash, relationship_hash};
 use heroku_j1::jupiterone::plan::MAX_BATCH_BYTES;
 use heroku_j1::jupiterone::{
     JupiterOneClient, JupiterOneConfig, Plan, Target, UploadOptions, preview, upload,
@@ -32,7 +33,13 @@ fn raw(json: String) -> Vec<RawData> {
     }]
 }
 
-fn entity(key: String, entity_type: &'static str, class: &'static str, p: Properties, r: String) -> Entity {
+fn entity(
+    key: String,
+    entity_type: &'static str,
+    class: &'static str,
+    p: Properties,
+    r: String,
+) -> Entity {
     Entity {
         key,
         entity_type: entity_type.into(),
@@ -74,7 +81,10 @@ fn huge_graph() -> Graph {
         p.set("enterpriseAccountId", account.clone());
         p.set("teamType", "enterprise");
         p.set("defaultTeam", false);
-        p.set("webLink", format!("https://dashboard.heroku.com/teams/{name}/apps"));
+        p.set(
+            "webLink",
+            format!("https://dashboard.heroku.com/teams/{name}/apps"),
+        );
         g.add_entity(entity(
             key.clone(),
             types::TEAM,
@@ -82,7 +92,12 @@ fn huge_graph() -> Graph {
             p,
             format!(r#"{{"id":"{key}","name":"{name}","created_at":"2020-05-11T09:41:27Z","updated_at":"2026-06-20T11:02:55Z","default":false,"membership_limit":null,"role":"admin","type":"enterprise","identity_provider":null,"enterprise_account":{{"id":"{account}","name":"acme"}}}}"#),
         ));
-        g.add_relationship(Relationship::direct(types::ACCOUNT_HAS_TEAM, "HAS", &account, &key));
+        g.add_relationship(Relationship::direct(
+            types::ACCOUNT_HAS_TEAM,
+            "HAS",
+            &account,
+            &key,
+        ));
     }
     for u in 0..USERS {
         let key = id(0xcccc_cccc, u);
@@ -108,7 +123,12 @@ fn huge_graph() -> Graph {
         r.properties.set("canView", true);
         r.properties.set("canManage", false);
         g.add_relationship(r);
-        let mut r = Relationship::direct(types::TEAM_HAS_MEMBER, "HAS", &id(0xbbbb_bbbb, u % TEAMS), &key);
+        let mut r = Relationship::direct(
+            types::TEAM_HAS_MEMBER,
+            "HAS",
+            &id(0xbbbb_bbbb, u % TEAMS),
+            &key,
+        );
         r.properties.set("role", "member");
         g.add_relationship(r);
     }
@@ -120,7 +140,10 @@ fn huge_graph() -> Graph {
         p.set("teamId", team.clone());
         p.set("teamName", format!("team-{:03}", a % TEAMS));
         p.set("owner", format!("team-{:03}@herokumanager.com", a % TEAMS));
-        p.set("webLink", format!("https://dashboard.heroku.com/apps/{name}"));
+        p.set(
+            "webLink",
+            format!("https://dashboard.heroku.com/apps/{name}"),
+        );
         p.set("productionURL", format!("https://{name}.herokuapp.com/"));
         p.set("gitUrl", format!("https://git.heroku.com/{name}.git"));
         p.set("region", "us");
@@ -132,16 +155,25 @@ fn huge_graph() -> Graph {
             types::APPLICATION,
             "Application",
             p,
-            format!(r#"{{"acm":true,"archived_at":null,"buildpack_provided_description":"Node.js","build_stack":{{"id":"69bee368-352b-4bd0-9b7c-819d860a2588","name":"heroku-24"}},"created_at":"2022-01-18T12:00:03Z","git_url":"https://git.heroku.com/{name}.git","id":"{key}","internal_routing":null,"maintenance":false,"name":"{name}","owner":{{"email":"team-{t:03}@herokumanager.com","id":"{team}"}},"organization":{{"id":"{team}","name":"team-{t:03}"}},"team":{{"id":"{team}","name":"team-{t:03}"}},"region":{{"id":"59accabd-516d-4f0e-83e6-6e3757701145","name":"us"}},"released_at":"2026-07-10T09:12:44Z","repo_size":null,"slug_size":24037601,"space":null,"stack":{{"id":"69bee368-352b-4bd0-9b7c-819d860a2588","name":"heroku-24"}},"updated_at":"2026-07-10T09:12:44Z","web_url":"https://{name}.herokuapp.com/"}}"#, t = a % TEAMS),
+            format!(r#"{{"acm":true,"archived_at":null,"buildpack_provided_description":"Node.js","build_stack":{{"id":"69bee368-352b-4bd0-9b7c-819d860a2588","name":"heroku-24"}},"created_at":"2022-01-18T12:00:03Z","git_url":"https://git.heroku.com/{name}.git","id":"{key}","internal_routing":null,"maintenance":false,"name":"{name}","owner":{{"email":"team-{t:03}@herokumanager.com","id":"{team}"}},"organization":{{"id":"{team}","name":"team-{t:03}"}},"team":{{"id":"{team}","name":"team-{t:03}"}},"region":{{"id":"59accabd-516d-4f0e-83e6-6e3757701145","name":"us"}},"released_at":"2026-07-10T09:12:44Z","repo_size":null,"slug_size":24037601,"space":null,"stack":{{"id":"69bee368-352b-4bd0-9b7c-819d860a2588","name":"heroku-24"}},"updated_at":"2026-07-10T09:12:44Z","web_url":"https://{name}.herokuapp.com/","generation":{{"id":"e6c1c0f0-1d5b-4b8a-9f2e-3a7c5d9b1e24","name":"cedar"}},"locked":false,"joined":false,"space":null,"buildpack_description":"heroku/nodejs, heroku/metrics"}}"#, t = a % TEAMS),
         ));
-        g.add_relationship(Relationship::direct(types::TEAM_OWNS_APPLICATION, "OWNS", &team, &key));
+        g.add_relationship(Relationship::direct(
+            types::TEAM_OWNS_APPLICATION,
+            "OWNS",
+            &team,
+            &key,
+        ));
     }
     for d in 0..ADDONS {
         let key = id(0xeeee_eeee, d);
         let app = id(0xdddd_dddd, d % APPS);
         let app_name = format!("acme-app-{:05}", d % APPS);
         let (service, plan, function) = if d % 2 == 0 {
-            ("heroku-postgresql", "heroku-postgresql:standard-0", "database")
+            (
+                "heroku-postgresql",
+                "heroku-postgresql:standard-0",
+                "database",
+            )
         } else {
             ("heroku-redis", "heroku-redis:premium-0", "caching")
         };
@@ -164,9 +196,14 @@ fn huge_graph() -> Graph {
             types::ADDON,
             "Service",
             p,
-            format!(r#"{{"actions":[],"addon_service":{{"id":"6c67493d-8fc2-4cd4-9161-4f1ec11cbe69","name":"{service}"}},"app":{{"id":"{app}","name":"{app_name}"}},"billed_price":{{"cents":5000,"contract":false,"unit":"month"}},"billing_entity":{{"id":"{app}","name":"{app_name}","type":"app"}},"config_vars":["DATABASE_URL"],"created_at":"2022-01-18T12:05:40Z","id":"{key}","name":"{name}","plan":{{"id":"a6d3d4a2-9c5f-4e2b-8b6a-2f1e4c3d5b7a","name":"{plan}"}},"provider_id":"resource{d}@heroku.com","state":"provisioned","updated_at":"2026-03-02T07:30:00Z","web_url":"https://addons-sso.heroku.com/apps/{app}/addons/{key}"}}"#),
+            format!(r#"{{"actions":[],"addon_service":{{"id":"6c67493d-8fc2-4cd4-9161-4f1ec11cbe69","name":"{service}"}},"app":{{"id":"{app}","name":"{app_name}"}},"billed_price":{{"cents":5000,"contract":false,"unit":"month"}},"billing_entity":{{"id":"{app}","name":"{app_name}","type":"app"}},"config_vars":["DATABASE_URL"],"created_at":"2022-01-18T12:05:40Z","id":"{key}","name":"{name}","plan":{{"id":"a6d3d4a2-9c5f-4e2b-8b6a-2f1e4c3d5b7a","name":"{plan}"}},"provider_id":"resource{d}@heroku.com","state":"provisioned","updated_at":"2026-03-02T07:30:00Z","web_url":"https://addons-sso.heroku.com/apps/{app}/addons/{key}","addon_service_human_name":"{service}","attachments":[{{"id":"b2d1c0a9-8e7f-4d6c-9b5a-4f3e2d1c0b9a","name":"DATABASE","app":{{"id":"{app}","name":"{app_name}"}},"namespace":null,"web_url":"https://addons-sso.heroku.com/apps/{app}/addons/{key}"}}],"plan_price":{{"cents":5000,"unit":"month","metered":false}}}}"#),
         ));
-        g.add_relationship(Relationship::direct(types::APPLICATION_HAS_ADDON, "HAS", &app, &key));
+        g.add_relationship(Relationship::direct(
+            types::APPLICATION_HAS_ADDON,
+            "HAS",
+            &app,
+            &key,
+        ));
     }
     g
 }
@@ -235,6 +272,29 @@ fn main() {
     );
 
     let t = Instant::now();
+    let findings = heroku_j1::graph::validate::validate(&graph);
+    println!(
+        "  of which validation: {:.2} s ({} findings)",
+        t.elapsed().as_secs_f64(),
+        findings.len()
+    );
+    let t = Instant::now();
+    let hashed: usize = graph
+        .entities()
+        .iter()
+        .map(|e| entity_hash(e).len())
+        .chain(
+            graph
+                .relationships()
+                .iter()
+                .map(|r| relationship_hash(r).len()),
+        )
+        .sum();
+    println!(
+        "  of which content hashes on one core: {:.2} s ({hashed} hex chars)",
+        t.elapsed().as_secs_f64()
+    );
+    let t = Instant::now();
     let p = preview(&graph, &target, None);
     println!(
         "preview (content hashes of every object): {:.2} s, {} types",
@@ -290,6 +350,9 @@ fn main() {
             "OVER"
         }
     );
-    println!("peak memory (VmHWM, graph + plan + fake store in one process): {}", vm_hwm());
+    println!(
+        "peak memory (VmHWM, graph + plan + fake store in one process): {}",
+        vm_hwm()
+    );
     fake.shutdown();
 }

@@ -26,7 +26,8 @@ const AFTER_HELP: &str = "\
 Exit codes:
   0  complete
   1  any other failure
-  2  usage or authentication error (e.g. an invalid key, no Heroku Enterprise account)
+  2  usage or authentication error (e.g. an invalid key, no Heroku Enterprise account),
+     or `sync` refused without --yes / --allow-partial
   3  complete but partial: some lists could not be read (see the summary)";
 
 /// Browse a Heroku Enterprise estate as a JupiterOne graph, preview the upload, sync it.

@@ -265,6 +265,15 @@ async fn run_once(
     cancel: CancellationToken,
 ) -> SyncReport {
     let report = SyncReport::new(client);
+    // A rejected JupiterOne key is found before a long crawl.
+    if let Err(e) = client.validate().await {
+        let code = if e.is_auth() {
+            exit::USAGE
+        } else {
+            exit::FAILURE
+        };
+        return report.failed(code, e.to_string());
+    }
     // The graph.
     let (graph, user_id) = match &args.from {
         Some(dir) => match export::read(dir) {
