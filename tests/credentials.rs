@@ -789,3 +789,121 @@ fn a_malformed_config_is_named_and_left_alone() {
     let o = w.output(c, None);
     assert!(w.heroku.good_requests() > 0, "{}", text(&o));
 }
+
+fn on_path(tool: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(tool).is_file()))
+}
+
+/// A session bus whose keyring has no unlocked login collection (gnome-keyring started by
+/// D-Bus activation, never unlocked): reading finds nothing, storing is refused with the
+/// reason, and nothing is stored.
+#[test]
+fn a_locked_keyring_refuses_to_store_and_says_so() {
+    if !(on_path("dbus-run-session") && on_path("gnome-keyring-daemon")) {
+        assert!(
+            std::env::var("HEROKU_J1_REQUIRE_KEYRING").as_deref() != Ok("1"),
+            "HEROKU_J1_REQUIRE_KEYRING=1 but dbus-run-session or gnome-keyring-daemon is missing"
+        );
+        eprintln!(
+            "notice: a_locked_keyring_refuses_to_store_and_says_so skipped: no dbus-run-session or gnome-keyring-daemon"
+        );
+        return;
+    }
+    let w = World::new();
+    // A private session bus of its own, with a fresh HOME (from `World::command`) for the
+    // keyring daemon it activates, so no login keyring exists and none is unlocked.
+    let template = w.command(&["login", "--heroku", "--stdin"]);
+    let mut c = Command::new("dbus-run-session");
+    c.arg("--").arg(BIN).args(template.get_args());
+    for (k, v) in template.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env_remove("XDG_RUNTIME_DIR");
+    let o = w.output(c, Some(&format!("{}\n", w.heroku_key)));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("the OS keyring refused to store the Heroku API key"),
+        "{e}"
+    );
+    assert!(e.contains("Unlock the keyring"), "{e}");
+    assert!(e.contains("not stored anywhere"), "{e}");
+    assert_eq!(w.heroku.good_requests(), 1, "validated before storing");
+    w.assert_no_leak();
+}
+
+/// The interactive prompt in a real terminal (tmux): the key is typed with echo off, checked
+/// and stored; the screen never shows it.
+#[test]
+fn the_prompt_hides_the_key_in_a_real_terminal() {
+    let _serial = KEYRING.lock().unwrap_or_else(|e| e.into_inner());
+    let w = World::new();
+    if !on_path("tmux") {
+        eprintln!("notice: the_prompt_hides_the_key_in_a_real_terminal skipped: no tmux");
+        return;
+    }
+    if !w.keyring_or_skip("the_prompt_hides_the_key_in_a_real_terminal") {
+        return;
+    }
+    let socket = format!("heroku-j1-cred-{}", suffix());
+    let command = format!(
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY HEROKU_J1_KEYRING_SERVICE={} \
+         HEROKU_API_URL={} HOME={} {BIN} login --config-dir {} --log-file {}; \
+         echo login-exit=$?; sleep 60",
+        w.service,
+        w.heroku.url(),
+        w.home().display(),
+        w.config_dir().display(),
+        w.log().display()
+    );
+    let tmux = |args: &[&str]| {
+        let out = Command::new("tmux")
+            .args(["-L", &socket])
+            .args(args)
+            .env_remove("TMUX")
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    tmux(&[
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-x",
+        "120",
+        "-y",
+        "20",
+        &command,
+    ]);
+    let wait_for = |needle: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            let screen = tmux(&["capture-pane", "-p", "-t", "0"]);
+            if screen.contains(needle) || std::time::Instant::now() > deadline {
+                return screen;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    };
+    let screen = wait_for("Heroku API key (input hidden):");
+    assert!(
+        screen.contains("Heroku API key (input hidden):"),
+        "{screen}"
+    );
+    tmux(&["send-keys", "-t", "0", "-l", &w.heroku_key]);
+    tmux(&["send-keys", "-t", "0", "Enter"]);
+    let screen = wait_for("login-exit=");
+    tmux(&["kill-server"]);
+    w.outputs.lock().unwrap().push(screen.clone());
+    assert!(screen.contains("login-exit=0"), "{screen}");
+    assert!(screen.contains("Stored the Heroku API key"), "{screen}");
+    assert_eq!(w.status_json()["heroku"]["source"], "keyring");
+    w.logout_all();
+    w.assert_no_leak();
+}
