@@ -197,3 +197,31 @@ fn upload_payload_view() {
     cmd(&mut app, Command::ToggleRaw);
     insta::assert_snapshot!(render(&app));
 }
+
+#[test]
+fn login_form() {
+    let mut app = App::new(
+        Target {
+            heroku_url: "https://api.heroku.com".into(),
+            jupiterone: None,
+            demo: false,
+        },
+        100,
+        30,
+    );
+    app.update(Action::NeedLogin(
+        "no Heroku API key: run `heroku-j1 login --heroku` to store one in the OS keyring, or set HEROKU_API_KEY.".into(),
+    ));
+    for c in "HRKU-AAsecret-value-never-shown".chars() {
+        app.update(Action::LoginInput(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        )));
+    }
+    let screen = render(&app).to_string();
+    assert!(
+        !screen.contains("secret-value"),
+        "the key is masked on screen"
+    );
+    insta::assert_snapshot!(screen);
+}

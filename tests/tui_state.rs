@@ -393,3 +393,132 @@ fn esc_cancels_the_confirmation_and_p_reopens_the_fresh_preview() {
         Some(Effect::Preview)
     ));
 }
+
+#[test]
+fn a_missing_key_opens_the_login_form_which_checks_before_storing() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use heroku_j1::tui::action::{LoginFailure, LoginOk};
+    use heroku_j1::tui::login::Field;
+    let mut app = App::new(
+        Target {
+            heroku_url: "http://127.0.0.1:1".into(),
+            jupiterone: None,
+            demo: false,
+        },
+        100,
+        30,
+    );
+    app.update(Action::NeedLogin(
+        "no Heroku API key: run `heroku-j1 login --heroku`".into(),
+    ));
+    assert_eq!(app.key_mode(), Mode::Login);
+    // An empty form is not submitted.
+    assert!(cmd(&mut app, Command::Submit).is_none());
+    assert!(app.login.as_ref().unwrap().errors[0].is_some());
+    // Typing and pasting go into the focused field; Tab moves on.
+    for c in "HRKU-AAbad".chars() {
+        app.update(Action::LoginInput(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    cmd(&mut app, Command::NextField);
+    app.update(Action::LoginPaste(
+        "fa4e0000-j1ac-4000-8000-000000000001\n".into(),
+    ));
+    cmd(&mut app, Command::NextField);
+    cmd(&mut app, Command::NextField);
+    app.update(Action::LoginPaste("eu".into()));
+    let Some(Effect::Login(request)) = cmd(&mut app, Command::Submit) else {
+        panic!("submitted")
+    };
+    assert_eq!(request.heroku_key.as_ref().unwrap().expose(), "HRKU-AAbad");
+    assert_eq!(
+        request.jupiterone_account.as_deref(),
+        Some("fa4e0000-j1ac-4000-8000-000000000001")
+    );
+    assert_eq!(request.jupiterone_region.as_deref(), Some("eu"));
+    assert!(request.jupiterone_key.is_none());
+    assert!(
+        !format!("{request:?}").contains("HRKU-AAbad"),
+        "Debug shows no key"
+    );
+    assert!(app.login.as_ref().unwrap().busy);
+    // Rejected: the key is cleared, the rest is kept, the error is inline.
+    app.update(Action::LoginDone(Err(LoginFailure {
+        field: Some(Field::HerokuKey),
+        message: "Heroku rejected the API key (401 unauthorized)".into(),
+        keyring_unavailable: None,
+    })));
+    let form = app.login.as_ref().unwrap();
+    assert!(!form.busy);
+    assert!(
+        form.textarea(Field::HerokuKey).lines().join("").is_empty(),
+        "the rejected key is not kept"
+    );
+    assert_eq!(
+        form.textarea(Field::JupiterOneAccount).lines().join(""),
+        "fa4e0000-j1ac-4000-8000-000000000001"
+    );
+    assert!(form.errors[0].as_deref().unwrap().contains("rejected"));
+    // The keyring is unavailable: the next submit is for this run only.
+    for c in "HRKU-AAgood".chars() {
+        app.update(Action::LoginInput(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    app.update(Action::LoginDone(Err(LoginFailure {
+        field: None,
+        message: "The keys are correct, but the OS keyring cannot store them.".into(),
+        keyring_unavailable: Some("no Secret Service".into()),
+    })));
+    let Some(Effect::Login(request)) = cmd(&mut app, Command::Submit) else {
+        panic!("submitted")
+    };
+    assert!(request.this_run_only);
+    let effect = app.update(Action::LoginDone(Ok(LoginOk {
+        jupiterone: None,
+        stored: "Keys kept for this run only".into(),
+    })));
+    assert!(matches!(effect, Some(Effect::StartCrawl)));
+    assert!(app.login.is_none());
+    assert!(app.crawl.is_some());
+}
+
+#[test]
+fn esc_on_the_login_form_without_any_data_quits() {
+    let mut app = App::new(Target::default(), 100, 30);
+    app.update(Action::NeedLogin("no key".into()));
+    assert!(matches!(
+        cmd(&mut app, Command::Dismiss),
+        Some(Effect::Quit)
+    ));
+}
+
+#[test]
+fn the_keys_view_offers_replace_and_delete() {
+    let mut app = app();
+    assert!(matches!(
+        cmd(&mut app, Command::ShowKeys),
+        Some(Effect::KeyStatus)
+    ));
+    app.update(Action::KeysInfo(
+        "Heroku API key: HRKU-…abcd from keyring".into(),
+    ));
+    assert_eq!(app.key_mode(), Mode::Keys);
+    cmd(&mut app, Command::ShowLogin);
+    assert_eq!(app.key_mode(), Mode::Login);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(
+        app.key_mode(),
+        Mode::Browse,
+        "with data loaded, Esc only closes the form"
+    );
+    cmd(&mut app, Command::ShowKeys);
+    app.update(Action::KeysInfo("…".into()));
+    assert!(matches!(
+        cmd(&mut app, Command::DeleteKeys),
+        Some(Effect::DeleteKeys)
+    ));
+}

@@ -16,7 +16,7 @@ use crate::collect::{self, Progress, Stage};
 use crate::graph::validate::{Finding, validate};
 use crate::graph::{self, Graph, export};
 use crate::heroku::{ClientConfig, HerokuClient};
-use crate::secrets::Secret;
+use crate::secrets::{KeyStore, Keys, ResolveError, Resolved, Which};
 
 /// Options of `heroku-j1 collect`.
 #[derive(Debug, Clone, clap::Args)]
@@ -49,17 +49,22 @@ pub struct Summary {
     pub out: PathBuf,
 }
 
-/// The Heroku key for this run: `HEROKU_API_KEY`.
+/// The Heroku key for this run and where it comes from: `HEROKU_API_KEY`, else the OS
+/// keyring (`heroku-j1 login --heroku`).
 ///
 /// # Errors
-/// When no key is set, with what to do.
-pub fn heroku_key() -> anyhow::Result<Secret> {
-    match std::env::var("HEROKU_API_KEY") {
-        Ok(k) if !k.trim().is_empty() => Ok(Secret::new(k)),
-        _ => anyhow::bail!(
-            "no Heroku API key: set HEROKU_API_KEY (create a key with `heroku authorizations:create --scope global`)"
-        ),
-    }
+/// When there is none (the message says how to log in), or the keyring cannot be read
+/// (the message says why, and to use `HEROKU_API_KEY` for this run).
+pub async fn heroku_key() -> Result<Resolved, ResolveError> {
+    let resolved = Keys::new(KeyStore::platform())
+        .resolve(Which::Heroku)
+        .await?;
+    tracing::info!(
+        source = %resolved.source,
+        key = %resolved.key.masked(),
+        "using the Heroku API key"
+    );
+    Ok(resolved)
 }
 
 fn progress_bar() -> Option<ProgressBar> {
@@ -103,7 +108,7 @@ pub struct Collected {
     pub started: Instant,
 }
 
-/// Crawls Heroku with `HEROKU_API_KEY` as `collect` does: a progress bar on a terminal,
+/// Crawls Heroku with the key of [`heroku_key`] as `collect` does: a progress bar on a terminal,
 /// Ctrl-C (or `cancel`) stops it. On failure the error is printed on stderr and the exit
 /// code returned.
 ///
@@ -116,8 +121,8 @@ pub async fn crawl_estate(
     timeout_s: u64,
     cancel: CancellationToken,
 ) -> Result<Collected, u8> {
-    let key = match heroku_key() {
-        Ok(k) => k,
+    let key = match heroku_key().await {
+        Ok(k) => k.key,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
             return Err(exit::USAGE);

@@ -6,30 +6,61 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::{GlobalArgs, exit};
+use crate::config::Config;
 use crate::fake::heroku::{FakeHeroku, FakeHerokuConfig};
 use crate::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::{self, JupiterOneClient, JupiterOneConfig, UploadOptions, state};
-use crate::secrets::Secret;
+use crate::secrets::{KeyStore, Keys, Secret, Which};
 use crate::tui::app::Target;
+use crate::tui::keys::{Clients, LoginContext};
 use crate::tui::run::JupiterOneSetup;
 
-/// The JupiterOne side of the explorer from the environment, or why there is none.
-fn jupiterone_setup(global: &GlobalArgs) -> Result<JupiterOneSetup, String> {
-    let config = jupiterone::config_from_env(global.jupiterone_api_url.as_deref())
+/// The JupiterOne side of the explorer: the key from `JUPITERONE_API_KEY` or the keyring,
+/// the account, URL and target from the environment or config.toml; or why there is none.
+async fn jupiterone_setup(
+    global: &GlobalArgs,
+    keys: &Keys,
+    file: &Config,
+) -> Result<JupiterOneSetup, String> {
+    let key = keys
+        .resolve(Which::JupiterOne)
+        .await
         .map_err(|e| e.to_string())?;
-    let client = JupiterOneClient::new(config).map_err(|e| e.to_string())?;
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let account = file
+        .jupiterone_account(env(jupiterone::ACCOUNT_ENV).as_deref())
+        .ok_or_else(|| jupiterone::ConfigError::MissingAccount.to_string())?;
+    let url = file
+        .jupiterone_api_url(
+            global.jupiterone_api_url.as_deref(),
+            env(jupiterone::REGION_ENV).as_deref(),
+        )
+        .map_err(|e| e.to_string())?;
+    let client = JupiterOneClient::new(JupiterOneConfig::new(url, account, key.key))
+        .map_err(|e| e.to_string())?;
     let data_dir =
         state::default_data_dir().ok_or("no data folder for the sync state (no home directory)")?;
+    let target = match (
+        &file.jupiterone.scope,
+        &file.jupiterone.integration_instance_id,
+    ) {
+        (Some(scope), _) => Some(jupiterone::Target::Scope(scope.clone())),
+        (None, Some(id)) => Some(jupiterone::Target::Instance {
+            id: id.clone(),
+            source: jupiterone::InstanceSource::External,
+        }),
+        (None, None) => None,
+    };
     Ok(JupiterOneSetup {
         client,
         data_dir,
-        target: None,
+        target,
         options: UploadOptions::default(),
     })
 }
 
-/// Opens the explorer.
+/// Opens the explorer. A missing Heroku key opens the login form instead of failing.
 ///
 /// # Errors
 /// When the terminal cannot be used or the demo servers cannot start.
@@ -37,15 +68,29 @@ pub async fn run(global: &GlobalArgs, demo: bool) -> anyhow::Result<ExitCode> {
     if demo {
         return run_demo().await;
     }
-    let key = match super::collect::heroku_key() {
-        Ok(k) => k,
+    let (config_dir, file) = match global.load_config() {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    let client = HerokuClient::new(ClientConfig::new(global.heroku_api_url.clone(), key))?;
-    let j1 = jupiterone_setup(global);
+    let keys = Keys::new(KeyStore::platform());
+    let mut need_login = None;
+    let heroku = match keys.resolve(Which::Heroku).await {
+        Ok(resolved) => {
+            tracing::info!(source = %resolved.source, key = %resolved.key.masked(), "using the Heroku API key");
+            Some(HerokuClient::new(ClientConfig::new(
+                global.heroku_api_url.clone(),
+                resolved.key,
+            ))?)
+        }
+        Err(e) => {
+            need_login = Some(e.to_string());
+            None
+        }
+    };
+    let j1 = jupiterone_setup(global, &keys, &file).await;
     if let Err(why) = &j1 {
         tracing::info!(%why, "JupiterOne not configured");
     }
@@ -57,7 +102,17 @@ pub async fn run(global: &GlobalArgs, demo: bool) -> anyhow::Result<ExitCode> {
             .map(|s| format!("{} (account {})", s.client.api_url(), s.client.account())),
         demo: false,
     };
-    crate::tui::run::run(client, target, j1).await?;
+    let login = LoginContext {
+        keys,
+        config_dir,
+        heroku_api_url: global.heroku_api_url.clone(),
+        jupiterone_api_url: global.jupiterone_api_url.clone(),
+    };
+    let clients = Clients {
+        heroku,
+        jupiterone: j1,
+    };
+    crate::tui::run::run(clients, target, Some(login), need_login).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -90,7 +145,11 @@ async fn run_demo() -> anyhow::Result<ExitCode> {
         jupiterone: Some(format!("fake JupiterOne {}", j1.url())),
         demo: true,
     };
-    let result = crate::tui::run::run(client, target, Some(setup)).await;
+    let clients = Clients {
+        heroku: Some(client),
+        jupiterone: Some(setup),
+    };
+    let result = crate::tui::run::run(clients, target, None, None).await;
     let _ = std::fs::remove_dir_all(&data_dir);
     j1.shutdown();
     heroku.shutdown().await;

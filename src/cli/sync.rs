@@ -21,6 +21,7 @@ use crate::jupiterone::upload::SyncEvent;
 use crate::jupiterone::{
     self, InstanceSource, JupiterOneClient, Preview, Reason, SyncJob, Target, UploadOptions, state,
 };
+use crate::secrets::{KeyStore, Keys, Which};
 
 /// Options of `heroku-j1 sync`.
 #[derive(Debug, Clone, clap::Args)]
@@ -173,8 +174,8 @@ fn data_dir(args: &SyncArgs) -> Option<PathBuf> {
 ///
 /// # Errors
 /// When the JupiterOne client cannot be set up.
-pub async fn run(global: &GlobalArgs, args: SyncArgs) -> anyhow::Result<ExitCode> {
-    let config = match jupiterone::config_from_env(global.jupiterone_api_url.as_deref()) {
+pub async fn run(global: &GlobalArgs, mut args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let config = match jupiterone_config(global, &mut args).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
@@ -238,6 +239,51 @@ pub async fn run(global: &GlobalArgs, args: SyncArgs) -> anyhow::Result<ExitCode
     Ok(ExitCode::from(code))
 }
 
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// Where and as whom to sync: the key from `JUPITERONE_API_KEY` or the OS keyring; the
+/// account from `JUPITERONE_ACCOUNT` or config.toml; the URL from `--jupiterone-api-url`,
+/// config.toml's `api_url`, or the region (`JUPITERONE_REGION`, else config.toml's, else
+/// `us`). The config file's scope or integration instance is the default target.
+async fn jupiterone_config(
+    global: &GlobalArgs,
+    args: &mut SyncArgs,
+) -> Result<jupiterone::JupiterOneConfig, String> {
+    let (_, file) = global.load_config().map_err(|e| e.to_string())?;
+    let key = Keys::new(KeyStore::platform())
+        .resolve(Which::JupiterOne)
+        .await
+        .map_err(|e| e.to_string())?;
+    tracing::info!(source = %key.source, key = %key.key.masked(), "using the JupiterOne API key");
+    let account = file
+        .jupiterone_account(env_nonempty(jupiterone::ACCOUNT_ENV).as_deref())
+        .ok_or_else(|| {
+            format!(
+                "{} (or save it with `heroku-j1 login --jupiterone --account-id ID`)",
+                jupiterone::ConfigError::MissingAccount
+            )
+        })?;
+    let url = file
+        .jupiterone_api_url(
+            global.jupiterone_api_url.as_deref(),
+            env_nonempty(jupiterone::REGION_ENV).as_deref(),
+        )
+        .map_err(|e| e.to_string())?;
+    if args.scope.is_none() && args.integration_instance_id.is_none() {
+        args.scope.clone_from(&file.jupiterone.scope);
+        if args.scope.is_none() {
+            args.integration_instance_id
+                .clone_from(&file.jupiterone.integration_instance_id);
+        }
+    }
+    Ok(jupiterone::JupiterOneConfig::new(url, account, key.key))
+}
+
 /// The default scope when none is given: from the estate's user, or by asking Heroku whose
 /// key `HEROKU_API_KEY` is.
 async fn default_target(global: &GlobalArgs, user_id: Option<&str>) -> Result<Target, String> {
@@ -246,8 +292,9 @@ async fn default_target(global: &GlobalArgs, user_id: Option<&str>) -> Result<Ta
     }
     let advice = "with --from, name the target with --scope S or --integration-instance-id ID \
                   (a live sync uses the scope heroku-j1:<your Heroku user id>), or set \
-                  HEROKU_API_KEY so heroku-j1 can find your Heroku user id";
-    let key = heroku_key().map_err(|_| advice.to_owned())?;
+                  HEROKU_API_KEY (or run `heroku-j1 login --heroku`) so heroku-j1 can find \
+                  your Heroku user id";
+    let key = heroku_key().await.map_err(|_| advice.to_owned())?.key;
     let client = HerokuClient::new(ClientConfig::new(global.heroku_api_url.clone(), key))
         .map_err(|e| e.to_string())?;
     let account = client

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use super::login::{Field, LoginRequest};
 use super::tree::Tree;
 use crate::collect::Progress;
 use crate::estate::ListFailure;
@@ -40,6 +41,16 @@ pub enum Command {
     Sync,
     /// Yes: sync despite what the guard asked about.
     Confirm,
+    /// The login form: next and previous field, submit.
+    NextField,
+    PrevField,
+    Submit,
+    /// The keys view (`K`).
+    ShowKeys,
+    /// The login form, to replace the stored keys.
+    ShowLogin,
+    /// Delete the stored keys (keys view).
+    DeleteKeys,
 }
 
 /// What a finished crawl delivers.
@@ -80,6 +91,33 @@ pub enum Action {
     PreviewReady(Result<Box<(Plan, Preview)>, String>),
     SyncProgress(Box<SyncEvent>),
     SyncDone(Result<Box<SyncOutcome>, String>),
+    /// A key typed into the login form.
+    LoginInput(crossterm::event::KeyEvent),
+    /// Text pasted into the login form.
+    LoginPaste(String),
+    /// Show the login form (a key is missing or was rejected).
+    NeedLogin(String),
+    LoginDone(Result<LoginOk, LoginFailure>),
+    /// The keys view's text: each key's source and masked value.
+    KeysInfo(String),
+}
+
+/// A login that worked.
+#[derive(Debug, Clone)]
+pub struct LoginOk {
+    /// What the header shows for JupiterOne, when it is now configured.
+    pub jupiterone: Option<String>,
+    /// How the keys are kept, for the status line.
+    pub stored: String,
+}
+
+/// Why a login failed: which field to fix, and what to say.
+#[derive(Debug, Clone)]
+pub struct LoginFailure {
+    pub field: Option<Field>,
+    pub message: String,
+    /// The keyring could not store the keys (and why): offer this run only.
+    pub keyring_unavailable: Option<String>,
 }
 
 /// Work the event loop does for `update`, which never blocks.
@@ -93,5 +131,11 @@ pub enum Effect {
         plan: Arc<Plan>,
         preview: Box<Preview>,
     },
+    /// Validate the keys and store them.
+    Login(Box<LoginRequest>),
+    /// Read where each key comes from, for the keys view.
+    KeyStatus,
+    /// Remove both keys from the OS keyring.
+    DeleteKeys,
     Quit,
 }

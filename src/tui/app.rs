@@ -6,6 +6,7 @@ use std::sync::Arc;
 use super::action::{Action, Command, Effect, Loaded};
 use super::keymap::Mode;
 use super::layout;
+use super::login::{Field, LoginForm};
 use super::tree::{Markers, NodeKind, Tree};
 use crate::collect::Progress;
 use crate::graph::{Entity, Graph};
@@ -172,6 +173,9 @@ pub struct App {
     /// `s` was pressed before the preview existed: sync when it arrives.
     pub sync_after_preview: bool,
     pub syncing: Option<SyncRun>,
+    pub login: Option<LoginForm>,
+    /// The keys view's text.
+    pub keys: Option<String>,
     pub width: u16,
     pub height: u16,
     pub should_quit: bool,
@@ -199,6 +203,8 @@ impl App {
             preview: None,
             sync_after_preview: false,
             syncing: None,
+            login: None,
+            keys: None,
             width,
             height,
             should_quit: false,
@@ -210,6 +216,10 @@ impl App {
     pub fn key_mode(&self) -> Mode {
         if self.error.is_some() || self.notice.is_some() {
             Mode::Popup
+        } else if self.login.is_some() {
+            Mode::Login
+        } else if self.keys.is_some() {
+            Mode::Keys
         } else {
             self.mode
         }
@@ -408,6 +418,46 @@ impl App {
                     self.error = Some(message);
                 }
             },
+            Action::NeedLogin(reason) => {
+                self.crawl = None;
+                self.login = Some(LoginForm::new(reason, None, None));
+            }
+            Action::LoginInput(key) => {
+                if let Some(form) = self.login.as_mut().filter(|f| !f.busy) {
+                    form.input(key);
+                }
+            }
+            Action::LoginPaste(text) => {
+                if let Some(form) = self.login.as_mut().filter(|f| !f.busy) {
+                    form.paste(&text);
+                }
+            }
+            Action::LoginDone(Ok(ok)) => {
+                self.login = None;
+                if ok.jupiterone.is_some() {
+                    self.target.jupiterone = ok.jupiterone;
+                }
+                self.status = Some(ok.stored);
+                self.crawl = Some(Crawl { progress: None });
+                return Some(Effect::StartCrawl);
+            }
+            Action::LoginDone(Err(failure)) => {
+                if let Some(form) = self.login.as_mut() {
+                    form.busy = false;
+                    form.offer_this_run = failure.keyring_unavailable.clone();
+                    if let Some(field) = failure.field {
+                        if matches!(field, Field::HerokuKey | Field::JupiterOneKey) {
+                            // A rejected key is not kept; the rest of the form is.
+                            form.clear(field);
+                        }
+                        form.focus = field;
+                        form.errors[field as usize] = Some(failure.message);
+                    } else {
+                        form.reason = failure.message;
+                    }
+                }
+            }
+            Action::KeysInfo(text) => self.keys = Some(text),
             Action::SyncProgress(event) => {
                 if let Some(run) = self.syncing.as_mut() {
                     run.last = Some(*event);
@@ -557,10 +607,49 @@ impl App {
                 self.status = Some("Preparing the preview…".into());
                 return Some(Effect::Preview);
             }
+            Command::NextField | Command::PrevField => {
+                if let Some(form) = self.login.as_mut() {
+                    form.next(c == Command::NextField);
+                }
+            }
+            Command::Submit => {
+                if let Some(form) = self.login.as_mut().filter(|f| !f.busy)
+                    && let Some(request) = form.request()
+                {
+                    form.busy = true;
+                    return Some(Effect::Login(Box::new(request)));
+                }
+            }
+            Command::ShowKeys => return Some(Effect::KeyStatus),
+            Command::ShowLogin => {
+                self.keys = None;
+                self.login = Some(LoginForm::new(
+                    "Enter the keys to use: they are checked with Heroku and JupiterOne, then replace the stored ones.",
+                    None,
+                    None,
+                ));
+            }
+            Command::DeleteKeys => {
+                self.keys = None;
+                return Some(Effect::DeleteKeys);
+            }
             Command::Confirm => {
                 if self.preview.as_ref().is_some_and(|p| !p.confirm.is_empty()) {
                     return self.try_sync(true);
                 }
+            }
+            Command::Dismiss if self.login.is_some() && self.error.is_none() => {
+                if self.data.is_none() && self.crawl.is_none() {
+                    // Nothing to show without a key.
+                    self.should_quit = true;
+                    return Some(Effect::Quit);
+                }
+                self.login = None;
+            }
+            Command::Dismiss
+                if self.keys.is_some() && self.error.is_none() && self.notice.is_none() =>
+            {
+                self.keys = None;
             }
             Command::Dismiss => {
                 if self.error.take().is_none() && self.notice.take().is_none() {

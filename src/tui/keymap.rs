@@ -17,6 +17,10 @@ pub enum Mode {
     Popup,
     /// The sync preview.
     Preview,
+    /// The login form.
+    Login,
+    /// The keys view.
+    Keys,
 }
 
 /// A key a binding answers to.
@@ -43,12 +47,15 @@ pub struct Binding {
 const B: &[Mode] = &[Mode::Browse];
 const S: &[Mode] = &[Mode::Search];
 const P: &[Mode] = &[Mode::Preview];
+const L: &[Mode] = &[Mode::Login];
 const ANY: &[Mode] = &[
     Mode::Browse,
     Mode::Search,
     Mode::Help,
     Mode::Popup,
     Mode::Preview,
+    Mode::Login,
+    Mode::Keys,
 ];
 
 /// Every binding, in help order.
@@ -223,6 +230,62 @@ pub const KEYMAP: &[Binding] = &[
     },
     Binding {
         modes: B,
+        keys: &[Key::Char('K')],
+        command: Command::ShowKeys,
+        label: "K",
+        help: "keys: where each comes from, replace or log in again",
+        footer: None,
+    },
+    Binding {
+        modes: &[Mode::Keys],
+        keys: &[Key::Char('L'), Key::Char('l')],
+        command: Command::ShowLogin,
+        label: "L",
+        help: "log in with other keys (replaces the stored ones after checking them)",
+        footer: Some("replace"),
+    },
+    Binding {
+        modes: &[Mode::Keys],
+        keys: &[Key::Char('D'), Key::Char('d')],
+        command: Command::DeleteKeys,
+        label: "D",
+        help: "delete the stored keys from the OS keyring",
+        footer: Some("delete"),
+    },
+    Binding {
+        modes: L,
+        keys: &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::Down)],
+        command: Command::NextField,
+        label: "Tab/↓",
+        help: "next field",
+        footer: Some("next"),
+    },
+    Binding {
+        modes: L,
+        keys: &[Key::Code(KeyCode::BackTab), Key::Code(KeyCode::Up)],
+        command: Command::PrevField,
+        label: "S-Tab/↑",
+        help: "previous field",
+        footer: None,
+    },
+    Binding {
+        modes: L,
+        keys: &[Key::Code(KeyCode::Enter)],
+        command: Command::Submit,
+        label: "Enter",
+        help: "check the keys with the APIs and store them in the OS keyring",
+        footer: Some("check and store"),
+    },
+    Binding {
+        modes: L,
+        keys: &[Key::Code(KeyCode::Esc)],
+        command: Command::Dismiss,
+        label: "Esc",
+        help: "close (quit when no key is set)",
+        footer: Some("close"),
+    },
+    Binding {
+        modes: B,
         keys: &[Key::Code(KeyCode::Esc)],
         command: Command::Dismiss,
         label: "Esc",
@@ -270,7 +333,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: &[Mode::Popup, Mode::Help, Mode::Preview],
+        modes: &[Mode::Popup, Mode::Help, Mode::Preview, Mode::Keys],
         keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)],
         command: Command::Dismiss,
         label: "Esc",
@@ -286,7 +349,13 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("help"),
     },
     Binding {
-        modes: &[Mode::Browse, Mode::Help, Mode::Popup, Mode::Preview],
+        modes: &[
+            Mode::Browse,
+            Mode::Help,
+            Mode::Popup,
+            Mode::Preview,
+            Mode::Keys,
+        ],
         keys: &[Key::Char('q')],
         command: Command::Quit,
         label: "q",

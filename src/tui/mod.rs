@@ -4,7 +4,9 @@
 pub mod action;
 pub mod app;
 pub mod keymap;
+pub mod keys;
 pub mod layout;
+pub mod login;
 pub mod run;
 pub mod tree;
 pub mod view;

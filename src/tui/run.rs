@@ -17,6 +17,9 @@ use tokio_util::sync::CancellationToken;
 use super::action::{Action, Command, Effect, Loaded};
 use super::app::{App, Crawl, Target};
 use super::keymap::{self, Mode};
+use super::keys::{
+    Clients, LoginContext, SharedClients, current, spawn_delete, spawn_login, spawn_status,
+};
 use super::tree::Tree;
 use super::view;
 use crate::collect;
@@ -37,6 +40,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
                 && let crossterm::event::KeyCode::Char(c) = key.code
             {
                 return Some(Action::SearchInput(c));
+            }
+            if mode == Mode::Login {
+                return Some(Action::LoginInput(*key));
             }
             None
         }
@@ -59,6 +65,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
             width: *width,
             height: *height,
         }),
+        Event::Paste(text) if app.key_mode() == Mode::Login => {
+            Some(Action::LoginPaste(text.clone()))
+        }
         Event::Paste(text) if app.mode == Mode::Search => {
             text.chars().next().map(Action::SearchInput)
         }
@@ -66,8 +75,14 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
     }
 }
 
-/// Crawls in a background task; progress and the result come back as actions.
-pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: CancellationToken) {
+/// Crawls in a background task; progress and the result come back as actions. A rejected
+/// key opens the login form when `can_login`.
+pub fn spawn_crawl(
+    client: HerokuClient,
+    tx: UnboundedSender<Action>,
+    cancel: CancellationToken,
+    can_login: bool,
+) {
     tokio::spawn(async move {
         let (ptx, mut prx) = mpsc::unbounded_channel();
         let forward = {
@@ -104,6 +119,10 @@ pub fn spawn_crawl(client: HerokuClient, tx: UnboundedSender<Action>, cancel: Ca
                     })),
                     Err(e) => Err(format!("building the graph failed: {e}")),
                 }
+            }
+            Err(crate::collect::CrawlError::Heroku(e)) if can_login && e.is_invalid_key() => {
+                let _ = tx.send(Action::NeedLogin(e.to_string()));
+                return;
             }
             Err(e) => Err(e.to_string()),
         };
@@ -196,9 +215,10 @@ fn spawn_sync(
 /// # Errors
 /// When the terminal cannot be set up or drawn.
 pub async fn run(
-    client: HerokuClient,
+    clients: Clients,
     target: Target,
-    j1: Option<JupiterOneSetup>,
+    login: Option<LoginContext>,
+    need_login: Option<String>,
 ) -> io::Result<()> {
     // ratatui's hook (installed by try_init) restores the screen, then calls this one, which
     // turns mouse reporting off before the panic message is printed.
@@ -209,7 +229,7 @@ pub async fn run(
     }));
     let mut terminal = ratatui::try_init()?;
     crossterm::execute!(io::stdout(), EnableMouseCapture)?;
-    let result = event_loop(&mut terminal, client, target, j1).await;
+    let result = event_loop(&mut terminal, clients, target, login, need_login).await;
     let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
     ratatui::restore();
     result
@@ -217,16 +237,28 @@ pub async fn run(
 
 async fn event_loop(
     terminal: &mut DefaultTerminal,
-    client: HerokuClient,
+    clients: Clients,
     target: Target,
-    j1: Option<JupiterOneSetup>,
+    login: Option<LoginContext>,
+    need_login: Option<String>,
 ) -> io::Result<()> {
+    let clients: SharedClients = Arc::new(std::sync::Mutex::new(clients));
     let size = terminal.size()?;
     let mut app = App::new(target, size.width, size.height);
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let cancel = CancellationToken::new();
-    app.crawl = Some(Crawl { progress: None });
-    spawn_crawl(client.clone(), tx.clone(), cancel.child_token());
+    let can_login = login.is_some();
+    match (current(&clients).heroku, need_login) {
+        (Some(client), _) => {
+            app.crawl = Some(Crawl { progress: None });
+            spawn_crawl(client, tx.clone(), cancel.child_token(), can_login);
+        }
+        (None, reason) => {
+            app.update(Action::NeedLogin(
+                reason.unwrap_or_else(|| "No Heroku API key.".into()),
+            ));
+        }
+    }
     let mut events = EventStream::new();
     terminal.draw(|f| view::draw(f, &app))?;
     loop {
@@ -264,18 +296,31 @@ async fn event_loop(
                     return Ok(());
                 }
                 Some(Effect::Preview) => {
-                    if let Some(setup) = &j1 {
+                    if let Some(setup) = &current(&clients).jupiterone {
                         spawn_preview(setup, &app, tx.clone());
                     }
                 }
                 Some(Effect::Sync { plan, preview }) => {
-                    if let Some(setup) = &j1 {
+                    if let Some(setup) = &current(&clients).jupiterone {
                         spawn_sync(setup, plan, preview, tx.clone(), cancel.child_token());
                     }
                 }
-                Some(Effect::StartCrawl) => {
-                    spawn_crawl(client.clone(), tx.clone(), cancel.child_token())
-                }
+                Some(Effect::StartCrawl) => match current(&clients).heroku {
+                    Some(client) => {
+                        spawn_crawl(client, tx.clone(), cancel.child_token(), can_login)
+                    }
+                    None => app.crawl = None,
+                },
+                Some(Effect::Login(request)) => match &login {
+                    Some(ctx) => {
+                        spawn_login(ctx.clone(), *request, Arc::clone(&clients), tx.clone())
+                    }
+                    None => {
+                        app.login = None;
+                    }
+                },
+                Some(Effect::KeyStatus) => spawn_status(login.clone(), tx.clone()),
+                Some(Effect::DeleteKeys) => spawn_delete(login.clone(), tx.clone()),
                 None => {}
             }
         }

@@ -5,6 +5,7 @@ mod footer;
 mod header;
 mod help;
 mod loading;
+mod login;
 mod popup;
 mod preview;
 mod sync;
@@ -56,6 +57,18 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
                 ..centered(area, 70, 20)
             }),
             run,
+        );
+    }
+    if let Some(form) = &app.login {
+        login::draw(frame, centered(area, 80, 90), form);
+    }
+    if let Some(text) = &app.keys {
+        popup::draw(
+            frame,
+            centered(area, 70, 50),
+            "Keys (L replace, D delete, Esc close)",
+            text,
+            false,
         );
     }
     if let Some((title, message)) = &app.notice {
