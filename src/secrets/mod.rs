@@ -6,10 +6,12 @@
 //!   keyring); save, delete, and each key's [`KeyStatus`] for the keys view.
 //! - [`KeyStore`] ([`store`]): the OS keyring, every call off the async runtime and under a
 //!   timeout; [`KeyStore::mock`] for tests.
-//! - [`validate`]: ask Heroku / JupiterOne whether a key is accepted before storing it.
+//! - [`validate`]: ask Heroku / JupiterOne whether a key is accepted before storing it;
+//!   [`login::validate_and_store`] does both steps for the login form.
 //! - [`shape::hint`]: a hint about a key's shape, never a refusal.
 //! - [`netrc`]: the Heroku CLI's token from `~/.netrc`.
 
+pub mod login;
 pub mod netrc;
 pub mod resolve;
 mod secret;
