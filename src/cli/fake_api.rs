@@ -9,6 +9,7 @@ use anyhow::Context as _;
 use crate::fake::heroku::{
     Counts, DEFAULT_TOKEN, FakeHeroku, FakeHerokuConfig, Faults, NON_ENTERPRISE_TOKEN, Size,
 };
+use crate::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 
 const AFTER_HELP: &str = "\
 Output: the first line on stdout is `listening on http://127.0.0.1:<port>`, the second
@@ -40,6 +41,24 @@ pub struct FakeApiArgs {
     pub port: u16,
     #[command(flatten)]
     pub heroku: FakeHerokuArgs,
+    #[command(flatten)]
+    pub jupiterone: FakeJupiterOneArgs,
+}
+
+/// The fake JupiterOne's options.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Fake JupiterOne")]
+pub struct FakeJupiterOneArgs {
+    /// The JupiterOne API key it accepts (`Authorization: Bearer`). Default: a documented
+    /// fake token.
+    #[arg(long, value_name = "TOKEN")]
+    pub jupiterone_token: Option<String>,
+    /// The JupiterOne account id it accepts (`JupiterOne-Account`).
+    #[arg(long, value_name = "ID")]
+    pub jupiterone_account: Option<String>,
+    /// Serve no fake JupiterOne.
+    #[arg(long)]
+    pub no_jupiterone: bool,
 }
 
 /// The fake Heroku's options (a fake JupiterOne's will sit beside them).
@@ -151,10 +170,27 @@ pub async fn run(args: FakeApiArgs) -> anyhow::Result<ExitCode> {
     let fake = FakeHeroku::start_on(config, args.port)
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
+    let jupiterone = if args.jupiterone.no_jupiterone {
+        None
+    } else {
+        let mut config = FakeJupiterOneConfig::default();
+        if let Some(t) = &args.jupiterone.jupiterone_token {
+            config.token.clone_from(t);
+        }
+        if let Some(a) = &args.jupiterone.jupiterone_account {
+            config.account.clone_from(a);
+        }
+        Some(FakeJupiterOne::start(config).context("cannot start the fake JupiterOne")?)
+    };
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on {}", fake.url())?;
         writeln!(out, "heroku token: {}", fake.token())?;
+        if let Some(j1) = &jupiterone {
+            writeln!(out, "jupiterone: {}", j1.url())?;
+            writeln!(out, "jupiterone token: {}", j1.token())?;
+            writeln!(out, "jupiterone account: {}", j1.account())?;
+        }
         out.flush()?;
     }
     let have = fake.data().counts();
@@ -176,6 +212,9 @@ pub async fn run(args: FakeApiArgs) -> anyhow::Result<ExitCode> {
         fake.url()
     );
     shutdown_signal().await;
+    if let Some(j1) = jupiterone {
+        j1.shutdown();
+    }
     fake.shutdown().await;
     Ok(ExitCode::SUCCESS)
 }
