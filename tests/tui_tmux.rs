@@ -254,3 +254,116 @@ fn demo_in_a_real_terminal() {
 fn shell_quote(p: &Path) -> String {
     format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
+
+/// The fake APIs as a child process: (process, Heroku URL, Heroku token).
+fn fake_api() -> (std::process::Child, String, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_heroku-j1"))
+        .args(["fake-api", "--port", "0", "--no-jupiterone"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("fake-api");
+    let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = lines
+        .next()
+        .expect("a line")
+        .expect("utf-8")
+        .trim_start_matches("listening on ")
+        .to_owned();
+    let token = lines
+        .next()
+        .expect("a line")
+        .expect("utf-8")
+        .trim_start_matches("heroku token: ")
+        .to_owned();
+    (child, url, token)
+}
+
+#[test]
+fn login_form_in_a_real_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let (mut fake, url, token) = fake_api();
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("heroku-j1-tmux-test-{}", std::process::id());
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let config = dir.path().join("config");
+    let command = format!(
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY HEROKU_J1_KEYRING_SERVICE={service} {bin} --heroku-api-url {url} --config-dir {} --log-file {} ; echo heroku-j1-exit=$? ; sleep 120",
+        shell_quote(&config),
+        shell_quote(&dir.path().join("log"))
+    );
+    let t = Tmux::start(&command, 100, 32);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(15);
+    let mut screens = Vec::new();
+
+    // No key anywhere: the login form, not an error.
+    screens.push(t.wait_for("Keys: stored in the OS keyring", long));
+    // A wrong key is rejected inline.
+    t.text("HRKU-AAwrong-key-0000000000000000000000000000000000000000000000000");
+    t.keys(&["Enter"]);
+    screens.push(t.wait_for("rejected", long));
+    // The right one (pasted), then Enter.
+    t.tmux(&["set-buffer", &token]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    std::thread::sleep(Duration::from_millis(200));
+    screens.push(t.screen());
+    t.keys(&["Enter"]);
+    let screen = t.wait_until(
+        "the tree, or the offer to use the key for this run only",
+        long,
+        |s| s.contains("Teams (") || s.contains("keyring is unavailable"),
+    );
+    screens.push(screen.clone());
+    let stored = !screen.contains("keyring is unavailable");
+    if std::env::var("HEROKU_J1_REQUIRE_KEYRING").is_ok() {
+        assert!(
+            stored,
+            "with a keyring running the key must be stored:\n{screen}"
+        );
+    }
+    if !stored {
+        t.keys(&["Enter"]);
+    }
+    screens.push(t.wait_for("Teams (", long));
+    // The keys view shows the source and at most the last four characters.
+    t.keys(&["K"]);
+    let keys = t.wait_for("Heroku API key:", short);
+    screens.push(keys.clone());
+    let tail: String = token
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(keys.contains(&format!("…{tail}")), "{keys}");
+    assert!(
+        keys.contains(if stored { "keyring" } else { "this run only" }),
+        "{keys}"
+    );
+    t.keys(&["Escape", "q"]);
+    screens.push(t.wait_for("heroku-j1-exit=0", long));
+    for s in &screens {
+        assert!(!s.contains(&token), "the key never appears on screen:\n{s}");
+    }
+    if stored {
+        let out = Command::new(bin)
+            .args(["logout", "--all", "--config-dir"])
+            .arg(&config)
+            .env("HEROKU_J1_KEYRING_SERVICE", &service)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let _ = fake.kill();
+    let _ = fake.wait();
+}

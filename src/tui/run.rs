@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event, EventStream, KeyEventKind, MouseButton,
-    MouseEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+    EventStream, KeyEventKind, MouseButton, MouseEventKind,
 };
 use futures::StreamExt;
 use ratatui::DefaultTerminal;
@@ -224,13 +224,13 @@ pub async fn run(
     // turns mouse reporting off before the panic message is printed.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+        let _ = crossterm::execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
         previous(info);
     }));
     let mut terminal = ratatui::try_init()?;
-    crossterm::execute!(io::stdout(), EnableMouseCapture)?;
+    crossterm::execute!(io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
     let result = event_loop(&mut terminal, clients, target, login, need_login).await;
-    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture);
+    let _ = crossterm::execute!(io::stdout(), DisableMouseCapture, DisableBracketedPaste);
     ratatui::restore();
     result
 }

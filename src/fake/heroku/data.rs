@@ -113,10 +113,6 @@ impl Entry {
         )
     }
 
-    fn from_parts(id: &str, name: &str, updated_at: &str, json: Box<str>) -> Arc<Self> {
-        Self::build(None, json, id, name, updated_at)
-    }
-
     /// Builds the entry of an object whose sort name is its own `name` field.
     fn named(value: &Value) -> Arc<Self> {
         let name = value
@@ -1067,16 +1063,21 @@ struct BilledPriceJson<'a> {
     unit: &'a str,
 }
 
-/// An add-on, in the field order of the recorded response.
+/// The start of an add-on: what every add-on of its service has.
+#[derive(Serialize)]
+struct AddonHeadJson<'a> {
+    actions: Vec<ActionJson<'a>>,
+    addon_service: IdName<'a>,
+}
+
+/// The rest of an add-on, in the field order of the recorded response.
 #[derive(Serialize)]
 struct AddonJson<'a> {
-    actions: Vec<ActionJson<'a>>,
     app: IdName<'a>,
     config_vars: &'a [String],
     created_at: &'a str,
     id: &'a str,
     name: &'a str,
-    addon_service: IdName<'a>,
     plan: IdName<'a>,
     billing_entity: BillingEntityJson<'a>,
     provider_id: &'a str,
@@ -1257,6 +1258,7 @@ impl Generator {
         let apps = self.apps(&eas, &teams, if teams.is_empty() { 0 } else { c.apps });
         let addons = self.addons(&teams, &apps, if apps.is_empty() { 0 } else { c.addons });
         let outsider = self.outsider();
+        self.names = HashSet::new();
         self.assemble(&eas, &mut users, &teams, apps, addons, outsider)
     }
 
@@ -1792,13 +1794,36 @@ impl Generator {
                     .collect()
             })
             .collect();
-        let action_ids: Vec<Vec<String>> = SERVICES
+        // `{"actions":[…],"addon_service":{…}`: the same for every add-on of a service, so
+        // all of them share one copy.
+        let heads: Vec<Arc<str>> = SERVICES
             .iter()
-            .map(|s| {
-                s.actions
+            .zip(&service_ids)
+            .map(|(service, service_id)| {
+                let ids: Vec<String> = service
+                    .actions
                     .iter()
-                    .map(|(label, _, _)| stable_uuid(&format!("action:{}:{label}", s.name)))
-                    .collect()
+                    .map(|(label, _, _)| stable_uuid(&format!("action:{}:{label}", service.name)))
+                    .collect();
+                let head = self.render(&AddonHeadJson {
+                    actions: service
+                        .actions
+                        .iter()
+                        .zip(&ids)
+                        .map(|((label, action, url), id)| ActionJson {
+                            id,
+                            label,
+                            action: *action,
+                            url: *url,
+                            requires_owner: None,
+                        })
+                        .collect(),
+                    addon_service: IdName {
+                        id: service_id,
+                        name: service.name,
+                    },
+                });
+                Arc::from(head.strip_suffix('}').unwrap_or(&head))
             })
             .collect();
         let mut postgres_per_app: HashMap<usize, usize> = HashMap::new();
@@ -1878,18 +1903,6 @@ impl Generator {
             } else {
                 service.config_vars.iter().map(|&v| v.to_owned()).collect()
             };
-            let actions: Vec<ActionJson<'_>> = service
-                .actions
-                .iter()
-                .zip(&action_ids[s])
-                .map(|((label, action, url), id)| ActionJson {
-                    id,
-                    label,
-                    action: *action,
-                    url: *url,
-                    requires_owner: None,
-                })
-                .collect();
             let created = self.between(app.created, T_2026_06_30);
             let updated = self.between(created, T_END);
             let provider_id = self
@@ -1901,7 +1914,6 @@ impl Generator {
             let web_url = format!("https://addons-sso.heroku.com/apps/{}/addons/{id}", app.id);
             let (plan_id, plan_name) = &plan_ids[s][p];
             let addon = AddonJson {
-                actions,
                 app: IdName {
                     id: &app.id,
                     name: &app.name,
@@ -1910,10 +1922,6 @@ impl Generator {
                 created_at: &created_at,
                 id: &id,
                 name: &name,
-                addon_service: IdName {
-                    id: &service_ids[s],
-                    name: service.name,
-                },
                 plan: IdName {
                     id: plan_id,
                     name: plan_name,
@@ -1933,8 +1941,8 @@ impl Generator {
                     unit: "month",
                 },
             };
-            let json = self.render(&addon);
-            let entry = Entry::from_parts(&id, &name, &updated_at, json);
+            let body = continuation(&self.render(&addon));
+            let entry = Entry::build(Some(heads[s].clone()), body, &id, &name, &updated_at);
             out.push(AddonOut {
                 entry,
                 billing_app: app.id.clone(),
