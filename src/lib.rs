@@ -9,6 +9,7 @@ pub mod estate;
 pub mod fake;
 pub mod graph;
 pub mod heroku;
+pub mod http;
 pub mod jupiterone;
 pub mod logging;
 pub mod secrets;

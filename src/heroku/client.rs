@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::http::{describe_error, header_str, jitter};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
@@ -117,14 +118,6 @@ impl From<HerokuError> for GetError {
     fn from(e: HerokuError) -> Self {
         Self::Heroku(e)
     }
-}
-
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
-fn jitter() -> f64 {
-    rand::random::<f64>()
 }
 
 /// Why a 403 happened and what to do, from the path and Heroku's OAuth headers.
@@ -325,7 +318,7 @@ impl HerokuClient {
             }
             let sent = request.send().await;
             let transient = match sent {
-                Err(e) => without_url(&e),
+                Err(e) => describe_error(&e),
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
@@ -342,7 +335,7 @@ impl HerokuClient {
                                 return Err(HerokuError::Network {
                                     what: what.into(),
                                     attempts: failures,
-                                    detail: without_url(&e),
+                                    detail: describe_error(&e),
                                 }
                                 .into());
                             }
@@ -434,27 +427,6 @@ impl HerokuClient {
             .await;
         }
     }
-}
-
-/// A reqwest error without its URL (which is ours anyway) but with its cause.
-fn without_url(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "the response was cut off"
-    } else {
-        "request failed"
-    };
-    let mut detail = kind.to_owned();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        detail.push_str(": ");
-        detail.push_str(&s.to_string());
-        source = s.source();
-    }
-    detail
 }
 
 fn classify(

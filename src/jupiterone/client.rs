@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use crate::http::{describe_error, header_str, jitter};
 use axum::body::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
@@ -317,35 +318,6 @@ impl std::fmt::Debug for JupiterOneClient {
     }
 }
 
-fn jitter() -> f64 {
-    rand::random::<f64>()
-}
-
-/// A reqwest error without its URL but with its causes.
-fn describe(e: &reqwest::Error) -> String {
-    let kind = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "connection failed"
-    } else if e.is_body() || e.is_decode() {
-        "the response was cut off"
-    } else {
-        "request failed"
-    };
-    let mut detail = kind.to_owned();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        detail.push_str(": ");
-        detail.push_str(&s.to_string());
-        source = s.source();
-    }
-    detail
-}
-
-fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
-}
-
 impl JupiterOneClient {
     /// Builds a client.
     ///
@@ -378,7 +350,7 @@ impl JupiterOneClient {
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .build()
-            .map_err(|e| JupiterOneError::Setup(describe(&e)))?;
+            .map_err(|e| JupiterOneError::Setup(describe_error(&e)))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
@@ -547,12 +519,12 @@ impl JupiterOneClient {
             }
             let bytes = body.as_ref().map_or(0, Bytes::len);
             let transient = match request.send().await {
-                Err(e) => describe(&e),
+                Err(e) => describe_error(&e),
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
                     match response.text().await {
-                        Err(e) => describe(&e),
+                        Err(e) => describe_error(&e),
                         Ok(text) => {
                             tracing::debug!(
                                 %method, path, status = status.as_u16(), bytes,
