@@ -733,7 +733,11 @@ async fn the_bucket_refills_continuously() {
     assert_eq!(get(&fake, "/account").await.status, 200);
     let a = get(&fake, "/account").await;
     assert_eq!(a.status, 429);
-    assert!(matches!(a.header("retry-after"), Some("1" | "2")), "{:?}", a.header("retry-after"));
+    assert!(
+        matches!(a.header("retry-after"), Some("1" | "2")),
+        "{:?}",
+        a.header("retry-after")
+    );
     tokio::time::sleep(Duration::from_millis(2_100)).await;
     assert_eq!(get(&fake, "/account").await.status, 200);
 }
