@@ -196,6 +196,27 @@ fn demo_in_a_real_terminal() {
         !s.contains("_type heroku_team")
     });
 
+    // g/G, PgDn/PgUp, n/N, and r (re-read in the background; the tree stays).
+    t.keys(&["G"]);
+    let bottom = t.screen();
+    t.keys(&["g"]);
+    t.wait_until("the top", short, |s| s != bottom);
+    t.keys(&["PageDown"]);
+    t.keys(&["PageUp"]);
+    t.keys(&["/"]);
+    t.text("@");
+    t.keys(&["Enter"]);
+    let first = t.wait_for("_type heroku_account_member", short);
+    t.keys(&["n"]);
+    let second = t.wait_until("the next match", short, |s| s != first);
+    t.keys(&["N"]);
+    t.wait_until("the previous match", short, |s| s != second);
+    t.keys(&["r"]);
+    t.wait_for("Teams (", short);
+    t.wait_until("the refresh to finish", long, |s| {
+        s.contains("entities,") && !s.contains("refreshing")
+    });
+
     // Findings filter.
     t.keys(&["f"]);
     t.wait_for("users without 2FA", short);
@@ -235,8 +256,8 @@ fn demo_in_a_real_terminal() {
         !s.contains("Sync finished")
     });
 
-    // Quit: exit status 0 and the terminal restored (no alternate screen left on).
-    t.keys(&["q"]);
+    // Quit with Ctrl-C: exit status 0 and the terminal restored (no alternate screen left on).
+    t.keys(&["C-c"]);
     let screen = t.wait_for("heroku-j1-exit=", long);
     assert!(screen.contains("heroku-j1-exit=0"), "{screen}");
     assert_eq!(
