@@ -289,6 +289,14 @@ fn help_toggles_and_page_keys_scroll() {
     let mut app = app();
     cmd(&mut app, Command::ToggleHelp);
     assert_eq!(app.mode, Mode::Help);
+    // j/k scroll the help, not the tree.
+    let cursor = app.cursor;
+    cmd(&mut app, Command::Down);
+    cmd(&mut app, Command::Down);
+    assert_eq!(app.help_offset, 2);
+    assert_eq!(app.cursor, cursor);
+    cmd(&mut app, Command::Up);
+    assert_eq!(app.help_offset, 1);
     cmd(&mut app, Command::Dismiss);
     assert_eq!(app.mode, Mode::Browse);
     app.tree().unwrap();

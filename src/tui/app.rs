@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use super::action::{Action, Command, Effect, Loaded};
-use super::keymap::Mode;
+use super::keymap::{self, Mode};
 use super::layout;
 use super::login::{Field, LoginForm};
 use super::tree::{Markers, NodeKind, Tree};
@@ -176,6 +176,8 @@ pub struct App {
     pub login: Option<LoginForm>,
     /// The keys view's text.
     pub keys: Option<String>,
+    /// First row of the help screen.
+    pub help_offset: usize,
     pub width: u16,
     pub height: u16,
     pub should_quit: bool,
@@ -205,6 +207,7 @@ impl App {
             syncing: None,
             login: None,
             keys: None,
+            help_offset: 0,
             width,
             height,
             should_quit: false,
@@ -737,6 +740,15 @@ impl App {
 
     fn navigate(&mut self, c: Command) {
         let page = isize::try_from(self.tree_height().max(2) - 1).unwrap_or(10);
+        if self.mode == Mode::Help {
+            self.help_offset = match c {
+                Command::Up => self.help_offset.saturating_sub(1),
+                Command::Down => (self.help_offset + 1).min(keymap::KEYMAP.len() + 16),
+                Command::Top => 0,
+                _ => self.help_offset,
+            };
+            return;
+        }
         if self.mode == Mode::Preview {
             if let Some(p) = self.preview.as_mut() {
                 p.offset = match c {

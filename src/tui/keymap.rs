@@ -47,6 +47,8 @@ pub struct Binding {
 const B: &[Mode] = &[Mode::Browse];
 const S: &[Mode] = &[Mode::Search];
 const P: &[Mode] = &[Mode::Preview];
+/// Scrolling in the preview and in the help screen.
+const SCROLL: &[Mode] = &[Mode::Preview, Mode::Help];
 const L: &[Mode] = &[Mode::Login];
 const ANY: &[Mode] = &[
     Mode::Browse,
@@ -213,7 +215,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("yes, sync"),
     },
     Binding {
-        modes: P,
+        modes: SCROLL,
         keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
         command: Command::Down,
         label: "j/↓",
@@ -221,7 +223,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: P,
+        modes: SCROLL,
         keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
         command: Command::Up,
         label: "k/↑",

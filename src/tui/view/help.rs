@@ -4,16 +4,22 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table};
+use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, TableState};
 
 use crate::tui::app::App;
 use crate::tui::keymap::{KEYMAP, Mode};
 use crate::tui::tree::Markers;
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, _app: &App) {
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Clear, area);
     let mut rows = Vec::new();
-    for (mode, title) in [(Mode::Browse, "Browsing"), (Mode::Search, "Searching")] {
+    for (mode, title) in [
+        (Mode::Browse, "Browsing"),
+        (Mode::Search, "Searching"),
+        (Mode::Preview, "Sync preview"),
+        (Mode::Keys, "Keys view (K)"),
+        (Mode::Login, "Login form"),
+    ] {
         rows.push(Row::new(vec![Cell::from(Line::styled(
             title,
             Style::default().add_modifier(Modifier::BOLD),
@@ -55,7 +61,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, _app: &App) {
     let table = Table::new(rows, [Constraint::Length(16), Constraint::Min(20)]).block(
         Block::default()
             .borders(Borders::ALL)
-            .title(" Help (? or Esc to close) "),
+            .title(" Help (j/k scroll, ? or Esc to close) "),
     );
-    frame.render_widget(table, area);
+    let mut state = TableState::default().with_offset(app.help_offset);
+    frame.render_stateful_widget(table, area, &mut state);
 }
