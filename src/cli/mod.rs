@@ -124,7 +124,7 @@ pub enum Command {
     Document,
     /// Collect (or read a collected folder) and upload the graph to JupiterOne.
     Sync(sync::SyncArgs),
-    /// Serve the fake Heroku API on 127.0.0.1 (for demos, tests and benchmarks).
+    /// Serve the fake Heroku and JupiterOne APIs on 127.0.0.1 (for demos, tests and benchmarks).
     FakeApi(fake_api::FakeApiArgs),
     /// Check an API key with its API and store it in the OS keyring.
     #[command(after_help = login::AFTER_HELP)]
