@@ -68,7 +68,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     lines.push(Line::default());
     lines.push(Line::styled(
         format!(
-            "{:<34} {:>8} {:>7} {:>8} {:>10} {:>8}",
+            "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
             "_type", "upload", "new", "changed", "unchanged", "delete"
         ),
         bold,
@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         };
         let mut spans = vec![Span::styled(
             format!(
-                "{:<34} {:>8} {:>7} {:>8} {:>10} {:>8}",
+                "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
                 t.object_type, t.to_upload, t.new, t.changed, t.unchanged, t.to_delete
             ),
             style,
@@ -95,14 +95,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let r = p.totals.relationships;
     lines.push(Line::styled(
         format!(
-            "{:<34} {:>8} {:>7} {:>8} {:>10} {:>8}",
+            "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
             "entities", e.to_upload, e.created, e.updated, e.unchanged, e.deleted
         ),
         bold,
     ));
     lines.push(Line::styled(
         format!(
-            "{:<34} {:>8} {:>7} {:>8} {:>10} {:>8}",
+            "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
             "relationships", r.to_upload, r.created, r.updated, r.unchanged, r.deleted
         ),
         bold,
