@@ -186,12 +186,14 @@ pub async fn run(args: FakeApiArgs) -> anyhow::Result<ExitCode> {
         let mut out = std::io::stdout().lock();
         writeln!(out, "listening on {}", fake.url())?;
         writeln!(out, "heroku token: {}", fake.token())?;
-        if let Some(j1) = &jupiterone {
-            writeln!(out, "jupiterone: {}", j1.url())?;
-            writeln!(out, "jupiterone token: {}", j1.token())?;
-            writeln!(out, "jupiterone account: {}", j1.account())?;
-        }
         out.flush()?;
+        // Best effort: a reader may stop after the first two lines and close the pipe.
+        if let Some(j1) = &jupiterone {
+            let _ = writeln!(out, "jupiterone: {}", j1.url());
+            let _ = writeln!(out, "jupiterone token: {}", j1.token());
+            let _ = writeln!(out, "jupiterone account: {}", j1.account());
+            let _ = out.flush();
+        }
     }
     let have = fake.data().counts();
     eprintln!(
