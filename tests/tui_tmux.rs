@@ -225,10 +225,10 @@ fn demo_in_a_real_terminal() {
 
     // Help, generated from the keymap.
     t.keys(&["?"]);
-    t.wait_for("Help (? or Esc to close)", short);
+    t.wait_for("Help (j/k scroll, ? or Esc to close)", short);
     t.keys(&["Escape"]);
     t.wait_until("the help to close", short, |s| {
-        !s.contains("Help (? or Esc")
+        !s.contains("Help (j/k scroll")
     });
 
     // Preview the sync, then sync: a first sync asks for confirmation.
