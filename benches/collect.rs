@@ -53,13 +53,10 @@ async fn child(url: String, token: String) {
         .expect("crawl");
     let crawl = t.elapsed();
     let after_crawl = rss_kb();
-    let graph = graph::build(&estate);
-    let with_both = rss_kb();
-    drop(estate);
+    let graph = graph::build_owned(estate);
     eprintln!(
-        "rss after crawl {} MB, with graph {} MB, graph alone {} MB",
+        "rss after crawl {} MB, after building the graph {} MB",
         after_crawl / 1024,
-        with_both / 1024,
         rss_kb() / 1024
     );
     println!(

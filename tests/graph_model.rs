@@ -4,7 +4,7 @@
 use heroku_j1::estate::{EnterpriseAccountData, Estate, ListFailure, ListKind, TeamData};
 use heroku_j1::graph::entity::{Entity, Properties, RawData, Relationship};
 use heroku_j1::graph::validate::{Rule, validate};
-use heroku_j1::graph::{Graph, build, export, types};
+use heroku_j1::graph::{Graph, build, build_owned, export, types};
 use heroku_j1::heroku::model::{
     Account, AddOn, App, EnterpriseAccount, EnterpriseAccountMember, ErrorBody, HerokuObject, Team,
     TeamMember, parse_list, parse_one,
@@ -102,8 +102,8 @@ fn recorded_fixtures_build_a_valid_graph() {
     let p = &account.properties;
     assert_eq!(account.class, "Account");
     assert_eq!(p.str("vendor"), Some("Heroku"));
-    assert_eq!(p.get("createdOn"), Some(&json!(1_325_419_200_000_i64)));
-    assert_eq!(p.get("permissions"), Some(&json!(["view"])));
+    assert_eq!(p.get("createdOn"), Some(json!(1_325_419_200_000_i64)));
+    assert_eq!(p.get("permissions"), Some(json!(["view"])));
     assert_eq!(p.bool("ssoEnabled"), Some(true));
     assert_eq!(p.str("identityProviderName"), Some("acme-sso"));
     assert_eq!(p.bool("trial"), Some(false));
@@ -118,7 +118,7 @@ fn recorded_fixtures_build_a_valid_graph() {
         Some("01234567-89ab-cdef-0123-456789abcdef")
     );
     assert_eq!(p.str("teamType"), Some("team"));
-    assert_eq!(p.get("membershipLimit"), Some(&json!(25.0)));
+    assert_eq!(p.get("membershipLimit"), Some(json!(25.0)));
     assert_eq!(p.bool("defaultTeam"), Some(true));
     assert_eq!(
         p.str("webLink"),
@@ -130,20 +130,20 @@ fn recorded_fixtures_build_a_valid_graph() {
     assert_eq!(member.class, "User");
     assert_eq!(p.str("name"), Some("username@example.com"));
     assert_eq!(p.str("displayName"), Some("username@example.com"));
-    assert_eq!(p.get("email"), Some(&json!(["username@example.com"])));
-    assert_eq!(p.get("username"), Some(&json!(["username@example.com"])));
-    assert_eq!(p.get("shortLoginId"), Some(&json!(["username"])));
-    assert_eq!(p.get("emailDomain"), Some(&json!(["example.com"])));
-    assert_eq!(p.get("firstName"), Some(&Value::Null));
-    assert_eq!(p.get("lastName"), Some(&Value::Null));
+    assert_eq!(p.get("email"), Some(json!(["username@example.com"])));
+    assert_eq!(p.get("username"), Some(json!(["username@example.com"])));
+    assert_eq!(p.get("shortLoginId"), Some(json!(["username"])));
+    assert_eq!(p.get("emailDomain"), Some(json!(["example.com"])));
+    assert_eq!(p.get("firstName"), Some(Value::Null));
+    assert_eq!(p.get("lastName"), Some(Value::Null));
     assert_eq!(p.bool("mfaEnabled"), Some(true));
     assert_eq!(p.bool("isMfaEnabled"), Some(true));
     assert_eq!(p.bool("federated"), Some(true));
     assert_eq!(p.bool("isAdmin"), Some(false));
-    assert_eq!(p.get("enterprisePermissions"), Some(&json!(["view"])));
+    assert_eq!(p.get("enterprisePermissions"), Some(json!(["view"])));
     assert_eq!(
         p.get("enterpriseAccountIds"),
-        Some(&json!(["01234567-89ab-cdef-0123-456789abcdef"]))
+        Some(json!(["01234567-89ab-cdef-0123-456789abcdef"]))
     );
 
     let owner = graph
@@ -159,7 +159,7 @@ fn recorded_fixtures_build_a_valid_graph() {
     );
     assert_eq!(
         owner.properties.get("enterpriseAccountIds"),
-        Some(&json!([]))
+        Some(json!([]))
     );
     assert!(
         owner.properties.get("mfaEnabled").is_none(),
@@ -197,9 +197,9 @@ fn recorded_fixtures_build_a_valid_graph() {
     assert_eq!(p.bool("maintenance"), Some(false));
     assert_eq!(p.bool("acm"), Some(true));
     assert_eq!(p.get("internalRouting"), None, "null source is left out");
-    assert_eq!(p.get("spaceName"), Some(&Value::Null));
-    assert_eq!(p.get("slugSize"), Some(&json!(24_037_601)));
-    assert_eq!(p.get("releasedOn"), Some(&json!(1_586_878_044_000_i64)));
+    assert_eq!(p.get("spaceName"), Some(Value::Null));
+    assert_eq!(p.get("slugSize"), Some(json!(24_037_601)));
+    assert_eq!(p.get("releasedOn"), Some(json!(1_586_878_044_000_i64)));
     assert!(p.get("archivedOn").is_none());
 
     let pg = graph
@@ -207,13 +207,13 @@ fn recorded_fixtures_build_a_valid_graph() {
         .unwrap();
     let p = &pg.properties;
     assert_eq!(pg.class, "Service");
-    assert_eq!(p.get("category"), Some(&json!(["platform"])));
-    assert_eq!(p.get("function"), Some(&json!(["database"])));
+    assert_eq!(p.get("category"), Some(json!(["platform"])));
+    assert_eq!(p.get("function"), Some(json!(["database"])));
     assert_eq!(p.str("service"), Some("heroku-postgresql"));
     assert_eq!(p.str("plan"), Some("heroku-postgresql:hobby-dev"));
     assert_eq!(p.str("state"), Some("provisioned"));
-    assert_eq!(p.get("configVars"), Some(&json!(["DATABASE_URL"])));
-    assert_eq!(p.get("billedPriceCents"), Some(&json!(0)));
+    assert_eq!(p.get("configVars"), Some(json!(["DATABASE_URL"])));
+    assert_eq!(p.get("billedPriceCents"), Some(json!(0)));
     assert_eq!(p.str("billedPriceUnit"), Some("month"));
     assert_eq!(p.str("billingEntityType"), Some("app"));
     assert_eq!(
@@ -222,7 +222,7 @@ fn recorded_fixtures_build_a_valid_graph() {
     );
     assert_eq!(p.str("applicationName"), Some("damp-falls-40058"));
     assert_eq!(
-        p.get("endpoints").and_then(Value::as_array).map(Vec::len),
+        p.get("endpoints").and_then(|v| v.as_array().map(Vec::len)),
         Some(1)
     );
     let papertrail = graph
@@ -230,7 +230,7 @@ fn recorded_fixtures_build_a_valid_graph() {
         .unwrap();
     assert_eq!(
         papertrail.properties.get("function"),
-        Some(&json!(["logging"]))
+        Some(json!(["logging"]))
     );
 
     let rel = graph
@@ -432,16 +432,16 @@ fn a_user_in_two_accounts_and_two_teams_is_one_entity() {
     assert_eq!(graph.entities_of_type(types::USER).count(), 2);
     let dana = graph.entity(DANA).unwrap();
     let p = &dana.properties;
-    assert_eq!(p.get("enterpriseAccountIds"), Some(&json!([EA1, EA2])));
+    assert_eq!(p.get("enterpriseAccountIds"), Some(json!([EA1, EA2])));
     assert_eq!(
         p.get("enterprisePermissions"),
-        Some(&json!(["manage", "view"]))
+        Some(json!(["manage", "view"]))
     );
     assert_eq!(p.bool("isAdmin"), Some(true));
     assert_eq!(p.str("displayName"), Some("Dana Maria Reyes"));
     assert_eq!(p.str("firstName"), Some("Dana"));
     assert_eq!(p.str("lastName"), Some("Maria Reyes"));
-    let names: Vec<&str> = dana.raw_data.iter().map(|r| r.name.as_str()).collect();
+    let names: Vec<&str> = dana.raw_data.iter().map(|r| r.name.as_ref()).collect();
     assert_eq!(
         names,
         vec![
@@ -476,7 +476,7 @@ fn a_user_in_two_accounts_and_two_teams_is_one_entity() {
 fn a_collaborator_outside_the_enterprise_account_is_kept() {
     let graph = build(&two_account_estate());
     let lee = graph.entity(LEE).expect("collaborator entity");
-    assert_eq!(lee.properties.get("enterpriseAccountIds"), Some(&json!([])));
+    assert_eq!(lee.properties.get("enterpriseAccountIds"), Some(json!([])));
     assert_eq!(lee.properties.bool("isAdmin"), Some(false));
     assert_eq!(lee.raw_data[0].name, "default");
     let rel = graph.relationship(&format!("{T1}|has|{LEE}")).unwrap();
@@ -556,19 +556,19 @@ fn null_and_missing_fields_and_non_uuid_ids() {
         app.properties.get("createdOn").is_none(),
         "unreadable timestamp is left out"
     );
-    assert_eq!(app.properties.get("owner"), Some(&Value::Null));
-    assert_eq!(app.properties.get("region"), Some(&Value::Null));
+    assert_eq!(app.properties.get("owner"), Some(Value::Null));
+    assert_eq!(app.properties.get("region"), Some(Value::Null));
     let user = graph.entity("user-id-0000-0000").unwrap();
-    assert_eq!(user.properties.get("shortLoginId"), Some(&json!(["solo"])));
-    assert_eq!(user.properties.get("emailDomain"), Some(&json!([""])));
+    assert_eq!(user.properties.get("shortLoginId"), Some(json!(["solo"])));
+    assert_eq!(user.properties.get("emailDomain"), Some(json!([""])));
     let rel = graph
         .relationship("team-id-0000-0000|has|user-id-0000-0000")
         .unwrap();
-    assert_eq!(rel.properties.get("role"), Some(&Value::Null));
+    assert_eq!(rel.properties.get("role"), Some(Value::Null));
     let addon = graph.entity("addon-id-0000-0000").unwrap();
-    assert_eq!(addon.properties.get("function"), Some(&json!([])));
-    assert_eq!(addon.properties.get("endpoints"), Some(&json!([])));
-    assert_eq!(addon.properties.get("configVars"), Some(&json!([])));
+    assert_eq!(addon.properties.get("function"), Some(json!([])));
+    assert_eq!(addon.properties.get("endpoints"), Some(json!([])));
+    assert_eq!(addon.properties.get("configVars"), Some(json!([])));
 }
 
 #[test]
@@ -957,4 +957,40 @@ fn import_reports_a_folder_that_is_not_a_graph() {
     std::fs::write(dir.path().join("summary.json"), "{not json").unwrap();
     let err = export::read(dir.path()).unwrap_err();
     assert!(err.to_string().contains("summary.json"), "{err}");
+}
+
+#[test]
+fn building_from_an_owned_estate_gives_the_same_graph() {
+    let with_failure = || {
+        let mut estate = two_account_estate();
+        estate.failures.push(ListFailure {
+            list: ListKind::TeamAddons,
+            target: "team acme-eu-web".into(),
+            reason: "403 forbidden".into(),
+        });
+        estate
+    };
+    for (borrowed, owned) in [
+        (build(&with_failure()), build_owned(with_failure())),
+        (build(&fixture_estate()), build_owned(fixture_estate())),
+    ] {
+        assert!(!owned.entities().is_empty() && !owned.relationships().is_empty());
+        assert_eq!(owned.entities(), borrowed.entities());
+        assert_eq!(owned.relationships(), borrowed.relationships());
+        assert_eq!(owned.partial_datasets(), borrowed.partial_datasets());
+        for e in owned.entities() {
+            assert_eq!(owned.entity(&e.key), Some(e));
+            assert_eq!(
+                owned.outgoing(&e.key).collect::<Vec<_>>(),
+                borrowed.outgoing(&e.key).collect::<Vec<_>>()
+            );
+            assert_eq!(
+                owned.incoming(&e.key).collect::<Vec<_>>(),
+                borrowed.incoming(&e.key).collect::<Vec<_>>()
+            );
+        }
+        for r in owned.relationships() {
+            assert_eq!(owned.relationship(&r.key), Some(r));
+        }
+    }
 }

@@ -203,12 +203,13 @@ pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitC
         Ok(c) => c,
         Err(code) => return Ok(ExitCode::from(code)),
     };
-    let graph = graph::build(&estate);
+    let heroku_user = estate.user.as_ref().map(|u| u.email.clone());
+    let graph = graph::build_owned(estate);
     let findings = validate(&graph);
     export::write(&graph, &args.out)?;
     let summary = Summary {
         heroku_api_url: client.base_url().to_owned(),
-        heroku_user: estate.user.as_ref().map(|u| u.email.clone()),
+        heroku_user,
         counts: graph.counts(),
         partial_datasets: graph.partial_datasets().clone(),
         findings,

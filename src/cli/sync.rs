@@ -330,7 +330,7 @@ async fn run_once(
         None => match crawl_estate(global, args.concurrency, args.timeout, cancel.clone()).await {
             Ok(Collected { estate, .. }) => {
                 let user = estate.user.as_ref().map(|u| u.id.clone());
-                (graph::build(&estate), user)
+                (graph::build_owned(estate), user)
             }
             Err(code) => return report.failed(code, "collecting from Heroku failed (see above)"),
         },

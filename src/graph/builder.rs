@@ -10,9 +10,9 @@ use serde_json::value::RawValue;
 use super::Graph;
 use super::entity::{Entity, Properties, RawData, Relationship};
 use super::types::{self, class_of};
-use crate::estate::{EnterpriseAccountData, Estate, TeamData};
+use crate::estate::{Estate, ListFailure, TeamData};
 use crate::heroku::model::{
-    AddOn, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Team, TeamMember,
+    AddOn, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str, Team, TeamMember,
 };
 
 /// Epoch milliseconds of an ISO-8601 timestamp; `None` when missing or unreadable.
@@ -36,7 +36,7 @@ fn new_entity(key: &str, entity_type: &'static str) -> Entity {
 
 fn default_raw(raw: &Arc<RawValue>) -> Vec<RawData> {
     vec![RawData {
-        name: "default".to_owned(),
+        name: Cow::Borrowed("default"),
         raw: Arc::clone(raw),
     }]
 }
@@ -112,7 +112,10 @@ fn account_entity(a: &EnterpriseAccount) -> Entity {
     set_times(p, a.created_at.as_deref(), a.updated_at.as_deref());
     p.set_opt("trial", a.trial);
     p.set_opt("partnerBenefits", a.partner_benefits);
-    p.set("permissions", a.permissions.clone());
+    p.set(
+        "permissions",
+        a.permissions.iter().map(Str::as_str).collect::<Vec<_>>(),
+    );
     p.set("ssoEnabled", a.identity_provider.is_some());
     p.set(
         "identityProviderName",
@@ -205,7 +208,10 @@ fn addon_entity(a: &AddOn) -> Entity {
         "function",
         addon_function(service.unwrap_or_default()).to_vec(),
     );
-    p.set("endpoints", a.web_url.iter().cloned().collect::<Vec<_>>());
+    p.set(
+        "endpoints",
+        a.web_url.iter().map(Str::as_str).collect::<Vec<_>>(),
+    );
     p.set_opt("webLink", a.web_url.as_deref());
     p.set(
         "applicationId",
@@ -221,7 +227,14 @@ fn addon_entity(a: &AddOn) -> Entity {
         opt_string(a.plan.as_ref().and_then(|r| r.name.as_deref())),
     );
     p.set("state", opt_string(a.state.as_deref()));
-    p.set("configVars", a.config_vars.clone().unwrap_or_default());
+    p.set(
+        "configVars",
+        a.config_vars
+            .iter()
+            .flatten()
+            .map(Str::as_str)
+            .collect::<Vec<_>>(),
+    );
     if let Some(price) = &a.billed_price {
         p.set_opt("billedPriceCents", price.cents);
         p.set_opt("billedPriceUnit", price.unit.as_deref());
@@ -268,9 +281,9 @@ impl UserFacts {
 
     fn add_raw(&mut self, source: String, raw: &Arc<RawValue>) {
         let name = if self.raw.is_empty() {
-            "default".to_owned()
+            Cow::Borrowed("default")
         } else {
-            source
+            Cow::Owned(source)
         };
         if !self.raw.iter().any(|r| r.name == name) {
             self.raw.push(RawData {
@@ -354,7 +367,7 @@ impl Users {
         u.federated |= m.identity_provider.is_some();
         u.admin |= m.permissions.iter().any(|p| p.name == "manage");
         u.permissions
-            .extend(m.permissions.iter().map(|p| p.name.clone()));
+            .extend(m.permissions.iter().map(|p| p.name.to_string()));
         u.accounts.insert(account_id.to_owned());
     }
 
@@ -362,7 +375,7 @@ impl Users {
         let u = self.get(&m.user.id, &m.user.email);
         u.add_raw(format!("team-member:{team_id}"), m.raw());
         if u.name.is_none() {
-            u.name.clone_from(&m.user.name);
+            u.name = m.user.name.as_ref().map(Str::to_string);
         }
         u.mfa = u.mfa.or(m.two_factor_authentication);
         u.federated |= m.federated == Some(true) || m.identity_provider.is_some();
@@ -384,103 +397,166 @@ fn member_relationship(account_id: &str, m: &EnterpriseAccountMember) -> Relatio
 /// kept only when both ends are entities; failed lists mark their types partial.
 #[must_use]
 pub fn build(estate: &Estate) -> Graph {
-    let mut accounts = Vec::new();
-    let mut teams: Vec<Entity> = Vec::new();
-    let mut apps: Vec<Entity> = Vec::new();
-    let mut addons: Vec<Entity> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    let mut users = Users::default();
-    let mut relationships: Vec<Relationship> = Vec::new();
+    let mut b = Builder::for_estate(estate);
+    for ea in &estate.enterprise_accounts {
+        b.account(&ea.account, &ea.members);
+    }
+    for ea in &estate.enterprise_accounts {
+        for team in &ea.teams {
+            b.team(&ea.account.id, team);
+        }
+    }
+    b.finish(&estate.failures)
+}
 
-    for EnterpriseAccountData {
-        account, members, ..
-    } in &estate.enterprise_accounts
-    {
-        if seen.insert(account.id.clone()) {
-            accounts.push(account_entity(account));
+/// [`build`], consuming the estate: each team's objects are dropped as soon as they are
+/// entities, so the parsed Heroku objects and the graph never both exist in full (their
+/// raw JSON is shared, not copied). The same graph as [`build`] gives.
+#[must_use]
+pub fn build_owned(mut estate: Estate) -> Graph {
+    let mut b = Builder::for_estate(&estate);
+    for ea in &mut estate.enterprise_accounts {
+        b.account(&ea.account, &ea.members);
+        ea.members = Vec::new();
+    }
+    for ea in &mut estate.enterprise_accounts {
+        for team in std::mem::take(&mut ea.teams) {
+            b.team(&ea.account.id, &team);
+        }
+    }
+    b.finish(&estate.failures)
+}
+
+/// The entities and relationships seen so far, in the order of the export steps.
+struct Builder {
+    accounts: Vec<Entity>,
+    teams: Vec<Entity>,
+    apps: Vec<Entity>,
+    addons: Vec<Entity>,
+    seen: HashSet<Str>,
+    users: Users,
+    relationships: Vec<Relationship>,
+}
+
+impl Builder {
+    /// A builder with exactly the room the estate needs (growing by doubling would leave up
+    /// to half of each list unused).
+    fn for_estate(estate: &Estate) -> Self {
+        let teams = || estate.enterprise_accounts.iter().flat_map(|ea| &ea.teams);
+        let (mut members, mut apps, mut addons) = (0, 0, 0);
+        for t in teams() {
+            members += t.members.len();
+            apps += t.apps.len();
+            addons += t.addons.len();
+        }
+        let accounts = estate.enterprise_accounts.len();
+        let account_members: usize = estate
+            .enterprise_accounts
+            .iter()
+            .map(|ea| ea.members.len())
+            .sum();
+        let team_count = teams().count();
+        Self {
+            accounts: Vec::with_capacity(accounts),
+            teams: Vec::with_capacity(team_count),
+            apps: Vec::with_capacity(apps),
+            addons: Vec::with_capacity(addons),
+            seen: HashSet::with_capacity(accounts + team_count + apps + addons),
+            users: Users::default(),
+            relationships: Vec::with_capacity(
+                account_members + team_count + members + apps + addons,
+            ),
+        }
+    }
+
+    fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
+        if self.seen.insert(account.id.clone()) {
+            self.accounts.push(account_entity(account));
         }
         for m in members {
-            users.add_enterprise_member(&account.id, m);
-            relationships.push(member_relationship(&account.id, m));
+            self.users.add_enterprise_member(&account.id, m);
+            self.relationships.push(member_relationship(&account.id, m));
         }
     }
-    for EnterpriseAccountData {
-        account,
-        teams: team_list,
-        ..
-    } in &estate.enterprise_accounts
-    {
-        for TeamData {
+
+    fn team(&mut self, account_id: &str, data: &TeamData) {
+        let TeamData {
             team,
             members,
-            apps: app_list,
-            addons: addon_list,
-        } in team_list
-        {
-            if seen.insert(team.id.clone()) {
-                teams.push(team_entity(team, &account.id));
+            apps,
+            addons,
+        } = data;
+        if self.seen.insert(team.id.clone()) {
+            self.teams.push(team_entity(team, account_id));
+        }
+        self.relationships.push(Relationship::direct(
+            types::ACCOUNT_HAS_TEAM,
+            "HAS",
+            account_id,
+            &team.id,
+        ));
+        for m in members {
+            self.users.add_team_member(&team.id, m);
+            let mut r = Relationship::direct(types::TEAM_HAS_MEMBER, "HAS", &team.id, &m.user.id);
+            r.properties.set("role", opt_string(m.role.as_deref()));
+            self.relationships.push(r);
+        }
+        for app in apps {
+            if self.seen.insert(app.id.clone()) {
+                self.apps.push(application_entity(app, team));
             }
-            relationships.push(Relationship::direct(
-                types::ACCOUNT_HAS_TEAM,
-                "HAS",
-                &account.id,
+            self.relationships.push(Relationship::direct(
+                types::TEAM_OWNS_APPLICATION,
+                "OWNS",
                 &team.id,
+                &app.id,
             ));
-            for m in members {
-                users.add_team_member(&team.id, m);
-                let mut r =
-                    Relationship::direct(types::TEAM_HAS_MEMBER, "HAS", &team.id, &m.user.id);
-                r.properties.set("role", opt_string(m.role.as_deref()));
-                relationships.push(r);
+        }
+        for addon in addons {
+            if self.seen.insert(addon.id.clone()) {
+                self.addons.push(addon_entity(addon));
             }
-            for app in app_list {
-                if seen.insert(app.id.clone()) {
-                    apps.push(application_entity(app, team));
-                }
-                relationships.push(Relationship::direct(
-                    types::TEAM_OWNS_APPLICATION,
-                    "OWNS",
-                    &team.id,
-                    &app.id,
+            if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
+                self.relationships.push(Relationship::direct(
+                    types::APPLICATION_HAS_ADDON,
+                    "HAS",
+                    app_id,
+                    &addon.id,
                 ));
-            }
-            for addon in addon_list {
-                if seen.insert(addon.id.clone()) {
-                    addons.push(addon_entity(addon));
-                }
-                if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
-                    relationships.push(Relationship::direct(
-                        types::APPLICATION_HAS_ADDON,
-                        "HAS",
-                        app_id,
-                        &addon.id,
-                    ));
-                }
             }
         }
     }
 
-    let mut graph = Graph::new();
-    // The order of the export steps, so that a graph read back is in the same order.
-    let users = users.order.into_iter().map(UserFacts::into_entity);
-    for e in accounts
-        .into_iter()
-        .chain(users)
-        .chain(teams)
-        .chain(apps)
-        .chain(addons)
-    {
-        graph.add_entity(e);
-    }
-    let mut rel_keys = HashSet::new();
-    for r in relationships {
-        let ends_exist = graph.entity(&r.from_key).is_some() && graph.entity(&r.to_key).is_some();
-        if ends_exist && graph.entity(&r.key).is_none() && rel_keys.insert(r.key.clone()) {
-            graph.add_relationship(r);
+    fn finish(self, failures: &[ListFailure]) -> Graph {
+        let Self {
+            accounts,
+            teams,
+            apps,
+            addons,
+            seen,
+            users,
+            relationships,
+        } = self;
+        drop(seen);
+        let mut graph = Graph::with_capacity(
+            accounts.len() + users.order.len() + teams.len() + apps.len() + addons.len(),
+            0,
+        );
+        // The order of the export steps, so that a graph read back is in the same order.
+        let users = users.order.into_iter().map(UserFacts::into_entity);
+        for e in accounts
+            .into_iter()
+            .chain(users)
+            .chain(teams)
+            .chain(apps)
+            .chain(addons)
+        {
+            graph.add_entity(e);
         }
+        graph.adopt_relationships(relationships);
+        for f in failures {
+            graph.mark_partial(f.list.partial_types(), &f.describe());
+        }
+        graph
     }
-    for f in &estate.failures {
-        graph.mark_partial(f.list.partial_types(), &f.describe());
-    }
-    graph
 }

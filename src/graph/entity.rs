@@ -9,78 +9,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-/// A property name: our own names are static, imported ones are owned.
-pub type Name = Cow<'static, str>;
-
-/// An ordered list of properties (insertion order is the order they are sent in).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Properties(Vec<(Name, Value)>);
-
-impl Properties {
-    #[must_use]
-    pub fn new() -> Self {
-        Self(Vec::new())
-    }
-
-    /// Sets `name`, replacing an existing value in place.
-    pub fn set(&mut self, name: impl Into<Name>, value: impl Into<Value>) {
-        let name = name.into();
-        let value = value.into();
-        if let Some(slot) = self.0.iter_mut().find(|(n, _)| *n == name) {
-            slot.1 = value;
-        } else {
-            self.0.push((name, value));
-        }
-    }
-
-    /// Sets `name` only when `value` is `Some`.
-    pub fn set_opt<V: Into<Value>>(&mut self, name: &'static str, value: Option<V>) {
-        if let Some(v) = value {
-            self.set(name, v);
-        }
-    }
-
-    #[must_use]
-    pub fn get(&self, name: &str) -> Option<&Value> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
-    }
-
-    /// The value of `name` when it is a string.
-    #[must_use]
-    pub fn str(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(Value::as_str)
-    }
-
-    /// The value of `name` when it is a boolean.
-    #[must_use]
-    pub fn bool(&self, name: &str) -> Option<bool> {
-        self.get(name).and_then(Value::as_bool)
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.0.iter().map(|(n, v)| (n.as_ref(), v))
-    }
-
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Drops spare capacity (a graph holds hundreds of thousands of these).
-    pub fn shrink_to_fit(&mut self) {
-        self.0.shrink_to_fit();
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
+pub use super::properties::{Name, PropRef, Properties};
 
 /// One `_rawData` entry: a source object exactly as Heroku sent it.
 #[derive(Debug, Clone)]
 pub struct RawData {
-    pub name: String,
+    /// `default` for the first source (static, not one allocation per entity).
+    pub name: Name,
     /// Shared with the Heroku object it came from.
     pub raw: Arc<RawValue>,
 }
@@ -149,8 +84,15 @@ impl Relationship {
     ) -> Self {
         let mut properties = Properties::new();
         properties.set("displayName", verb);
+        // Exactly as long as it needs to be: a graph holds hundreds of thousands.
+        let mut key = String::with_capacity(from.len() + verb.len() + to.len() + 2);
+        key.push_str(from);
+        key.push('|');
+        key.extend(verb.chars().map(|c| c.to_ascii_lowercase()));
+        key.push('|');
+        key.push_str(to);
         Self {
-            key: format!("{from}|{}|{to}", verb.to_ascii_lowercase()),
+            key,
             relationship_type: Cow::Borrowed(relationship_type),
             class: Cow::Borrowed(verb),
             from_key: from.to_owned(),
@@ -167,7 +109,7 @@ impl Serialize for Entity {
         map.serialize_entry("_type", &self.entity_type)?;
         map.serialize_entry("_class", &[&self.class])?;
         for (name, value) in self.properties.iter() {
-            map.serialize_entry(name, value)?;
+            map.serialize_entry(name, &value)?;
         }
         if !self.raw_data.is_empty() {
             let wire: Vec<_> = self
@@ -200,7 +142,7 @@ impl Serialize for Relationship {
         map.serialize_entry("_fromEntityKey", &self.from_key)?;
         map.serialize_entry("_toEntityKey", &self.to_key)?;
         for (name, value) in self.properties.iter() {
-            map.serialize_entry(name, value)?;
+            map.serialize_entry(name, &value)?;
         }
         map.end()
     }
@@ -215,7 +157,7 @@ fn take_string<E: serde::de::Error>(map: &mut Map<String, Value>, name: &str) ->
 }
 
 fn into_properties(map: Map<String, Value>) -> Properties {
-    Properties(map.into_iter().map(|(k, v)| (Cow::Owned(k), v)).collect())
+    map.into_iter().collect()
 }
 
 impl<'de> Deserialize<'de> for Entity {
@@ -237,7 +179,7 @@ impl<'de> Deserialize<'de> for Entity {
                     serde_json::from_value(value).map_err(D::Error::custom)?;
                 wire.into_iter()
                     .map(|w| RawData {
-                        name: w.name,
+                        name: Name::Owned(w.name),
                         raw: Arc::from(w.raw),
                     })
                     .collect()

@@ -8,10 +8,9 @@ use std::collections::HashMap;
 use std::fmt;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use super::Graph;
-use super::entity::Properties;
+use super::entity::{PropRef, Properties};
 use super::types::RELATIONSHIP_VERBS;
 
 /// Which rule a finding breaks.
@@ -91,8 +90,11 @@ fn typed_optional(class: &str) -> &'static [(&'static str, Shape)] {
     }
 }
 
-fn matches_shape(value: &Value, shape: Shape) -> bool {
-    let string_array = |v: &Value| v.as_array().is_some_and(|a| a.iter().all(Value::is_string));
+fn matches_shape(value: PropRef<'_>, shape: Shape) -> bool {
+    let string_array = |v: PropRef<'_>| {
+        v.as_array()
+            .is_some_and(|a| a.iter().all(|v| v.is_string()))
+    };
     match shape {
         Shape::String => value.is_string(),
         Shape::StringOrNull => value.is_string() || value.is_null(),
@@ -122,18 +124,18 @@ pub fn valid_property_name(name: &str) -> bool {
 }
 
 /// Why `value` is not a primitive or a homogeneous array of one primitive type.
-fn value_problem(value: &Value) -> Option<&'static str> {
-    fn kind(v: &Value) -> Option<u8> {
+fn value_problem(value: PropRef<'_>) -> Option<&'static str> {
+    fn kind(v: PropRef<'_>) -> Option<u8> {
         match v {
-            Value::String(_) => Some(0),
-            Value::Number(_) => Some(1),
-            Value::Bool(_) => Some(2),
-            Value::Null | Value::Array(_) | Value::Object(_) => None,
+            PropRef::Str(_) => Some(0),
+            PropRef::I64(_) | PropRef::U64(_) | PropRef::F64(_) => Some(1),
+            PropRef::Bool(_) => Some(2),
+            PropRef::Null | PropRef::Array(_) | PropRef::Json(_) => None,
         }
     }
     match value {
-        Value::Object(_) => Some("is a nested object"),
-        Value::Array(items) => {
+        PropRef::Json(_) => Some("is a nested object"),
+        PropRef::Array(items) => {
             let mut kinds = items.iter().map(kind);
             match kinds.next() {
                 None => None,
@@ -202,7 +204,7 @@ pub fn validate(graph: &Graph) -> Vec<Finding> {
             });
         }
         for name in ["name", "displayName"] {
-            if !e.properties.get(name).is_some_and(Value::is_string) {
+            if !e.properties.get_ref(name).is_some_and(|v| v.is_string()) {
                 out.push(Finding {
                     key: e.key.clone(),
                     rule: Rule::MissingRequired,
@@ -211,7 +213,7 @@ pub fn validate(graph: &Graph) -> Vec<Finding> {
             }
         }
         for &(name, shape) in required_of(&e.class) {
-            match e.properties.get(name) {
+            match e.properties.get_ref(name) {
                 None => out.push(Finding {
                     key: e.key.clone(),
                     rule: Rule::MissingRequired,
@@ -226,7 +228,11 @@ pub fn validate(graph: &Graph) -> Vec<Finding> {
             }
         }
         for &(name, shape) in typed_optional(&e.class) {
-            if let Some(v) = e.properties.get(name).filter(|v| !matches_shape(v, shape)) {
+            if let Some(v) = e
+                .properties
+                .get_ref(name)
+                .filter(|v| !matches_shape(*v, shape))
+            {
                 out.push(Finding {
                     key: e.key.clone(),
                     rule: Rule::WrongType,
@@ -239,7 +245,7 @@ pub fn validate(graph: &Graph) -> Vec<Finding> {
             }
         }
         check_properties(&e.key, &e.properties, &mut out);
-        let mut raw_names: Vec<&str> = e.raw_data.iter().map(|r| r.name.as_str()).collect();
+        let mut raw_names: Vec<&str> = e.raw_data.iter().map(|r| r.name.as_ref()).collect();
         raw_names.sort_unstable();
         if raw_names.windows(2).any(|w| w[0] == w[1]) {
             out.push(Finding {

@@ -21,12 +21,32 @@ use sha2::{Digest, Sha256};
 use super::state::{ObjectState, STATE_VERSION, SyncState};
 use super::target::Target;
 use crate::graph::validate::{Finding, validate};
-use crate::graph::{Entity, Graph, RawData, Relationship};
+use crate::graph::{Entity, Graph, PropRef, RawData, Relationship};
 
 /// The default deletion threshold of the guard: more than 10 % of a type.
 pub const DEFAULT_DELETE_THRESHOLD: f64 = 0.10;
 
 /// Writes `v` as JSON with object keys sorted at every level.
+/// A property value, canonically: only objects need their keys sorted.
+fn write_prop(v: PropRef<'_>, out: &mut Vec<u8>) {
+    match v {
+        PropRef::Json(_) => write_value(&v.to_value(), out),
+        PropRef::Array(items) => {
+            out.push(b'[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_prop(item, out);
+            }
+            out.push(b']');
+        }
+        _ => {
+            let _ = serde_json::to_writer(&mut *out, &v);
+        }
+    }
+}
+
 fn write_value(v: &Value, out: &mut Vec<u8>) {
     match v {
         Value::Object(m) => {
@@ -188,7 +208,7 @@ fn write_canon(c: &mut Canon<'_>, out: &mut Vec<u8>) {
 enum Member<'a> {
     Str(&'a str),
     Class(&'a str),
-    Value(&'a Value),
+    Value(PropRef<'a>),
     Raw(&'a [RawData]),
 }
 
@@ -210,7 +230,7 @@ fn write_members(members: &mut [(&str, Member<'_>)], out: &mut Vec<u8>) {
                 let _ = serde_json::to_writer(&mut *out, c);
                 out.push(b']');
             }
-            Member::Value(v) => write_value(v, out),
+            Member::Value(v) => write_prop(*v, out),
             Member::Raw(raw) => {
                 out.push(b'[');
                 for (j, r) in raw.iter().enumerate() {

@@ -109,7 +109,7 @@ impl Serialize for Shrunk<'_> {
         map.serialize_entry("_type", &e.entity_type)?;
         map.serialize_entry("_class", &[&e.class])?;
         for (name, value) in e.properties.iter() {
-            map.serialize_entry(name, value)?;
+            map.serialize_entry(name, &value)?;
         }
         if !e.raw_data.is_empty() {
             let raw: Vec<RawOut<'_>> = e

@@ -101,10 +101,14 @@ pub fn spawn_crawl(
             Ok(estate) => {
                 // Building the graph is CPU work: keep it off the async workers.
                 let built = tokio::task::spawn_blocking(move || {
-                    let graph = graph::build(&estate);
-                    let tree = Tree::build(&graph, &estate.failures);
-                    let user = estate.user.map(|u| (u.email, u.id));
-                    (graph, tree, estate.failures, user)
+                    let failures = estate.failures.clone();
+                    let user = estate
+                        .user
+                        .as_ref()
+                        .map(|u| (u.email.clone(), u.id.clone()));
+                    let graph = graph::build_owned(estate);
+                    let tree = Tree::build(&graph, &failures);
+                    (graph, tree, failures, user)
                 })
                 .await;
                 match built {

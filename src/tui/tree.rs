@@ -137,9 +137,9 @@ fn entity_markers(graph: &Graph, index: usize) -> Markers {
             if p.bool("federated") == Some(true) {
                 m.insert(Markers::FEDERATED);
             }
-            if p.get("enterpriseAccountIds")
+            if p.get_ref("enterpriseAccountIds")
                 .and_then(|v| v.as_array())
-                .is_some_and(Vec::is_empty)
+                .is_some_and(|a| a.is_empty())
             {
                 m.insert(Markers::COLLABORATOR);
             }

@@ -9,12 +9,12 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use serde_json::Value;
 
 use super::tree::marker_style;
-use crate::graph::Entity;
+use crate::graph::{Entity, PropRef};
 use crate::tui::app::{App, DetailView, Pane};
 
-fn value_text(v: &Value) -> String {
+fn value_text(v: PropRef<'_>) -> String {
     match v {
-        Value::String(s) => s.clone(),
+        PropRef::Str(s) => s.to_owned(),
         other => other.to_string(),
     }
 }
