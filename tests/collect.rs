@@ -78,7 +78,7 @@ fn by_key(g: &Graph) -> BTreeMap<String, Value> {
         .chain(
             g.relationships()
                 .iter()
-                .map(|r| (r.key.clone(), serde_json::to_value(r).unwrap())),
+                .map(|r| (r.key().to_owned(), serde_json::to_value(r).unwrap())),
         )
         .collect()
 }

@@ -497,7 +497,7 @@ fn an_addon_reached_twice_is_one_entity_related_to_its_billing_app() {
         .relationships_of_type(types::APPLICATION_HAS_ADDON)
         .collect();
     assert_eq!(rels.len(), 1);
-    assert_eq!(rels[0].from_key, APP1);
+    assert_eq!(rels[0].from_key(), APP1);
     assert!(graph.outgoing(APP2).next().is_none());
 }
 
@@ -815,13 +815,14 @@ fn validator_checks_keys_ends_and_verbs() {
     let mut g = Graph::new();
     g.add_entity(entity("team-key-0001", "heroku_team", "Team", &named(&[])));
     g.add_entity(entity("team-key-0002", "heroku_team", "Team", &named(&[])));
-    let mut r = Relationship::direct(
+    let mut r = Relationship::new(
+        "team-key-0002",
         "heroku_team_has_team",
         "HAS",
         "team-key-0001",
         "team-key-0002",
     );
-    r.key = "team-key-0002".into();
+    r.properties.set("displayName", "HAS");
     g.add_relationship(r);
     assert_eq!(
         rules_of(&g),
@@ -921,7 +922,7 @@ fn export_round_trip() {
     assert_eq!(back.entities(), graph.entities());
     assert_eq!(back.relationships().len(), graph.relationships().len());
     for r in graph.relationships() {
-        assert_eq!(back.relationship(&r.key), Some(r));
+        assert_eq!(back.relationship(r.key()), Some(r));
     }
     assert_eq!(back.partial_datasets(), graph.partial_datasets());
     assert_eq!(back.outgoing(APP1).count(), graph.outgoing(APP1).count());
@@ -990,7 +991,34 @@ fn building_from_an_owned_estate_gives_the_same_graph() {
             );
         }
         for r in owned.relationships() {
-            assert_eq!(owned.relationship(&r.key), Some(r));
+            assert_eq!(owned.relationship(r.key()), Some(r));
         }
+    }
+}
+
+#[test]
+fn relationship_ends_read_back_whatever_the_key() {
+    let direct = Relationship::direct("heroku_team_has_user", "HAS", "team-0001", "user-0001");
+    assert_eq!(direct.key(), "team-0001|has|user-0001");
+    assert_eq!(
+        (direct.from_key(), direct.to_key()),
+        ("team-0001", "user-0001")
+    );
+    // Keys that do not spell out their ends, or spell them out ambiguously.
+    for (key, from, to) in [
+        ("rel-key-0001", "team-0001", "user-0001"),
+        ("a|b|c|d", "a|b", "c|d"),
+        ("a|b", "a", "b"),
+        ("é|x|ü", "é", "ü"),
+        ("team-0001|has|user-0002", "team-0001", "user-0001"),
+        ("user-0001|has|team-0001", "team-0001", "user-0001"),
+    ] {
+        let r = Relationship::new(key, "heroku_team_has_user", "HAS", from, to);
+        assert_eq!((r.key(), r.from_key(), r.to_key()), (key, from, to));
+        let json = serde_json::to_value(&r).unwrap();
+        assert_eq!(json["_fromEntityKey"], from);
+        assert_eq!(json["_toEntityKey"], to);
+        let back: Relationship = serde_json::from_value(json).unwrap();
+        assert_eq!(back, r);
     }
 }

@@ -61,19 +61,65 @@ impl Entity {
 }
 
 /// A direct JupiterOne relationship.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Its ends are usually spelled out in its key (`<from>|<verb>|<to>`): then they are kept as
+/// two offsets into the key instead of two more strings (a graph holds hundreds of
+/// thousands of relationships). The key and the ends are read through methods, so they
+/// cannot disagree.
+#[derive(Clone, PartialEq)]
 pub struct Relationship {
-    pub key: String,
+    key: String,
     pub relationship_type: Name,
     /// The verb, e.g. `HAS`.
     pub class: Name,
-    pub from_key: String,
-    pub to_key: String,
+    ends: Ends,
     /// `displayName` and extra primitive properties.
     pub properties: Properties,
 }
 
+#[derive(Clone, PartialEq)]
+enum Ends {
+    /// `key[..from_end]` and `key[to_start..]`.
+    InKey {
+        from_end: u32,
+        to_start: u32,
+    },
+    Separate(Box<(String, String)>),
+}
+
 impl Relationship {
+    /// A relationship with the given key, `_type`, `_class` (verb) and ends, no properties.
+    #[must_use]
+    pub fn new(
+        key: impl Into<String>,
+        relationship_type: impl Into<Name>,
+        class: impl Into<Name>,
+        from: &str,
+        to: &str,
+    ) -> Self {
+        let key = key.into();
+        let in_key = key.len() > from.len() + to.len()
+            && key.starts_with(from)
+            && key.ends_with(to)
+            && key.as_bytes()[from.len()] == b'|'
+            && key.as_bytes()[key.len() - to.len() - 1] == b'|';
+        let offsets = (
+            u32::try_from(from.len()),
+            u32::try_from(key.len() - to.len()),
+        );
+        let ends = match offsets {
+            (Ok(from_end), Ok(to_start)) if in_key => Ends::InKey { from_end, to_start },
+            _ => Ends::Separate(Box::new((from.to_owned(), to.to_owned()))),
+        };
+        Self {
+            key,
+            relationship_type: relationship_type.into(),
+            class: class.into(),
+            ends,
+            properties: Properties::new(),
+        }
+    }
+
     /// Builds `<from>|<verb lower-case>|<to>` with `displayName` = the verb.
     #[must_use]
     pub fn direct(
@@ -82,8 +128,6 @@ impl Relationship {
         from: &str,
         to: &str,
     ) -> Self {
-        let mut properties = Properties::new();
-        properties.set("displayName", verb);
         // Exactly as long as it needs to be: a graph holds hundreds of thousands.
         let mut key = String::with_capacity(from.len() + verb.len() + to.len() + 2);
         key.push_str(from);
@@ -91,14 +135,52 @@ impl Relationship {
         key.extend(verb.chars().map(|c| c.to_ascii_lowercase()));
         key.push('|');
         key.push_str(to);
-        Self {
+        let mut r = Self::new(
             key,
-            relationship_type: Cow::Borrowed(relationship_type),
-            class: Cow::Borrowed(verb),
-            from_key: from.to_owned(),
-            to_key: to.to_owned(),
-            properties,
+            Cow::Borrowed(relationship_type),
+            Cow::Borrowed(verb),
+            from,
+            to,
+        );
+        r.properties.set("displayName", verb);
+        r
+    }
+
+    /// `_key`.
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// `_fromEntityKey`.
+    #[must_use]
+    pub fn from_key(&self) -> &str {
+        match &self.ends {
+            Ends::InKey { from_end, .. } => self.key.get(..*from_end as usize).unwrap_or(""),
+            Ends::Separate(ends) => &ends.0,
         }
+    }
+
+    /// `_toEntityKey`.
+    #[must_use]
+    pub fn to_key(&self) -> &str {
+        match &self.ends {
+            Ends::InKey { to_start, .. } => self.key.get(*to_start as usize..).unwrap_or(""),
+            Ends::Separate(ends) => &ends.1,
+        }
+    }
+}
+
+impl std::fmt::Debug for Relationship {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Relationship")
+            .field("key", &self.key)
+            .field("relationship_type", &self.relationship_type)
+            .field("class", &self.class)
+            .field("from_key", &self.from_key())
+            .field("to_key", &self.to_key())
+            .field("properties", &self.properties)
+            .finish()
     }
 }
 
@@ -139,8 +221,8 @@ impl Serialize for Relationship {
         map.serialize_entry("_key", &self.key)?;
         map.serialize_entry("_type", &self.relationship_type)?;
         map.serialize_entry("_class", &self.class)?;
-        map.serialize_entry("_fromEntityKey", &self.from_key)?;
-        map.serialize_entry("_toEntityKey", &self.to_key)?;
+        map.serialize_entry("_fromEntityKey", self.from_key())?;
+        map.serialize_entry("_toEntityKey", self.to_key())?;
         for (name, value) in self.properties.iter() {
             map.serialize_entry(name, &value)?;
         }
@@ -199,13 +281,13 @@ impl<'de> Deserialize<'de> for Entity {
 impl<'de> Deserialize<'de> for Relationship {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut map = Map::<String, Value>::deserialize(deserializer)?;
-        Ok(Self {
-            key: take_string(&mut map, "_key")?,
-            relationship_type: Cow::Owned(take_string(&mut map, "_type")?),
-            class: Cow::Owned(take_string(&mut map, "_class")?),
-            from_key: take_string(&mut map, "_fromEntityKey")?,
-            to_key: take_string(&mut map, "_toEntityKey")?,
-            properties: into_properties(map),
-        })
+        let key = take_string(&mut map, "_key")?;
+        let relationship_type = take_string(&mut map, "_type")?;
+        let class = take_string(&mut map, "_class")?;
+        let from = take_string(&mut map, "_fromEntityKey")?;
+        let to = take_string(&mut map, "_toEntityKey")?;
+        let mut r = Self::new(key, relationship_type, class, &from, &to);
+        r.properties = into_properties(map);
+        Ok(r)
     }
 }

@@ -127,21 +127,18 @@ impl Graph {
         relationship.properties.shrink_to_fit();
         let index = self.relationships.len();
         let relationships = &self.relationships;
-        let key_at = |i: usize| -> &str {
-            relationships
-                .get(i)
-                .map_or(relationship.key.as_str(), |r| r.key.as_str())
-        };
+        let key_at =
+            |i: usize| -> &str { relationships.get(i).map_or(relationship.key(), |r| r.key()) };
         self.relationship_index
-            .insert(&relationship.key, index, key_at);
+            .insert(relationship.key(), index, key_at);
         self.relationships_by_type
             .entry(relationship.relationship_type.to_string())
             .or_default()
             .push(index);
-        if let Some(from) = self.entity_position(&relationship.from_key) {
+        if let Some(from) = self.entity_position(relationship.from_key()) {
             self.outgoing[from].push(position(index));
         }
-        if let Some(to) = self.entity_position(&relationship.to_key) {
+        if let Some(to) = self.entity_position(relationship.to_key()) {
             self.incoming[to].push(position(index));
         }
         self.relationships.push(relationship);
@@ -157,10 +154,10 @@ impl Graph {
             let mut keys = std::collections::HashSet::with_capacity(list.len());
             list.iter()
                 .map(|r| {
-                    self.entity_position(&r.from_key).is_some()
-                        && self.entity_position(&r.to_key).is_some()
-                        && self.entity_position(&r.key).is_none()
-                        && keys.insert(r.key.as_str())
+                    self.entity_position(r.from_key()).is_some()
+                        && self.entity_position(r.to_key()).is_some()
+                        && self.entity_position(r.key()).is_none()
+                        && keys.insert(r.key())
                 })
                 .collect()
         };
@@ -177,7 +174,7 @@ impl Graph {
             let relationships = &self.relationships;
             let r = &relationships[index];
             self.relationship_index
-                .insert(&r.key, index, |i| relationships[i].key.as_str());
+                .insert(r.key(), index, |i| relationships[i].key());
             if let Some(v) = self
                 .relationships_by_type
                 .get_mut(r.relationship_type.as_ref())
@@ -189,10 +186,10 @@ impl Graph {
             }
             let from = self
                 .entity_index
-                .get(&r.from_key, |i| self.entities[i].key.as_str());
+                .get(r.from_key(), |i| self.entities[i].key.as_str());
             let to = self
                 .entity_index
-                .get(&r.to_key, |i| self.entities[i].key.as_str());
+                .get(r.to_key(), |i| self.entities[i].key.as_str());
             if let Some(from) = from {
                 self.outgoing[from].push(position(index));
             }
@@ -249,9 +246,7 @@ impl Graph {
     #[must_use]
     pub fn relationship(&self, key: &str) -> Option<&Relationship> {
         self.relationship_index
-            .get(key, |i| {
-                self.relationships.get(i).map_or("", |r| r.key.as_str())
-            })
+            .get(key, |i| self.relationships.get(i).map_or("", |r| r.key()))
             .map(|i| &self.relationships[i])
     }
 

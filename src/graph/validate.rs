@@ -257,28 +257,31 @@ pub fn validate(graph: &Graph) -> Vec<Finding> {
     }
 
     for r in graph.relationships() {
-        *key_count.entry(&r.key).or_default() += 1;
-        check_key(&r.key, &mut out);
+        *key_count.entry(r.key()).or_default() += 1;
+        check_key(r.key(), &mut out);
         if !RELATIONSHIP_VERBS.contains(&r.class.as_ref()) {
             out.push(Finding {
-                key: r.key.clone(),
+                key: r.key().to_owned(),
                 rule: Rule::UnknownVerb,
                 message: format!("relationship _class {:?} is not a JupiterOne verb", r.class),
             });
         }
-        for (end, end_key) in [("_fromEntityKey", &r.from_key), ("_toEntityKey", &r.to_key)] {
+        for (end, end_key) in [
+            ("_fromEntityKey", r.from_key()),
+            ("_toEntityKey", r.to_key()),
+        ] {
             if graph.entity(end_key).is_none() {
                 out.push(Finding {
-                    key: r.key.clone(),
+                    key: r.key().to_owned(),
                     rule: Rule::DanglingRelationship,
                     message: format!("{end} {end_key:?} is not an entity of the graph"),
                 });
             }
         }
-        check_properties(&r.key, &r.properties, &mut out);
+        check_properties(r.key(), &r.properties, &mut out);
         if let Some((name, _)) = r.properties.iter().find(|(_, v)| v.is_array()) {
             out.push(Finding {
-                key: r.key.clone(),
+                key: r.key().to_owned(),
                 rule: Rule::PropertyValue,
                 message: format!("relationship property {name} must be a primitive, not an array"),
             });

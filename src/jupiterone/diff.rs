@@ -275,11 +275,11 @@ pub fn entity_hash(e: &Entity) -> String {
 #[must_use]
 pub fn relationship_hash(r: &Relationship) -> String {
     let mut members: Vec<(&str, Member<'_>)> = Vec::with_capacity(5 + r.properties.len());
-    members.push(("_key", Member::Str(&r.key)));
+    members.push(("_key", Member::Str(r.key())));
     members.push(("_type", Member::Str(&r.relationship_type)));
     members.push(("_class", Member::Str(&r.class)));
-    members.push(("_fromEntityKey", Member::Str(&r.from_key)));
-    members.push(("_toEntityKey", Member::Str(&r.to_key)));
+    members.push(("_fromEntityKey", Member::Str(r.from_key())));
+    members.push(("_toEntityKey", Member::Str(r.to_key())));
     for (name, value) in r.properties.iter() {
         members.push((name, Member::Value(value)));
     }
@@ -574,7 +574,7 @@ pub fn preview(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
             .relationships()
             .iter()
             .zip(relationship_hashes)
-            .map(|(r, h)| (r.key.clone(), r.relationship_type.to_string(), h)),
+            .map(|(r, h)| (r.key().to_owned(), r.relationship_type.to_string(), h)),
         &prev.relationships,
         true,
         &mut per_type,

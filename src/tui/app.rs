@@ -278,14 +278,14 @@ impl App {
             outgoing: bool,
             r: &'g crate::graph::Relationship,
         ) -> Related<'g> {
-            let other_key = if outgoing { &r.to_key } else { &r.from_key };
+            let other_key = if outgoing { r.to_key() } else { r.from_key() };
             let other = graph.entity(other_key);
             Related {
                 outgoing,
                 verb: r.class.as_ref(),
-                other_key: other_key.as_str(),
+                other_key,
                 other_type: other.map_or("?", |o| o.entity_type.as_ref()),
-                other_name: other.map_or(other_key.as_str(), Entity::display_name),
+                other_name: other.map_or(other_key, Entity::display_name),
                 role: r.properties.str("role"),
             }
         }

@@ -170,7 +170,7 @@ fn targets<'g>(
     graph
         .outgoing(from)
         .filter(|r| r.relationship_type == relationship_type)
-        .map(|r| (r.to_key.as_str(), r.properties.str("role")))
+        .map(|r| (r.to_key(), r.properties.str("role")))
         .collect()
 }
 
