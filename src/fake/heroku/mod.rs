@@ -18,7 +18,10 @@
 //! client sees a connection error (reqwest: "connection closed before message completed").
 
 mod data;
+mod entry;
 mod faults;
+mod generate;
+mod json;
 mod names;
 pub mod range;
 mod ratelimit;

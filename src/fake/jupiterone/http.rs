@@ -1,0 +1,197 @@
+//! The HTTP surface: the routes, the auth check, the injected faults and the body limit
+//! every request goes through, and the dispatch to the job handlers.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::json;
+
+use super::faults::Fault;
+use super::jobs::{abort, finalize, get_job, start_job, upload};
+use super::state::FakeState;
+use super::{FakeJupiterOneConfig, JOBS_PATH};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Route {
+    Start,
+    Get,
+    Entities,
+    Relationships,
+    Upload,
+    Finalize,
+    Abort,
+}
+
+impl Route {
+    const fn name(self) -> &'static str {
+        match self {
+            Self::Start => "start",
+            Self::Get => "get",
+            Self::Entities => "entities",
+            Self::Relationships => "relationships",
+            Self::Upload => "upload",
+            Self::Finalize => "finalize",
+            Self::Abort => "abort",
+        }
+    }
+
+    const fn is_upload(self) -> bool {
+        matches!(self, Self::Entities | Self::Relationships | Self::Upload)
+    }
+}
+
+pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        axum::Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response()
+}
+
+/// The router: serve it beside the fake Heroku, or use
+/// [`FakeJupiterOne::start`](super::FakeJupiterOne::start).
+pub fn router(state: FakeState) -> Router {
+    Router::new()
+        .route(JOBS_PATH, post(start_route))
+        .route(&format!("{JOBS_PATH}/{{id}}"), get(get_route))
+        .route(
+            &format!("{JOBS_PATH}/{{id}}/{{action}}"),
+            post(action_route),
+        )
+        .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
+        .with_state(state)
+}
+
+async fn start_route(State(s): State<FakeState>, headers: HeaderMap, body: Bytes) -> Response {
+    handle(&s, Route::Start, "", &headers, &body).await
+}
+
+async fn get_route(
+    State(s): State<FakeState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    handle(&s, Route::Get, &id, &headers, &[]).await
+}
+
+async fn action_route(
+    State(s): State<FakeState>,
+    Path((id, action)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let route = match action.as_str() {
+        "entities" => Route::Entities,
+        "relationships" => Route::Relationships,
+        "upload" => Route::Upload,
+        "finalize" => Route::Finalize,
+        "abort" => Route::Abort,
+        _ => return error(StatusCode::NOT_FOUND, "NOT_FOUND", "Not Found"),
+    };
+    handle(&s, route, &id, &headers, &body).await
+}
+
+fn authorized(config: &FakeJupiterOneConfig, headers: &HeaderMap) -> bool {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let account = headers
+        .get("jupiterone-account")
+        .and_then(|v| v.to_str().ok());
+    bearer == Some(config.token.as_str()) && account == Some(config.account.as_str())
+}
+
+async fn handle(
+    s: &FakeState,
+    route: Route,
+    id: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Response {
+    let (delay, fault) = {
+        let mut inner = s.lock();
+        let stats = &mut inner.stats;
+        *stats.requests.entry(route.name().to_owned()).or_default() += 1;
+        stats.total_requests += 1;
+        stats.max_body_bytes = stats.max_body_bytes.max(body.len());
+        if !authorized(&s.config, headers) {
+            stats.unauthorized += 1;
+            drop(inner);
+            return error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Unauthorized");
+        }
+        let delay = inner.faults.delay_ms;
+        let mut fault = None;
+        if inner.burst_left > 0 {
+            inner.burst_left -= 1;
+            fault = Some(Fault::RateLimited(inner.faults.retry_after_secs));
+        } else if inner.faults.error_rate > 0.0 && rand::random::<f64>() < inner.faults.error_rate {
+            fault = Some(Fault::Unavailable);
+        } else if route.is_upload() {
+            inner.uploads_since_faults += 1;
+            if inner
+                .faults
+                .fail_uploads_from
+                .is_some_and(|n| inner.uploads_since_faults >= n)
+            {
+                let status = match inner.faults.fail_upload_status {
+                    0 => 500,
+                    s => s,
+                };
+                fault = Some(Fault::FailUpload(status));
+            }
+        }
+        if fault.is_some() {
+            inner.stats.faults_injected += 1;
+        }
+        (delay, fault)
+    };
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    match fault {
+        Some(Fault::RateLimited(secs)) => {
+            let mut r = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMIT_EXCEEDED",
+                "Too many requests",
+            );
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            return r;
+        }
+        Some(Fault::Unavailable) => {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "SERVICE_UNAVAILABLE",
+                "Service Unavailable (injected fault)",
+            );
+        }
+        Some(Fault::FailUpload(status)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            return error(status, "INJECTED_FAULT", "Upload failed (injected fault)");
+        }
+        None => {}
+    }
+    if body.len() > s.config.max_body_bytes {
+        s.lock().stats.too_large += 1;
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLargeException",
+            "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
+        );
+    }
+    match route {
+        Route::Start => start_job(s, body),
+        Route::Get => get_job(s, id),
+        Route::Entities | Route::Relationships | Route::Upload => upload(s, route, id, body),
+        Route::Finalize => finalize(s, id, body),
+        Route::Abort => abort(s, id, body),
+    }
+}
