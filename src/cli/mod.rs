@@ -57,7 +57,7 @@ pub struct Cli {
 /// Options every subcommand takes.
 #[derive(Debug, Clone, clap::Args)]
 pub struct GlobalArgs {
-    /// Base URL of the Heroku Platform API (default: `api_url` in config.toml's [heroku],
+    /// Base URL of the Heroku Platform API (default: `api_url` in config.toml's `[heroku]`,
     /// else https://api.heroku.com).
     #[arg(
         long,

@@ -43,7 +43,7 @@ pub struct SyncArgs {
     /// Print the summary as JSON (one line per run with --every).
     #[arg(long)]
     pub json: bool,
-    /// Sync to this scope (source "api", DIFF). Default: heroku-j1:<Heroku user id>.
+    /// Sync to this scope (source "api", DIFF). Default: `heroku-j1:<Heroku user id>`.
     #[arg(long, conflicts_with = "integration_instance_id")]
     pub scope: Option<String>,
     /// Sync to this integration instance (e.g. a Custom integration) instead of a scope.

@@ -286,7 +286,7 @@ fn json_files(dir: &Path) -> Result<Vec<PathBuf>, ExportError> {
     Ok(files)
 }
 
-/// Reads a folder written by [`write`] (or by the official CLI) back into a graph.
+/// Reads a folder written by [`write()`] (or by the official CLI) back into a graph.
 ///
 /// # Errors
 /// When the folder has no `summary.json` or a file is not a graph file.

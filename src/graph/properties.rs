@@ -4,7 +4,7 @@
 //! `Vec<(name, serde_json::Value)>` they cost 56 bytes each plus one allocation per string,
 //! which made the graph several times larger than the JSON it came from. Here the
 //! properties of one object are one byte buffer: a name is one byte when it is one of ours
-//! (an index into [`NAMES`]) and inline otherwise, a value is a tag byte followed by its
+//! (an index into `NAMES`) and inline otherwise, a value is a tag byte followed by its
 //! payload, strings stored unescaped so that [`Properties::str`] borrows them.
 //!
 //! Reading gives [`PropRef`], a borrowed view that serializes exactly as the

@@ -127,7 +127,7 @@ pub struct SyncOutcome {
 /// Uploads `plan` and, once the job has `FINISHED`, records the state `preview` predicted.
 ///
 /// # Errors
-/// As [`upload`].
+/// As [`upload()`].
 pub async fn sync(
     client: &JupiterOneClient,
     plan: &Plan,
