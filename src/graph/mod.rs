@@ -126,22 +126,8 @@ impl Graph {
     pub fn add_relationship(&mut self, mut relationship: Relationship) -> usize {
         relationship.properties.shrink_to_fit();
         let index = self.relationships.len();
-        let relationships = &self.relationships;
-        let key_at =
-            |i: usize| -> &str { relationships.get(i).map_or(relationship.key(), |r| r.key()) };
-        self.relationship_index
-            .insert(relationship.key(), index, key_at);
-        self.relationships_by_type
-            .entry(relationship.relationship_type.to_string())
-            .or_default()
-            .push(index);
-        if let Some(from) = self.entity_position(relationship.from_key()) {
-            self.outgoing[from].push(position(index));
-        }
-        if let Some(to) = self.entity_position(relationship.to_key()) {
-            self.incoming[to].push(position(index));
-        }
         self.relationships.push(relationship);
+        self.link_relationship(index);
         index
     }
 
@@ -171,31 +157,32 @@ impl Graph {
         self.relationships = list;
         self.relationship_index = KeyIndex::with_capacity(self.relationships.len());
         for index in 0..self.relationships.len() {
-            let relationships = &self.relationships;
-            let r = &relationships[index];
-            self.relationship_index
-                .insert(r.key(), index, |i| relationships[i].key());
-            if let Some(v) = self
-                .relationships_by_type
-                .get_mut(r.relationship_type.as_ref())
-            {
-                v.push(index);
-            } else {
-                self.relationships_by_type
-                    .insert(r.relationship_type.to_string(), vec![index]);
-            }
-            let from = self
-                .entity_index
-                .get(r.from_key(), |i| self.entities[i].key.as_str());
-            let to = self
-                .entity_index
-                .get(r.to_key(), |i| self.entities[i].key.as_str());
-            if let Some(from) = from {
-                self.outgoing[from].push(position(index));
-            }
-            if let Some(to) = to {
-                self.incoming[to].push(position(index));
-            }
+            self.link_relationship(index);
+        }
+    }
+
+    /// Indexes the relationship at `index` of the list: its key, its type and both ends.
+    fn link_relationship(&mut self, index: usize) {
+        let relationships = &self.relationships;
+        let r = &relationships[index];
+        self.relationship_index
+            .insert(r.key(), index, |i| relationships[i].key());
+        if let Some(v) = self
+            .relationships_by_type
+            .get_mut(r.relationship_type.as_ref())
+        {
+            v.push(index);
+        } else {
+            self.relationships_by_type
+                .insert(r.relationship_type.to_string(), vec![index]);
+        }
+        let from = self.entity_position(r.from_key());
+        let to = self.entity_position(r.to_key());
+        if let Some(from) = from {
+            self.outgoing[from].push(position(index));
+        }
+        if let Some(to) = to {
+            self.incoming[to].push(position(index));
         }
     }
 

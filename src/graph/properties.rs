@@ -121,7 +121,7 @@ impl Properties {
     pub fn set(&mut self, name: impl Into<Name>, value: impl Into<Value>) {
         let name = name.into();
         let value = value.into();
-        if self.find(&name).is_some() {
+        if self.get_ref(&name).is_some() {
             let entries: Vec<(String, Value)> = self
                 .iter()
                 .map(|(n, v)| {
@@ -148,32 +148,28 @@ impl Properties {
         }
     }
 
-    fn find(&self, name: &str) -> Option<PropRef<'_>> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
-    }
-
     /// The value of `name`, as a `serde_json::Value`.
     #[must_use]
     pub fn get(&self, name: &str) -> Option<Value> {
-        self.find(name).map(|v| v.to_value())
+        self.get_ref(name).map(|v| v.to_value())
     }
 
     /// The value of `name`, borrowed.
     #[must_use]
     pub fn get_ref(&self, name: &str) -> Option<PropRef<'_>> {
-        self.find(name)
+        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
     }
 
     /// The value of `name` when it is a string.
     #[must_use]
     pub fn str(&self, name: &str) -> Option<&str> {
-        self.find(name).and_then(|v| v.as_str())
+        self.get_ref(name).and_then(|v| v.as_str())
     }
 
     /// The value of `name` when it is a boolean.
     #[must_use]
     pub fn bool(&self, name: &str) -> Option<bool> {
-        self.find(name).and_then(|v| v.as_bool())
+        self.get_ref(name).and_then(|v| v.as_bool())
     }
 
     /// Every property, in order.
