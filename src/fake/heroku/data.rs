@@ -3,7 +3,7 @@
 //!
 //! The JSON is the single source of truth: the accessors a test uses to compute the expected
 //! answer read the same strings the server sends ([`Entry`], [`PagedList`]). The estate itself
-//! comes from the deterministic generator (`super::generate`).
+//! comes from the deterministic generator (the `generate` module builds a [`Dataset`]).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -14,10 +14,11 @@ use serde_json::{Value, json};
 pub use super::entry::{Entry, PagedList};
 
 use super::Counts;
-use super::generate::{Generator, stable_uuid};
+pub(super) use super::json::UserRec;
 use super::json::team_member_json;
 use super::names::SERVICES;
-use super::range::{ADDON_FIELDS, APP_FIELDS, ID_FIELDS, MEMBER_FIELDS, SortField};
+use super::sort::{ADDON_FIELDS, APP_FIELDS, ID_FIELDS, MEMBER_FIELDS, SortField};
+use super::stamp::stable_uuid;
 
 /// The endpoints, as the server routes them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,14 +44,6 @@ pub(crate) enum Route {
 pub(crate) enum Target<'a> {
     One(&'a Arc<Entry>),
     List(&'a PagedList),
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct UserRec {
-    pub(super) id: String,
-    pub(super) name: Option<String>,
-    pub(super) two_factor: bool,
-    pub(super) identity_provider: Value,
 }
 
 #[derive(Debug, Clone)]
@@ -130,13 +123,6 @@ fn now() -> String {
 }
 
 impl Dataset {
-    /// Generates the estate for `counts` from `seed`: the same inputs give a byte-identical
-    /// estate.
-    #[must_use]
-    pub fn generate(counts: Counts, seed: u64) -> Self {
-        Generator::new(seed).run(counts)
-    }
-
     /// What the estate holds: enterprise accounts, teams (all of them, including the
     /// non-enterprise ones), apps, add-ons, and users seen in any member list.
     #[must_use]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::range::SortField;
+use super::sort::SortField;
 
 /// A sort key of an [`Entry`]: a span of its JSON text (no copy), or owned when the value
 /// does not appear in the text.

@@ -5,8 +5,16 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::data::UserRec;
-use super::generate::ts;
+use super::stamp::ts;
+
+/// What a member object shows of its user.
+#[derive(Debug, Clone)]
+pub(super) struct UserRec {
+    pub(super) id: String,
+    pub(super) name: Option<String>,
+    pub(super) two_factor: bool,
+    pub(super) identity_provider: Value,
+}
 
 #[derive(Clone, Copy, Serialize)]
 pub(super) struct IdName<'a> {

@@ -26,6 +26,8 @@ mod names;
 pub mod range;
 mod ratelimit;
 mod server;
+mod sort;
+mod stamp;
 
 use std::collections::BTreeMap;
 use std::fmt;

@@ -6,63 +6,13 @@
 
 use std::sync::Arc;
 
-use super::data::{Entry, PagedList};
+use super::entry::{Entry, PagedList};
+pub use super::sort::SortField;
 
 /// The default page size.
 pub const DEFAULT_MAX: usize = 200;
 /// The largest page served; a larger `max` is clamped to it.
 pub const MAX_MAX: usize = 1000;
-
-/// A field a list can be sorted and ranged by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SortField {
-    Id,
-    Name,
-    UpdatedAt,
-    Email,
-}
-
-impl SortField {
-    /// The field as it appears in `Range` and `Accept-Ranges`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Id => "id",
-            Self::Name => "name",
-            Self::UpdatedAt => "updated_at",
-            Self::Email => "email",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        match s {
-            "id" => Some(Self::Id),
-            "name" => Some(Self::Name),
-            "updated_at" => Some(Self::UpdatedAt),
-            "email" => Some(Self::Email),
-            _ => None,
-        }
-    }
-}
-
-/// `Accept-Ranges` of the app lists.
-pub const APP_FIELDS: &[SortField] = &[SortField::Id, SortField::Name, SortField::UpdatedAt];
-/// `Accept-Ranges` of the add-on lists.
-pub const ADDON_FIELDS: &[SortField] = &[SortField::Id, SortField::Name];
-/// `Accept-Ranges` of `/teams/{id}/members`.
-pub const MEMBER_FIELDS: &[SortField] = &[SortField::Email];
-/// `Accept-Ranges` of every other list.
-pub const ID_FIELDS: &[SortField] = &[SortField::Id];
-
-/// The `Accept-Ranges` header value for a set of fields.
-#[must_use]
-pub fn accept_ranges(fields: &[SortField]) -> String {
-    fields
-        .iter()
-        .map(|f| f.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// A parsed `Range` header.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +199,7 @@ pub fn page<'a>(list: &'a PagedList, spec: &RangeSpec) -> Page<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fake::heroku::sort::{APP_FIELDS, ID_FIELDS, MEMBER_FIELDS};
 
     fn ok(h: &str) -> RangeSpec {
         parse(Some(h), APP_FIELDS).unwrap_or_else(|e| panic!("{h:?}: {e:?}"))

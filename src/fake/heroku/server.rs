@@ -21,6 +21,7 @@ use sha2::{Digest, Sha256};
 use super::data::{Dataset, Route, Target};
 use super::range::{self, MALFORMED_MESSAGE, NOT_ALLOWED_MESSAGE, RangeError};
 use super::ratelimit::{Bucket, Take};
+use super::sort::{self, accept_ranges};
 use super::{DEFAULT_TOKEN, FakeHerokuConfig, Faults, Stats, unpoison};
 
 /// The Heroku routes, as axum templates (also the keys of [`Stats::per_route`]).
@@ -484,9 +485,9 @@ fn answer(
             Route::Account => Ok(Target::One(data.non_enterprise_entry())),
             Route::EnterpriseAccounts | Route::Teams | Route::Apps | Route::Addons => {
                 let fields = match route {
-                    Route::Apps => range::APP_FIELDS,
-                    Route::Addons => range::ADDON_FIELDS,
-                    _ => range::ID_FIELDS,
+                    Route::Apps => sort::APP_FIELDS,
+                    Route::Addons => sort::ADDON_FIELDS,
+                    _ => sort::ID_FIELDS,
                 };
                 let empty = super::PagedList::empty(fields);
                 return (list_reply(&empty, route, headers, faults), remaining);
@@ -526,7 +527,7 @@ fn list_reply(
 ) -> Reply {
     let sent = headers.get(header::RANGE).and_then(|v| v.to_str().ok());
     let fields = list.fields();
-    let accept_ranges = range::accept_ranges(fields);
+    let accept_ranges = accept_ranges(fields);
     let spec = match range::parse(sent, fields) {
         Ok(spec) => spec,
         Err(RangeError::Malformed) => {

@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
-use super::http::error;
+use super::reply::error;
 use super::store::{StoredObject, canonical_hash};
 
 pub(super) fn parse_object(body: &[u8]) -> Result<Map<String, Value>, Response> {

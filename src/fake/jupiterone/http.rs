@@ -1,57 +1,20 @@
-//! The HTTP surface: the routes, the auth check, the injected faults and the body limit
+//! The HTTP surface: the router, the auth check, the injected faults and the body limit
 //! every request goes through, and the dispatch to the job handlers.
 
 use std::time::Duration;
 
+use super::faults::Fault;
+use super::jobs::{abort, finalize, get_job, start_job, upload};
+use super::reply::error;
+use super::route::Route;
+use super::state::FakeState;
+use super::{FakeJupiterOneConfig, JOBS_PATH};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use serde_json::json;
-
-use super::faults::Fault;
-use super::jobs::{abort, finalize, get_job, start_job, upload};
-use super::state::FakeState;
-use super::{FakeJupiterOneConfig, JOBS_PATH};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Route {
-    Start,
-    Get,
-    Entities,
-    Relationships,
-    Upload,
-    Finalize,
-    Abort,
-}
-
-impl Route {
-    const fn name(self) -> &'static str {
-        match self {
-            Self::Start => "start",
-            Self::Get => "get",
-            Self::Entities => "entities",
-            Self::Relationships => "relationships",
-            Self::Upload => "upload",
-            Self::Finalize => "finalize",
-            Self::Abort => "abort",
-        }
-    }
-
-    const fn is_upload(self) -> bool {
-        matches!(self, Self::Entities | Self::Relationships | Self::Upload)
-    }
-}
-
-pub(super) fn error(status: StatusCode, code: &str, message: &str) -> Response {
-    (
-        status,
-        axum::Json(json!({"error": {"code": code, "message": message}})),
-    )
-        .into_response()
-}
 
 /// The router: serve it beside the fake Heroku, or use
 /// [`FakeJupiterOne::start`](super::FakeJupiterOne::start).

@@ -17,7 +17,10 @@
 mod body;
 mod faults;
 mod http;
+mod job;
 mod jobs;
+mod reply;
+mod route;
 mod state;
 mod store;
 
@@ -26,7 +29,7 @@ use std::net::SocketAddr;
 
 pub use faults::Faults;
 pub use http::router;
-pub use jobs::{FakeCounters, FakeJob};
+pub use job::{FakeCounters, FakeJob};
 pub use state::{FakeState, FakeStats};
 pub use store::StoredGraph;
 

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::FakeJupiterOneConfig;
 use super::faults::Faults;
-use super::jobs::{FakeJob, Job};
+use super::job::{FakeJob, Job};
 use super::store::{Store, StoredGraph, StoredObject};
 
 /// What the fake has seen.

@@ -16,10 +16,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::Counts;
 use super::data::{Dataset, Entry};
+pub(super) use super::stamp::{stable_uuid, ts};
 
 const T_2014: i64 = 1_388_534_400;
 const T_2016: i64 = 1_451_606_400;
@@ -27,32 +27,6 @@ const T_2019: i64 = 1_546_300_800;
 const T_2024_04: i64 = 1_711_929_600;
 const T_2026_06_30: i64 = 1_782_777_600;
 const T_END: i64 = 1_784_073_600;
-
-/// `YYYY-MM-DDTHH:MM:SSZ`.
-pub(super) fn ts(secs: i64) -> String {
-    use chrono::{Datelike as _, Timelike as _};
-    let t = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
-/// A UUID that depends only on `label` (for objects that are the same for every Heroku
-/// customer: regions, stacks, add-on services and plans, provider actions).
-pub(super) fn stable_uuid(label: &str) -> String {
-    let digest = Sha256::digest(format!("heroku-j1 fake heroku: {label}").as_bytes());
-    let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&digest[..16]);
-    uuid::Builder::from_random_bytes(bytes)
-        .into_uuid()
-        .to_string()
-}
 
 const PERM_VIEW: &str = "view";
 const PERM_CREATE: &str = "create";
@@ -127,6 +101,15 @@ pub(super) struct Generator {
     rng: ChaCha8Rng,
     names: HashSet<String>,
     buffer: Vec<u8>,
+}
+
+impl Dataset {
+    /// Generates the estate for `counts` from `seed`: the same inputs give a byte-identical
+    /// estate.
+    #[must_use]
+    pub fn generate(counts: Counts, seed: u64) -> Self {
+        Generator::new(seed).run(counts)
+    }
 }
 
 impl Generator {
