@@ -447,7 +447,7 @@ async fn accept_ranges_per_endpoint() {
         (format!("/enterprise-accounts/{ea}/members"), "id"),
         (format!("/enterprise-accounts/{ea}/teams"), "id"),
         ("/teams".to_owned(), "id"),
-        (format!("/teams/{team}/members"), "email"),
+        (format!("/teams/{team}/members"), "email, id"),
         (format!("/teams/{team}/apps"), "id, name, updated_at"),
         (format!("/teams/{team}/addons"), "id, name"),
         ("/apps".to_owned(), "id, name, updated_at"),
@@ -485,7 +485,7 @@ async fn bad_ranges_get_400_and_unsupported_fields_416() {
         ("/teams".to_owned(), "name ..; max=10"),
         ("/teams".to_owned(), "max=1000"),
         ("/apps".to_owned(), "email ..; max=10"),
-        (format!("/teams/{team}/members"), "id ..; max=1000"),
+        (format!("/teams/{team}/members"), "name ..; max=1000"),
         ("/addons".to_owned(), "updated_at ..; max=10"),
     ] {
         let a = get_range(&fake, &path, range).await;
@@ -516,7 +516,7 @@ async fn team_members_sort_by_email_and_range_on_email() {
     let path = format!("/teams/{team}/members");
     let a = get_range(&fake, &path, "email ..; max=2").await;
     assert_eq!(a.status, 206);
-    assert_eq!(a.header("accept-ranges"), Some("email"));
+    assert_eq!(a.header("accept-ranges"), Some("email, id"));
     assert_eq!(
         a.header("next-range"),
         Some(format!("email ]{}..; max=2", emails[1]).as_str())
@@ -532,6 +532,58 @@ async fn team_members_sort_by_email_and_range_on_email() {
     assert_eq!(a.list()[0]["email"], emails[1]);
     // Without a Range: by email too.
     assert_eq!(get(&fake, &path).await.list(), expected);
+}
+
+/// heroku-client and most Heroku clients page every list with `Range: id ..`: Heroku's team
+/// members answer it (`Accept-Ranges: email, id`), and so must the fake.
+#[tokio::test]
+async fn team_members_range_on_id_pages_by_id() {
+    let fake = demo().await;
+    let d = fake.data();
+    let team = d
+        .all_teams()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_owned())
+        .max_by_key(|id| d.team_members(id).unwrap().len())
+        .unwrap();
+    let expected = d.team_members(&team).unwrap();
+    assert!(expected.len() >= 4);
+    let mut by_id = expected.clone();
+    by_id.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    assert_ne!(
+        by_id, expected,
+        "the demo team's id order differs from its e-mail order"
+    );
+    let ids: Vec<&str> = by_id.iter().map(|m| m["id"].as_str().unwrap()).collect();
+    let path = format!("/teams/{team}/members");
+
+    // The whole list in one page, as heroku-client asks for it.
+    let a = get_range(&fake, &path, "id ..; max=1000").await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.header("accept-ranges"), Some("email, id"));
+    assert_eq!(
+        a.header("content-range"),
+        Some(format!("id {}..{}; max=1000", ids[0], ids[ids.len() - 1]).as_str())
+    );
+    assert_eq!(a.list(), by_id);
+
+    // Small pages follow `Next-Range` by id and give every member once.
+    let a = get_range(&fake, &path, "id ..; max=2").await;
+    assert_eq!(a.status, 206);
+    assert_eq!(
+        a.header("next-range"),
+        Some(format!("id ]{}..; max=2", ids[1]).as_str())
+    );
+    let (walked, pages) = walk(&fake, &path, "id ..; max=2").await;
+    assert_eq!(walked, by_id);
+    assert!(pages >= 2);
+    // Descending by id, and the e-mail order still served beside it.
+    let a = get_range(&fake, &path, "id ..; max=1000, order=desc").await;
+    let mut desc = by_id.clone();
+    desc.reverse();
+    assert_eq!(a.list(), desc);
+    let (walked, _) = walk(&fake, &path, "email ..; max=2").await;
+    assert_eq!(walked, expected);
 }
 
 // ----- lookups -----------------------------------------------------------------------------

@@ -37,8 +37,9 @@ impl SortField {
 pub const APP_FIELDS: &[SortField] = &[SortField::Id, SortField::Name, SortField::UpdatedAt];
 /// `Accept-Ranges` of the add-on lists.
 pub const ADDON_FIELDS: &[SortField] = &[SortField::Id, SortField::Name];
-/// `Accept-Ranges` of `/teams/{id}/members`.
-pub const MEMBER_FIELDS: &[SortField] = &[SortField::Email];
+/// `Accept-Ranges` of `/teams/{id}/members`: `email, id`, as Heroku answers (clients such as
+/// heroku-client page every list by `id`); the default order stays `email`.
+pub const MEMBER_FIELDS: &[SortField] = &[SortField::Email, SortField::Id];
 /// `Accept-Ranges` of every other list.
 pub const ID_FIELDS: &[SortField] = &[SortField::Id];
 
