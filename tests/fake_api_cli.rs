@@ -1,53 +1,17 @@
 //! `heroku-j1 fake-api`, the real binary: its first two lines, 127.0.0.1 only, the default
-//! token, a Range walk, 401 and 406, and a clean stop on SIGTERM.
+//! token, a Range walk, 401 and 406, a clean stop on SIGTERM, and its fake JupiterOne as the
+//! official CLI talks to it (either account header, job events, the control endpoints).
 
-use std::io::{BufRead as _, BufReader};
-use std::process::{Child, Command, Stdio};
+mod fake_api_process;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use fake_api_process::spawn;
 use heroku_j1::fake::heroku::DEFAULT_TOKEN;
+use serde_json::{Value, json};
 
 const ACCEPT: &str = "application/vnd.heroku+json; version=3";
-
-struct Server {
-    child: Child,
-    url: String,
-    token: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn spawn(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_heroku-j1"))
-        .arg("fake-api")
-        .args(["--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let first = lines.next().expect("a first line").expect("utf-8");
-    let second = lines.next().expect("a second line").expect("utf-8");
-    let url = first
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("first line: {first:?}"))
-        .to_owned();
-    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
-    let port: u16 = url.rsplit(':').next().unwrap().parse().unwrap();
-    assert_ne!(port, 0);
-    let token = second
-        .strip_prefix("heroku token: ")
-        .unwrap_or_else(|| panic!("second line: {second:?}"))
-        .to_owned();
-    Server { child, url, token }
-}
 
 #[tokio::test]
 async fn serves_the_demo_estate_until_terminated() {
@@ -179,4 +143,138 @@ fn help_documents_the_default_port_and_token() {
     assert!(help.contains(DEFAULT_TOKEN), "{help}");
     assert!(help.contains("--heroku-token"));
     assert!(help.contains("/__fake/faults"));
+}
+
+const JOBS: &str = "/persister/synchronization/jobs";
+
+/// JupiterOne's official CLI sends the account as `LifeOmic-Account`; the current clients send
+/// `JupiterOne-Account`. The fake, like the service, takes either, and says so when both lack.
+#[tokio::test]
+async fn fake_jupiterone_accepts_either_account_header() {
+    let mut server = spawn(&[]);
+    let j1 = server.jupiterone();
+    let http = reqwest::Client::new();
+    let start = |header: Option<&'static str>, account: &str| {
+        let mut r = http
+            .post(format!("{}{JOBS}", j1.url))
+            .bearer_auth(&j1.token)
+            .json(&json!({"source": "api", "scope": "heroku-j1-wire"}));
+        if let Some(h) = header {
+            r = r.header(h, account);
+        }
+        r.send()
+    };
+    for header in ["LifeOmic-Account", "JupiterOne-Account", "lifeomic-account"] {
+        let r = start(Some(header), &j1.account).await.unwrap();
+        assert_eq!(r.status().as_u16(), 200, "{header}");
+        let body: Value = r.json().await.unwrap();
+        assert_eq!(body["job"]["status"], "AWAITING_UPLOADS", "{header}");
+        assert_eq!(body["job"]["accountId"], j1.account.as_str());
+    }
+    // A wrong account under either name is refused.
+    let r = start(Some("LifeOmic-Account"), "not-the-account")
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"error": {"code": "UNAUTHORIZED", "message": "Unauthorized"}})
+    );
+    // Neither header: the message names both.
+    let r = start(None, "").await.unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    let body: Value = r.json().await.unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("JupiterOne-Account"), "{message}");
+    assert!(message.contains("LifeOmic-Account"), "{message}");
+    // The control endpoint counts the refusals (and is itself not counted).
+    let stats: Value = http
+        .get(format!("{}/__fake/stats", j1.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(stats["unauthorized"], 2);
+    assert_eq!(stats["requests"]["start"], 5);
+    assert_eq!(stats["total_requests"], 5);
+}
+
+/// `POST …/jobs/{id}/events` (the official CLI reports through it) stores the events on the
+/// job; `GET /__fake/jobs` shows them.
+#[tokio::test]
+async fn fake_jupiterone_stores_job_events() {
+    let mut server = spawn(&[]);
+    let j1 = server.jupiterone();
+    let http = reqwest::Client::new();
+    let post = |path: String, body: Value| {
+        http.post(format!("{}{JOBS}{path}", j1.url))
+            .bearer_auth(&j1.token)
+            .header("LifeOmic-Account", &j1.account)
+            .json(&body)
+            .send()
+    };
+    let started: Value = post(String::new(), json!({"source": "api", "scope": "s-events"}))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["job"]["id"].as_str().unwrap().to_owned();
+    let r = post(
+        format!("/{id}/events"),
+        json!({"events": [
+            {"name": "step_start", "description": "Started step \"Fetch apps\""},
+            {"name": "step_end", "description": "Completed step \"Fetch apps\""},
+        ]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let answer: Value = r.json().await.unwrap();
+    let events = answer["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["name"], "step_start");
+    assert_eq!(events[1]["description"], "Completed step \"Fetch apps\"");
+    assert!(events[0]["id"].as_str().is_some_and(|s| s.len() == 36));
+    assert!(events[0]["createDate"].as_i64().is_some_and(|t| t > 0));
+    // One more, then a refusal that stores nothing.
+    let r = post(
+        format!("/{id}/events"),
+        json!({"events": [{"name": "note", "description": "third"}]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let r = post(
+        format!("/{id}/events"),
+        json!({"events": [{"description": "no name"}]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status().as_u16(), 400);
+    let r = post("/no-such-job/events".to_owned(), json!({"events": []}))
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 404);
+
+    let jobs: Value = http
+        .get(format!("{}/__fake/jobs", j1.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let job = &jobs.as_array().unwrap()[0];
+    assert_eq!(job["id"], id.as_str());
+    let names: Vec<&str> = job["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["step_start", "step_end", "note"]);
+    assert_eq!(job["events"][2]["description"], "third");
 }

@@ -3,8 +3,9 @@
 
 use std::time::Duration;
 
+use super::control;
 use super::faults::Fault;
-use super::jobs::{abort, finalize, get_job, start_job, upload};
+use super::jobs::{abort, events, finalize, get_job, start_job, upload};
 use super::reply::error;
 use super::route::Route;
 use super::state::FakeState;
@@ -26,6 +27,7 @@ pub fn router(state: FakeState) -> Router {
             &format!("{JOBS_PATH}/{{id}}/{{action}}"),
             post(action_route),
         )
+        .merge(control::router())
         .layer(DefaultBodyLimit::max(256 * 1024 * 1024))
         .with_state(state)
 }
@@ -54,20 +56,31 @@ async fn action_route(
         "upload" => Route::Upload,
         "finalize" => Route::Finalize,
         "abort" => Route::Abort,
+        "events" => Route::Events,
         _ => return error(StatusCode::NOT_FOUND, "NOT_FOUND", "Not Found"),
     };
     handle(&s, route, &id, &headers, &body).await
 }
 
-fn authorized(config: &FakeJupiterOneConfig, headers: &HeaderMap) -> bool {
+/// The account headers JupiterOne accepts: the current name and the legacy one that the
+/// official CLI (`j1-integration`) and the Go client still send.
+const ACCOUNT_HEADERS: [&str; 2] = ["jupiterone-account", "lifeomic-account"];
+
+/// Why a request is refused with 401, or `None` when it may pass.
+fn unauthorized(config: &FakeJupiterOneConfig, headers: &HeaderMap) -> Option<&'static str> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let account = headers
-        .get("jupiterone-account")
-        .and_then(|v| v.to_str().ok());
-    bearer == Some(config.token.as_str()) && account == Some(config.account.as_str())
+    let accounts: Vec<&str> = ACCOUNT_HEADERS
+        .iter()
+        .filter_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
+        .collect();
+    if accounts.is_empty() {
+        return Some("Missing account: send the JupiterOne-Account (or LifeOmic-Account) header");
+    }
+    let account_ok = accounts.iter().any(|a| *a == config.account);
+    (bearer != Some(config.token.as_str()) || !account_ok).then_some("Unauthorized")
 }
 
 async fn handle(
@@ -83,10 +96,10 @@ async fn handle(
         *stats.requests.entry(route.name().to_owned()).or_default() += 1;
         stats.total_requests += 1;
         stats.max_body_bytes = stats.max_body_bytes.max(body.len());
-        if !authorized(&s.config, headers) {
+        if let Some(message) = unauthorized(&s.config, headers) {
             stats.unauthorized += 1;
             drop(inner);
-            return error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", "Unauthorized");
+            return error(StatusCode::UNAUTHORIZED, "UNAUTHORIZED", message);
         }
         let delay = inner.faults.delay_ms;
         let mut fault = None;
@@ -156,5 +169,6 @@ async fn handle(
         Route::Entities | Route::Relationships | Route::Upload => upload(s, route, id, body),
         Route::Finalize => finalize(s, id, body),
         Route::Abort => abort(s, id, body),
+        Route::Events => events(s, id, body),
     }
 }

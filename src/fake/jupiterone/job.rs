@@ -1,5 +1,5 @@
 //! A synchronization job as the fake keeps it: its public view ([`FakeJob`]), its counters,
-//! the objects uploaded to it, and its JSON as the API answers it.
+//! its events, the objects uploaded to it, and its JSON as the API answers it.
 
 use std::collections::HashMap;
 
@@ -23,8 +23,20 @@ pub struct FakeCounters {
     pub num_relationship_create_errors: u64,
 }
 
-/// A job as the fake keeps it.
-#[derive(Debug, Clone)]
+/// An event posted to a job (`POST …/jobs/{id}/events`), as the API answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FakeEvent {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// Milliseconds since the epoch.
+    pub create_date: i64,
+}
+
+/// A job as the fake keeps it (also `GET /__fake/jobs`).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FakeJob {
     pub id: String,
     pub source: String,
@@ -38,6 +50,8 @@ pub struct FakeJob {
     pub abort_reason: Option<String>,
     /// Upload requests that reached the job (accepted or not).
     pub upload_requests: u64,
+    /// The events posted to the job, oldest first.
+    pub events: Vec<FakeEvent>,
 }
 
 #[derive(Debug)]

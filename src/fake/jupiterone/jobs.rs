@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::body::{check_object, parse_object, str_field, take_list};
-use super::job::{FakeCounters, FakeJob, Job};
+use super::job::{FakeCounters, FakeEvent, FakeJob, Job};
 use super::reply::error;
 use super::route::Route;
 use super::state::{FakeState, Inner};
@@ -103,6 +103,7 @@ pub(super) fn start_job(s: &FakeState, body: &[u8]) -> Response {
             partial_types: None,
             abort_reason: None,
             upload_requests: 0,
+            events: Vec::new(),
         },
         target,
         start_timestamp: chrono::Utc::now().timestamp_millis(),
@@ -306,4 +307,46 @@ pub(super) fn abort(s: &FakeState, id: &str, body: &[u8]) -> Response {
     job.relationships.clear();
     let answer = job.to_json(&s.config.account);
     (StatusCode::OK, axum::Json(answer)).into_response()
+}
+
+/// `POST …/jobs/{id}/events`: `{"events": [{"name", "description"}]}` is stored on the job (in
+/// any status, as the SDK also reports after a failed upload) and answered with the stored
+/// events `{"events": [{id, name, description, createDate}]}`.
+pub(super) fn events(s: &FakeState, id: &str, body: &[u8]) -> Response {
+    let mut m = match parse_object(body) {
+        Ok(m) => m,
+        Err(r) => return r,
+    };
+    let list = match take_list(&mut m, "events", "EVENTS_IS_NOT_ARRAY", true) {
+        Ok(list) => list.unwrap_or_default(),
+        Err(r) => return r,
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut stored = Vec::with_capacity(list.len());
+    for (i, v) in list.iter().enumerate() {
+        let (Some(name), description) = (
+            v.get("name")
+                .and_then(Value::as_str)
+                .filter(|n| !n.is_empty()),
+            v.get("description").and_then(Value::as_str),
+        ) else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "INVALID_EVENT",
+                &format!("events[{i}] needs a non-empty string \"name\""),
+            );
+        };
+        stored.push(FakeEvent {
+            id: uuid::Uuid::new_v4().to_string(),
+            name: name.to_owned(),
+            description: description.unwrap_or_default().to_owned(),
+            create_date: now,
+        });
+    }
+    let mut inner = s.lock();
+    let Some(job) = inner.jobs.get_mut(id) else {
+        return job_not_found(id);
+    };
+    job.public.events.extend(stored.iter().cloned());
+    (StatusCode::OK, axum::Json(json!({ "events": stored }))).into_response()
 }

@@ -7,6 +7,11 @@
 //! content (every property, `_rawData` included, key order ignored) changed. Finalize answers
 //! `FINALIZE_PENDING`; a later `GET` of the job answers `FINISHED` with the counters.
 //!
+//! Every request needs `Authorization: Bearer <token>` and the account as `JupiterOne-Account`
+//! or the legacy `LifeOmic-Account` (which the official CLI sends). Events posted to a job
+//! (`POST …/jobs/{id}/events`) are kept on the job. The control endpoints under `/__fake/`
+//! (stats, jobs, stored graph; see `control.rs`) need no auth.
+//!
 //! Faults can be set at any time with [`FakeJupiterOne::set_faults`]: a rate of 503 answers,
 //! bursts of 429 (with `Retry-After`), slow answers, and failing upload requests.
 #![allow(
@@ -15,6 +20,7 @@
 )]
 
 mod body;
+mod control;
 mod faults;
 mod http;
 mod job;
@@ -29,7 +35,7 @@ use std::net::SocketAddr;
 
 pub use faults::Faults;
 pub use http::router;
-pub use job::{FakeCounters, FakeJob};
+pub use job::{FakeCounters, FakeEvent, FakeJob};
 pub use state::{FakeState, FakeStats};
 pub use store::StoredGraph;
 
@@ -47,7 +53,7 @@ pub const JOBS_PATH: &str = "/persister/synchronization/jobs";
 pub struct FakeJupiterOneConfig {
     /// The API key it accepts (`Authorization: Bearer <token>`).
     pub token: String,
-    /// The account id it accepts (`JupiterOne-Account`).
+    /// The account id it accepts (`JupiterOne-Account` or `LifeOmic-Account`).
     pub account: String,
     /// Known integration instance ids; `None` accepts any id.
     pub instances: Option<Vec<String>>,

@@ -10,6 +10,7 @@ pub(super) enum Route {
     Upload,
     Finalize,
     Abort,
+    Events,
 }
 
 impl Route {
@@ -22,6 +23,7 @@ impl Route {
             Self::Upload => "upload",
             Self::Finalize => "finalize",
             Self::Abort => "abort",
+            Self::Events => "events",
         }
     }
 

@@ -16,7 +16,7 @@ use super::store::{Store, StoredGraph, StoredObject};
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FakeStats {
     /// Requests per route (`start`, `get`, `entities`, `relationships`, `upload`, `finalize`,
-    /// `abort`), whatever the answer.
+    /// `abort`, `events`), whatever the answer.
     pub requests: BTreeMap<String, u64>,
     pub total_requests: u64,
     /// The largest request body seen, in bytes.

@@ -7,7 +7,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// What is stored for one scope or integration instance.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct StoredGraph {
     pub entities: BTreeMap<String, Value>,
     pub relationships: BTreeMap<String, Value>,
