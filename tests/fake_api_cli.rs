@@ -180,7 +180,7 @@ async fn fake_jupiterone_accepts_either_account_header() {
         r.json::<Value>().await.unwrap(),
         json!({"error": {"code": "UNAUTHORIZED", "message": "Unauthorized"}})
     );
-    // Neither header: the message names both.
+    // The right key and neither header: the message names both.
     let r = start(None, "").await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
     let body: Value = r.json().await.unwrap();

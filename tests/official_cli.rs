@@ -158,11 +158,11 @@ fn official_cli_uploads_collect_output_into_the_fake() {
     );
 
     // 2. j1-integration sync --source api --scope S, only ever to 127.0.0.1.
-    let sync = |target: &[&str]| {
+    let sync = |project: &Path, target: &[&str]| {
         let mut sync = Command::new(&cli);
-        sync.current_dir(&project)
+        sync.current_dir(project)
             .args(["sync", "--project-path"])
-            .arg(&project)
+            .arg(project)
             .args(target)
             .args(["--api-base-url", &j1.url])
             .env("JUPITERONE_API_KEY", &j1.token)
@@ -182,15 +182,15 @@ fn official_cli_uploads_collect_output_into_the_fake() {
             sync.env(no_proxy, "127.0.0.1,localhost");
         }
         isolate(&mut sync);
-        let o = run(sync, Duration::from_secs(300));
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "j1-integration sync: {}",
-            text(&o)
-        );
+        run(sync, Duration::from_secs(300))
     };
-    sync(&["--source", "api", "--scope", SCOPE]);
+    let o = sync(&project, &["--source", "api", "--scope", SCOPE]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "j1-integration sync: {}",
+        text(&o)
+    );
 
     // 3. One job, finished, holding exactly what collect wrote.
     let job = only_new_job(&j1, 0);
@@ -206,7 +206,13 @@ fn official_cli_uploads_collect_output_into_the_fake() {
     assert!(job["events"].as_array().is_some_and(Vec::is_empty), "{job}");
 
     // 4. To an integration instance the CLI also posts job events: the fake keeps them.
-    sync(&["--integrationInstanceId", INSTANCE]);
+    let o = sync(&project, &["--integrationInstanceId", INSTANCE]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "j1-integration sync: {}",
+        text(&o)
+    );
     let job = only_new_job(&j1, 1);
     assert_eq!(job["source"], "integration-managed");
     assert_eq!(job["integrationInstanceId"], INSTANCE);
@@ -228,6 +234,43 @@ fn official_cli_uploads_collect_output_into_the_fake() {
     let stats = get(&format!("{}/__fake/stats", j1.url), None);
     assert_eq!(stats["unauthorized"], 0, "{stats}");
     assert_eq!(stats["requests"]["abort"], Value::Null, "{stats}");
+
+    // 5. A property JupiterOne refuses (a nested object): the upload answers 400, the CLI
+    //    aborts the job with the reason, and nothing is stored for that scope.
+    let bad = tmp.path().join("bad");
+    let file = std::fs::read_dir(out.join("graph"))
+        .expect("graph folder")
+        .map(|step| step.expect("step").path().join("entities"))
+        .find(|dir| dir.is_dir())
+        .and_then(|dir| std::fs::read_dir(dir).ok()?.next()?.ok())
+        .expect("an entities file")
+        .path();
+    let mut tampered: Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("readable")).expect("JSON");
+    tampered["entities"][0]["nested"] = serde_json::json!({"not": "allowed"});
+    std::fs::create_dir_all(bad.join(".j1-integration/graph/only/entities")).expect("folder");
+    std::fs::write(
+        bad.join(".j1-integration/graph/only/entities/bad.json"),
+        tampered.to_string(),
+    )
+    .expect("written");
+    std::fs::copy(
+        out.join("summary.json"),
+        bad.join(".j1-integration/summary.json"),
+    )
+    .expect("summary copied");
+    let o = sync(&bad, &["--source", "api", "--scope", "heroku-j1-refused"]);
+    assert_ne!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("INVALID_ENTITY"), "{}", text(&o));
+    let job = only_new_job(&j1, 2);
+    assert_eq!(job["status"], "ABORTED", "{job}");
+    let reason = job["abortReason"].as_str().expect("a reason");
+    assert!(reason.contains(".nested: a property must be"), "{reason}");
+    let stored = get(
+        &format!("{}/__fake/stored?scope=heroku-j1-refused", j1.url),
+        None,
+    );
+    assert_eq!(stored["entities"], serde_json::json!({}), "{stored}");
 }
 
 const INSTANCE: &str = "11111111-2222-4333-8444-555555555555";

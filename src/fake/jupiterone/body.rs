@@ -66,6 +66,15 @@ pub(super) fn check_object(
     if !class_ok {
         return bad(format!("{what}[{index}] needs a _class"));
     }
+    if let Some((name, _)) = m
+        .iter()
+        .find(|(name, value)| !name.starts_with('_') && !is_property_value(value))
+    {
+        return bad(format!(
+            "{what}[{index}].{name}: a property must be a string, number, boolean or null, or an \
+             array of strings, numbers or booleans (one kind)"
+        ));
+    }
     let ends = if relationship {
         match (str_field(m, "_fromEntityKey"), str_field(m, "_toEntityKey")) {
             (Some(f), Some(t)) => Some((f.to_owned(), t.to_owned())),
@@ -86,6 +95,20 @@ pub(super) fn check_object(
             .into_boxed_str(),
         ends,
     })
+}
+
+/// JupiterOne's rule for a property value (`_`-prefixed properties such as `_rawData` are the
+/// service's own and exempt): a primitive, or a homogeneous array of primitives.
+fn is_property_value(value: &Value) -> bool {
+    match value {
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
+        Value::Object(_) => false,
+        Value::Array(items) => {
+            items.iter().all(Value::is_string)
+                || items.iter().all(Value::is_number)
+                || items.iter().all(Value::is_boolean)
+        }
+    }
 }
 
 pub(super) fn take_list(

@@ -66,12 +66,16 @@ async fn action_route(
 /// official CLI (`j1-integration`) and the Go client still send.
 const ACCOUNT_HEADERS: [&str; 2] = ["jupiterone-account", "lifeomic-account"];
 
-/// Why a request is refused with 401, or `None` when it may pass.
+/// Why a request is refused with 401, or `None` when it may pass. A wrong or missing key is
+/// reported first; with the right key and neither account header, the message names both.
 fn unauthorized(config: &FakeJupiterOneConfig, headers: &HeaderMap) -> Option<&'static str> {
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
+    if bearer != Some(config.token.as_str()) {
+        return Some("Unauthorized");
+    }
     let accounts: Vec<&str> = ACCOUNT_HEADERS
         .iter()
         .filter_map(|h| headers.get(*h).and_then(|v| v.to_str().ok()))
@@ -79,8 +83,7 @@ fn unauthorized(config: &FakeJupiterOneConfig, headers: &HeaderMap) -> Option<&'
     if accounts.is_empty() {
         return Some("Missing account: send the JupiterOne-Account (or LifeOmic-Account) header");
     }
-    let account_ok = accounts.iter().any(|a| *a == config.account);
-    (bearer != Some(config.token.as_str()) || !account_ok).then_some("Unauthorized")
+    (!accounts.contains(&config.account.as_str())).then_some("Unauthorized")
 }
 
 async fn handle(

@@ -7,6 +7,10 @@
 //! content (every property, `_rawData` included, key order ignored) changed. Finalize answers
 //! `FINALIZE_PENDING`; a later `GET` of the job answers `FINISHED` with the counters.
 //!
+//! Uploads are checked as JupiterOne checks them: `_key`, `_type`, `_class`, relationship ends,
+//! and property values (a primitive or a one-kind array of primitives; `_`-prefixed properties
+//! such as `_rawData` are exempt); a bad object refuses the whole request with 400.
+//!
 //! Every request needs `Authorization: Bearer <token>` and the account as `JupiterOne-Account`
 //! or the legacy `LifeOmic-Account` (which the official CLI sends). Events posted to a job
 //! (`POST …/jobs/{id}/events`) are kept on the job. The control endpoints under `/__fake/`
