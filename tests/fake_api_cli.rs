@@ -143,6 +143,8 @@ fn help_documents_the_default_port_and_token() {
     assert!(help.contains(DEFAULT_TOKEN), "{help}");
     assert!(help.contains("--heroku-token"));
     assert!(help.contains("/__fake/faults"));
+    assert!(help.contains("LifeOmic-Account"), "{help}");
+    assert!(help.contains("/__fake/stored?scope=S"), "{help}");
 }
 
 const JOBS: &str = "/persister/synchronization/jobs";

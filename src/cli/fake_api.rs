@@ -30,7 +30,14 @@ Control endpoints (no auth, no rate-limit cost, not counted):
              \"reset_connection_rate\":0.0,\"unauthorized\":false}
             (POST replaces the whole set; missing fields are off)
   GET /__fake/stats          requests served, per route, and 429s sent
-  POST /__fake/reset-stats   zero the stats";
+  POST /__fake/reset-stats   zero the stats
+
+The fake JupiterOne (its URL, token and account follow on stdout) takes the account as
+`JupiterOne-Account` or `LifeOmic-Account`, so JupiterOne's official `j1-integration sync
+--api-base-url <its URL>` can upload to it. Its control endpoints (no auth, not counted):
+  GET /__fake/stats                  requests per route, 401s, 413s, faults
+  GET /__fake/jobs                   every job with its counters and events
+  GET /__fake/stored?scope=S         what a scope holds (or ?instance=ID)";
 
 /// Options of `heroku-j1 fake-api`.
 #[derive(Debug, clap::Args)]
@@ -53,7 +60,7 @@ pub struct FakeJupiterOneArgs {
     /// fake token.
     #[arg(long, value_name = "TOKEN")]
     pub jupiterone_token: Option<String>,
-    /// The JupiterOne account id it accepts (`JupiterOne-Account`).
+    /// The JupiterOne account id it accepts (`JupiterOne-Account` or `LifeOmic-Account`).
     #[arg(long, value_name = "ID")]
     pub jupiterone_account: Option<String>,
     /// Serve no fake JupiterOne.
