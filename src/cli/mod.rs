@@ -1,6 +1,8 @@
 //! The command line: `heroku-j1 [--demo] [COMMAND]`.
 
 pub mod collect;
+pub mod diff;
+pub mod diff_report;
 pub mod document;
 pub mod explore;
 pub mod fake_api;
@@ -124,6 +126,8 @@ pub enum Command {
     Document,
     /// Collect (or read a collected folder) and upload the graph to JupiterOne.
     Sync(sync::SyncArgs),
+    /// What a sync would change in JupiterOne since the last sync (nothing is uploaded).
+    Diff(diff::DiffArgs),
     /// Serve the fake Heroku and JupiterOne APIs on 127.0.0.1 (for demos, tests and benchmarks).
     FakeApi(fake_api::FakeApiArgs),
     /// Check an API key with its API and store it in the OS keyring.
@@ -150,7 +154,13 @@ pub fn main() -> ExitCode {
     crate::logging::init(cli.global.log_file.as_deref());
     let uses_config = matches!(
         cli.command,
-        Some(Command::Collect(_) | Command::Sync(_) | Command::Login(_) | Command::Status(_))
+        Some(
+            Command::Collect(_)
+                | Command::Sync(_)
+                | Command::Diff(_)
+                | Command::Login(_)
+                | Command::Status(_)
+        )
     ) || (cli.command.is_none() && !cli.demo);
     if uses_config && let Err(e) = cli.global.apply_config() {
         eprintln!("heroku-j1: {e}");
@@ -159,6 +169,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Some(Command::Collect(args)) => block_on(collect::run(&cli.global, args)),
         Some(Command::Sync(args)) => block_on(sync::run(&cli.global, args)),
+        Some(Command::Diff(args)) => block_on(diff::run(&cli.global, args)),
         Some(Command::Document) => document::run(),
         Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
         Some(Command::Login(args)) => block_on(login::run(&cli.global, args)),

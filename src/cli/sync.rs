@@ -1,6 +1,7 @@
 //! `heroku-j1 sync`: collect (or read a collected folder), preview against the last sync to
 //! the same target, refuse what the explorer would ask about unless told to go ahead, upload
-//! to JupiterOne and print the summary. `--every` repeats until interrupted.
+//! to JupiterOne and print the summary. `--every` repeats until interrupted. `--dry-run`
+//! prints the change set (as `heroku-j1 diff` does) and sends nothing to JupiterOne.
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::collect::{Collected, crawl_estate, heroku_key};
+use super::diff_report::{self, DiffDocument};
 use super::{GlobalArgs, exit};
 use crate::graph::{self, Graph, export};
 use crate::heroku::{ClientConfig, HerokuClient};
@@ -34,6 +36,10 @@ pub struct SyncArgs {
     /// partial types. Exit code 3 after such an upload.
     #[arg(long)]
     pub allow_partial: bool,
+    /// Print what would change (the report of `heroku-j1 diff`) and upload nothing: no
+    /// request reaches JupiterOne.
+    #[arg(long)]
+    pub dry_run: bool,
     /// Upload a folder written by `heroku-j1 collect --out DIR` instead of collecting.
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
@@ -131,6 +137,9 @@ pub struct SyncReport {
     pub requests: Option<u64>,
     pub bytes_sent: Option<u64>,
     pub truncated_keys: Vec<String>,
+    /// With `--dry-run`: the change set, in the shape of `heroku-j1 diff --json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<DiffDocument>,
     pub state_path: Option<PathBuf>,
     pub error: Option<String>,
     /// What to do next, when refused or failed.
@@ -152,6 +161,7 @@ impl SyncReport {
             requests: None,
             bytes_sent: None,
             truncated_keys: Vec::new(),
+            changes: None,
             state_path: None,
             error: None,
             advice: None,
@@ -166,7 +176,8 @@ impl SyncReport {
     }
 }
 
-fn data_dir(args: &SyncArgs) -> Option<PathBuf> {
+/// The data folder of the sync state (`--data-dir`, else the platform's).
+pub(super) fn data_dir(args: &SyncArgs) -> Option<PathBuf> {
     args.data_dir.clone().or_else(state::default_data_dir)
 }
 
@@ -250,7 +261,7 @@ fn env_nonempty(name: &str) -> Option<String> {
 /// account from `JUPITERONE_ACCOUNT` or config.toml; the URL from `--jupiterone-api-url`,
 /// config.toml's `api_url`, or the region (`JUPITERONE_REGION`, else config.toml's, else
 /// `us`). The config file's scope or integration instance is the default target.
-async fn jupiterone_config(
+pub(super) async fn jupiterone_config(
     global: &GlobalArgs,
     args: &mut SyncArgs,
 ) -> Result<jupiterone::JupiterOneConfig, String> {
@@ -304,6 +315,39 @@ async fn default_target(global: &GlobalArgs, user_id: Option<&str>) -> Result<Ta
     Ok(Target::default_scope(&account.id))
 }
 
+/// The graph (collected, or read with `--from`) and the target it goes to; on failure, the
+/// exit code and the message.
+pub(super) async fn graph_and_target(
+    global: &GlobalArgs,
+    args: &SyncArgs,
+    cancel: CancellationToken,
+) -> Result<(Graph, Target), (u8, String)> {
+    let (graph, user_id) = match &args.from {
+        Some(dir) => match export::read(dir) {
+            Ok(g) => (g, None),
+            Err(e) => return Err((exit::FAILURE, e.to_string())),
+        },
+        None => match crawl_estate(global, args.concurrency, args.timeout, cancel).await {
+            Ok(Collected { estate, .. }) => {
+                let user = estate.user.as_ref().map(|u| u.id.clone());
+                (graph::build_owned(estate), user)
+            }
+            Err(code) => return Err((code, "collecting from Heroku failed (see above)".into())),
+        },
+    };
+    let target = match (&args.scope, &args.integration_instance_id) {
+        (Some(s), _) => Target::Scope(s.clone()),
+        (None, Some(id)) => Target::Instance {
+            id: id.clone(),
+            source: args.integration_source,
+        },
+        (None, None) => default_target(global, user_id.as_deref())
+            .await
+            .map_err(|e| (exit::USAGE, e))?,
+    };
+    Ok((graph, target))
+}
+
 async fn run_once(
     global: &GlobalArgs,
     args: &SyncArgs,
@@ -312,8 +356,10 @@ async fn run_once(
     cancel: CancellationToken,
 ) -> SyncReport {
     let report = SyncReport::new(client);
-    // A rejected JupiterOne key is found before a long crawl.
-    if let Err(e) = client.validate().await {
+    // A rejected JupiterOne key is found before a long crawl (a dry run sends nothing).
+    if !args.dry_run
+        && let Err(e) = client.validate().await
+    {
         let code = if e.is_auth() {
             exit::USAGE
         } else {
@@ -321,31 +367,9 @@ async fn run_once(
         };
         return report.failed(code, e.to_string());
     }
-    // The graph.
-    let (graph, user_id) = match &args.from {
-        Some(dir) => match export::read(dir) {
-            Ok(g) => (g, None),
-            Err(e) => return report.failed(exit::FAILURE, e.to_string()),
-        },
-        None => match crawl_estate(global, args.concurrency, args.timeout, cancel.clone()).await {
-            Ok(Collected { estate, .. }) => {
-                let user = estate.user.as_ref().map(|u| u.id.clone());
-                (graph::build_owned(estate), user)
-            }
-            Err(code) => return report.failed(code, "collecting from Heroku failed (see above)"),
-        },
-    };
-    // The target.
-    let target = match (&args.scope, &args.integration_instance_id) {
-        (Some(s), _) => Target::Scope(s.clone()),
-        (None, Some(id)) => Target::Instance {
-            id: id.clone(),
-            source: args.integration_source,
-        },
-        (None, None) => match default_target(global, user_id.as_deref()).await {
-            Ok(t) => t,
-            Err(e) => return report.failed(exit::USAGE, e),
-        },
+    let (graph, target) = match graph_and_target(global, args, cancel.clone()).await {
+        Ok(g) => g,
+        Err((code, e)) => return report.failed(code, e),
     };
     sync_graph(
         args,
@@ -375,6 +399,14 @@ async fn sync_graph(
     };
     let findings = preview.blocking().len();
     let reasons = preview.needs_confirmation();
+    if args.dry_run {
+        report.status = "dry-run";
+        report.exit_code = exit::OK;
+        report.changes = Some(diff_report::document(preview.change_set()));
+        report.reasons = reasons;
+        report.preview = Some(preview);
+        return report;
+    }
     report.preview = Some(preview);
     if findings > 0 {
         report.status = "blocked";
@@ -411,7 +443,14 @@ async fn sync_graph(
                 .filter(
                     |r| (r.is_partial() && partial_refused) || (!r.is_partial() && others_refused)
                 )
-                .map(|r| format!("  - {r}"))
+                .map(|r| match r.deleted_summary(5) {
+                    Some(names) => format!(
+                        "  - {}: {}",
+                        diff_report::clean(&r.to_string()),
+                        diff_report::clean(&names)
+                    ),
+                    None => format!("  - {r}"),
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         ));
@@ -616,6 +655,10 @@ pub fn render(r: &SyncReport) -> String {
     );
     if let Some(p) = &r.preview {
         out.push_str(&render_preview(p));
+    }
+    if let (Some(p), Some(_)) = (&r.preview, &r.changes) {
+        out.push_str(&diff_report::render(p.change_set()));
+        out.push_str("Dry run: nothing was sent to JupiterOne.\n");
     }
     if let (Some(id), Some(j)) = (&r.job_id, &r.job) {
         let _ = writeln!(out, "Job {id}: {}", j.status);

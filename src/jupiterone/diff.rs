@@ -1,24 +1,25 @@
 //! The preview: per `_type`, what a sync will upload and, against the last successful sync
 //! to the same target, how many objects are new, changed, unchanged and to be deleted;
 //! validation findings (they block); partial datasets with their reasons; and the guard that
-//! asks for confirmation before a risky sync.
+//! asks for confirmation before a risky sync. Every count and every guard reason is derived
+//! from the one change set ([`changes::compute`]), so they cannot disagree with it.
 //!
-//! The prediction follows JupiterOne's DIFF semantics: an object is *new* when its key was
-//! not synced before, *changed* when its content (every property, `_rawData` included, key
-//! order ignored) differs, and *to be deleted* when it was synced before, is missing now, and
-//! its `_type` is not a partial dataset.
-
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fmt;
+//! Also the canonical content hash (keys sorted at every level) that format-1 sync states
+//! recorded instead of the objects; it still judges objects against such a state.
 
 use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
-use super::state::{ObjectState, STATE_VERSION, SyncState};
+use super::changes::{self, ChangeSet};
+use super::state::{Header, STATE_VERSION, Snapshot, StoredObject, SyncState};
 use super::target::Target;
 use crate::graph::validate::{Finding, validate};
 use crate::graph::{Entity, Graph, PropRef, RawData, Relationship};
@@ -288,25 +289,6 @@ pub fn relationship_hash(r: &Relationship) -> String {
     hex_digest(&buf)
 }
 
-/// `f` of every item, on all cores for large lists.
-fn hash_all<T: Sync>(items: &[T], f: fn(&T) -> String) -> Vec<String> {
-    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    if threads < 2 || items.len() < 4096 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads.min(16));
-    std::thread::scope(|s| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|c| (c, s.spawn(move || c.iter().map(f).collect::<Vec<_>>())))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|(c, h)| h.join().unwrap_or_else(|_| c.iter().map(f).collect()))
-            .collect()
-    })
-}
-
 /// What a sync does to one object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -359,6 +341,8 @@ pub struct Deletion {
     pub key: String,
     pub object_type: String,
     pub relationship: bool,
+    /// Its name when synced (its key when the stored state does not say).
+    pub name: String,
 }
 
 /// The last sync the preview compares with.
@@ -383,6 +367,8 @@ pub enum Reason {
         #[serde(rename = "type")]
         object_type: String,
         count: usize,
+        /// The objects it would delete, named (a UI lists the first few).
+        deleted: Vec<Named>,
     },
     /// More than the threshold of a type would be deleted.
     ManyDeleted {
@@ -391,6 +377,8 @@ pub enum Reason {
         to_delete: usize,
         previous: usize,
         threshold_percent: f64,
+        /// The objects it would delete, named (a UI lists the first few).
+        deleted: Vec<Named>,
     },
 }
 
@@ -406,7 +394,9 @@ impl fmt::Display for Reason {
                 "partial datasets ({}): some lists could not be read; JupiterOne will delete nothing of these types",
                 types.join(", ")
             ),
-            Self::WholeTypeDeleted { object_type, count } => {
+            Self::WholeTypeDeleted {
+                object_type, count, ..
+            } => {
                 write!(f, "every {object_type} would be deleted ({count})")
             }
             Self::ManyDeleted {
@@ -414,6 +404,7 @@ impl fmt::Display for Reason {
                 to_delete,
                 previous,
                 threshold_percent,
+                ..
             } => write!(
                 f,
                 "{to_delete} of {previous} {object_type} would be deleted (more than {threshold_percent}%)"
@@ -422,7 +413,38 @@ impl fmt::Display for Reason {
     }
 }
 
+/// An object named by its key and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Named {
+    #[serde(rename = "_key")]
+    pub key: String,
+    pub name: String,
+}
+
 impl Reason {
+    /// The deletions this reason warns about (empty for the others).
+    #[must_use]
+    pub fn deleted(&self) -> &[Named] {
+        match self {
+            Self::WholeTypeDeleted { deleted, .. } | Self::ManyDeleted { deleted, .. } => deleted,
+            _ => &[],
+        }
+    }
+
+    /// The first `n` names it warns about, then "and N more".
+    #[must_use]
+    pub fn deleted_summary(&self, n: usize) -> Option<String> {
+        let d = self.deleted();
+        if d.is_empty() {
+            return None;
+        }
+        let mut s: Vec<&str> = d.iter().take(n).map(|x| x.name.as_str()).collect();
+        let more = d.len().saturating_sub(n);
+        let more = (more > 0).then(|| format!("and {more} more"));
+        s.extend(more.as_deref());
+        Some(s.join(", "))
+    }
+
     /// Whether this is the partial-datasets reason (the CLI's `--allow-partial`).
     #[must_use]
     pub const fn is_partial(&self) -> bool {
@@ -461,160 +483,45 @@ pub struct Preview {
     pub partial_datasets: BTreeMap<String, Vec<String>>,
     /// What JupiterOne will delete.
     pub deletions: Vec<Deletion>,
+    /// Why object details (changed properties, names of deleted objects) are missing: the
+    /// stored state comes from an older heroku-j1.
+    pub details_missing: Option<String>,
     #[serde(skip)]
-    changes: HashMap<String, Change>,
+    changes: HashMap<Box<str>, Change>,
+    /// What everything above was derived from.
     #[serde(skip)]
-    next: SyncState,
+    change_set: Arc<ChangeSet>,
 }
 
-fn tally(
-    objects: impl Iterator<Item = (String, String, String)>,
-    previous: &BTreeMap<String, ObjectState>,
-    relationship: bool,
-    per_type: &mut BTreeMap<(bool, String), TypeChange>,
-    changes: &mut HashMap<String, Change>,
-    next: &mut BTreeMap<String, ObjectState>,
-) {
-    for (key, object_type, hash) in objects {
-        let t = per_type
-            .entry((relationship, object_type.clone()))
-            .or_insert_with(|| TypeChange {
-                object_type: object_type.clone(),
-                relationship,
-                ..TypeChange::default()
-            });
-        t.to_upload += 1;
-        let change = match previous.get(&key) {
-            None => Change::New,
-            Some(p) if p.hash != hash => Change::Changed,
-            Some(_) => Change::Unchanged,
-        };
-        match change {
-            Change::New => t.new += 1,
-            Change::Changed => t.changed += 1,
-            Change::Unchanged => t.unchanged += 1,
-        }
-        if change != Change::Unchanged {
-            changes.insert(key.clone(), change);
-        }
-        next.insert(key, ObjectState { object_type, hash });
-    }
-}
-
-fn carry_over(
-    previous: &BTreeMap<String, ObjectState>,
-    relationship: bool,
-    partial: &BTreeSet<&str>,
-    per_type: &mut BTreeMap<(bool, String), TypeChange>,
-    next: &mut BTreeMap<String, ObjectState>,
-    deletions: &mut Vec<Deletion>,
-) {
-    for (key, p) in previous {
-        let t = per_type
-            .entry((relationship, p.object_type.clone()))
-            .or_insert_with(|| TypeChange {
-                object_type: p.object_type.clone(),
-                relationship,
-                ..TypeChange::default()
-            });
-        t.previous += 1;
-        if next.contains_key(key) {
-            continue;
-        }
-        if partial.contains(p.object_type.as_str()) {
-            // JupiterOne keeps it: so does the next state.
-            next.insert(key.clone(), p.clone());
-        } else {
-            t.to_delete += 1;
-            deletions.push(Deletion {
-                key: key.clone(),
-                object_type: p.object_type.clone(),
-                relationship,
-            });
-        }
-    }
-}
-
-/// Previews a sync of `graph` to `target`, given the last successful sync to it.
+/// Previews a sync of `graph` to `target`, given the last successful sync to it: the
+/// [change set](changes::compute) and what is derived from it (counts per type, totals,
+/// deletions, the guard), plus the validation findings.
 ///
-/// CPU-bound (it validates and hashes every object on all cores: about 3.5 s for the 315,000
-/// objects of the `huge` estate): call it from `spawn_blocking`, not on the UI thread.
+/// CPU-bound (it validates and compares every object on all cores): call it from
+/// `spawn_blocking`, not on the UI thread.
 #[must_use]
 pub fn preview(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> Preview {
-    let empty = SyncState::default();
-    let prev = previous.unwrap_or(&empty);
-    let partial: BTreeSet<&str> = graph
-        .partial_datasets()
-        .keys()
-        .map(String::as_str)
+    from_change_set(graph, target, changes::compute(graph, target, previous))
+}
+
+/// The preview of a change set made by [`changes::compute`] for `graph`.
+#[must_use]
+pub fn from_change_set(graph: &Graph, target: &Target, set: ChangeSet) -> Preview {
+    let types: Vec<TypeChange> = set
+        .types
+        .iter()
+        .map(|t| TypeChange {
+            object_type: t.object_type.clone(),
+            relationship: t.relationship,
+            to_upload: t.to_upload,
+            new: t.new.len(),
+            changed: t.changed.len(),
+            unchanged: t.unchanged,
+            to_delete: t.deleted.len(),
+            previous: t.previous,
+            partial: t.partial,
+        })
         .collect();
-    let mut per_type: BTreeMap<(bool, String), TypeChange> = BTreeMap::new();
-    let mut changes = HashMap::new();
-    let mut next = SyncState {
-        version: STATE_VERSION,
-        target: target.id(),
-        ..SyncState::default()
-    };
-    let entity_hashes = hash_all(graph.entities(), entity_hash);
-    let relationship_hashes = hash_all(graph.relationships(), relationship_hash);
-    tally(
-        graph
-            .entities()
-            .iter()
-            .zip(entity_hashes)
-            .map(|(e, h)| (e.key.clone(), e.entity_type.to_string(), h)),
-        &prev.entities,
-        false,
-        &mut per_type,
-        &mut changes,
-        &mut next.entities,
-    );
-    tally(
-        graph
-            .relationships()
-            .iter()
-            .zip(relationship_hashes)
-            .map(|(r, h)| (r.key().to_owned(), r.relationship_type.to_string(), h)),
-        &prev.relationships,
-        true,
-        &mut per_type,
-        &mut changes,
-        &mut next.relationships,
-    );
-    let mut deletions = Vec::new();
-    carry_over(
-        &prev.entities,
-        false,
-        &partial,
-        &mut per_type,
-        &mut next.entities,
-        &mut deletions,
-    );
-    carry_over(
-        &prev.relationships,
-        true,
-        &partial,
-        &mut per_type,
-        &mut next.relationships,
-        &mut deletions,
-    );
-    for t in graph.partial_datasets().keys() {
-        let relationship = graph.relationship_types().any(|r| r == t)
-            || crate::graph::types::RELATIONSHIP_KINDS
-                .iter()
-                .any(|k| k.relationship_type == t);
-        per_type
-            .entry((relationship, t.clone()))
-            .or_insert_with(|| TypeChange {
-                object_type: t.clone(),
-                relationship,
-                ..TypeChange::default()
-            });
-    }
-    let mut types: Vec<TypeChange> = per_type.into_values().collect();
-    for t in &mut types {
-        t.partial = partial.contains(t.object_type.as_str());
-    }
     let mut totals = Totals::default();
     for t in &types {
         let c = if t.relationship {
@@ -628,20 +535,40 @@ pub fn preview(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
         c.unchanged += t.unchanged;
         c.deleted += t.to_delete;
     }
+    let mut changes: HashMap<Box<str>, Change> = graph
+        .entities()
+        .iter()
+        .map(|e| e.key.as_str())
+        .chain(graph.relationships().iter().map(Relationship::key))
+        .map(|k| (Box::from(k), Change::Unchanged))
+        .collect();
+    let mut deletions = Vec::new();
+    for t in &set.types {
+        for o in &t.new {
+            changes.insert(o.key.as_str().into(), Change::New);
+        }
+        for o in &t.changed {
+            changes.insert(o.key.as_str().into(), Change::Changed);
+        }
+        deletions.extend(t.deleted.iter().map(|o| Deletion {
+            key: o.key.clone(),
+            object_type: o.object_type.clone(),
+            relationship: t.relationship,
+            name: o.name.clone(),
+        }));
+    }
     Preview {
         target: target.clone(),
-        first_sync: previous.is_none(),
-        last_sync: previous.map(|p| LastSync {
-            job_id: p.job_id.clone(),
-            synced_at: p.synced_at.clone(),
-        }),
+        first_sync: set.first_sync,
+        last_sync: set.last_sync.clone(),
+        details_missing: set.details_missing.clone(),
         types,
         totals,
         findings: validate(graph),
         partial_datasets: graph.partial_datasets().clone(),
         deletions,
         changes,
-        next,
+        change_set: Arc::new(set),
     }
 }
 
@@ -649,11 +576,13 @@ impl Preview {
     /// What the sync does to the object with `key`; `None` for a key not in the upload.
     #[must_use]
     pub fn change_of(&self, key: &str) -> Option<Change> {
-        if let Some(c) = self.changes.get(key) {
-            return Some(*c);
-        }
-        (self.next.entities.contains_key(key) || self.next.relationships.contains_key(key))
-            .then_some(Change::Unchanged)
+        self.changes.get(key).copied()
+    }
+
+    /// The change set the preview was derived from: every new, changed and deleted object.
+    #[must_use]
+    pub fn change_set(&self) -> &Arc<ChangeSet> {
+        &self.change_set
     }
 
     /// The prediction for one `_type`.
@@ -692,10 +621,12 @@ impl Preview {
             if t.to_delete == 0 || t.previous == 0 {
                 continue;
             }
+            let deleted = || self.deleted_of(&t.object_type);
             if t.to_delete == t.previous && t.to_upload == 0 {
                 out.push(Reason::WholeTypeDeleted {
                     object_type: t.object_type.clone(),
                     count: t.to_delete,
+                    deleted: deleted(),
                 });
             } else if t.to_delete as f64 > guard.delete_threshold * t.previous as f64 {
                 out.push(Reason::ManyDeleted {
@@ -703,21 +634,106 @@ impl Preview {
                     to_delete: t.to_delete,
                     previous: t.previous,
                     threshold_percent: (guard.delete_threshold * 100.0 * 100.0).round() / 100.0,
+                    deleted: deleted(),
                 });
             }
         }
         out
     }
 
-    /// The state to record once the job `job_id` has `FINISHED`.
+    /// The deletions of one `_type`, named, from the change set.
+    fn deleted_of(&self, object_type: &str) -> Vec<Named> {
+        self.change_set
+            .type_changes(object_type)
+            .map(|t| {
+                t.deleted
+                    .iter()
+                    .map(|o| Named {
+                        key: o.key.clone(),
+                        name: o.name.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// What to record once the job `job_id` uploading `graph` (the graph this preview was
+    /// made from) has `FINISHED`: its objects, plus the stored ones JupiterOne keeps.
     #[must_use]
-    pub fn state_after(&self, api_url: &str, account: &str, job_id: &str) -> SyncState {
-        let mut s = self.next.clone();
-        api_url.trim_end_matches('/').clone_into(&mut s.api_url);
-        account.clone_into(&mut s.account);
-        job_id.clone_into(&mut s.job_id);
-        s.synced_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        s
+    pub fn snapshot<'a>(
+        &'a self,
+        graph: &'a Graph,
+        api_url: &str,
+        account: &str,
+        job_id: &str,
+    ) -> Snapshot<'a> {
+        Snapshot {
+            header: Header {
+                version: STATE_VERSION,
+                api_url: api_url.trim_end_matches('/').to_owned(),
+                account: account.to_owned(),
+                target: self.target.id(),
+                job_id: job_id.to_owned(),
+                synced_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            },
+            graph,
+            carried_entities: self.change_set.carried_entities.iter().collect(),
+            carried_relationships: self.change_set.carried_relationships.iter().collect(),
+        }
+    }
+
+    /// [`Preview::snapshot`] as an owned state (every object serialized: for tests and
+    /// small graphs; the sync streams the snapshot to the file instead).
+    #[must_use]
+    pub fn state_after(
+        &self,
+        graph: &Graph,
+        api_url: &str,
+        account: &str,
+        job_id: &str,
+    ) -> SyncState {
+        let snap = self.snapshot(graph, api_url, account, job_id);
+        let stored = |key: &str, object_type: &str, json: String| StoredObject {
+            key: key.to_owned(),
+            object_type: object_type.to_owned(),
+            object: RawValue::from_string(json).ok(),
+            hash: None,
+        };
+        let entities = graph
+            .entities()
+            .iter()
+            .map(|e| {
+                stored(
+                    &e.key,
+                    &e.entity_type,
+                    serde_json::to_string(e).unwrap_or_default(),
+                )
+            })
+            .chain(snap.carried_entities.iter().map(|o| (*o).clone()))
+            .collect();
+        let relationships = graph
+            .relationships()
+            .iter()
+            .map(|r| {
+                stored(
+                    r.key(),
+                    &r.relationship_type,
+                    serde_json::to_string(r).unwrap_or_default(),
+                )
+            })
+            .chain(snap.carried_relationships.iter().map(|o| (*o).clone()))
+            .collect();
+        let h = snap.header;
+        SyncState {
+            version: h.version,
+            api_url: h.api_url,
+            account: h.account,
+            target: h.target,
+            job_id: h.job_id,
+            synced_at: h.synced_at,
+            entities,
+            relationships,
+        }
     }
 }
 
@@ -775,7 +791,7 @@ mod tests {
         assert_eq!(relationship_hash(&r), content_hash(&r));
         let many: Vec<Relationship> = (0..5000).map(|_| r.clone()).collect();
         assert!(
-            hash_all(&many, relationship_hash)
+            crate::jupiterone::changes::par_map(&many, relationship_hash)
                 .iter()
                 .all(|h| *h == content_hash(&r))
         );

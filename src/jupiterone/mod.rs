@@ -1,11 +1,12 @@
-//! JupiterOne: the synchronization API client, the upload plan, the preview against the last
-//! successful sync, and the uploader.
+//! JupiterOne: the synchronization API client, the upload plan, the change set and preview
+//! against the last successful sync (whose objects are kept in the data folder), and the
+//! uploader.
 //!
 //! The flow the explorer and `heroku-j1 sync` share:
 //!
 //! ```text
 //! let previous = state::load(&state::state_path(data_dir, client.api_url(), client.account(), &target))?;
-//! let preview = diff::preview(&graph, &target, previous.as_ref());   // per _type: new/changed/…
+//! let preview = diff::preview(&graph, &target, previous.as_ref());   // the change set, per _type
 //! let plan = Plan::new(graph.clone(), target.clone());               // the exact bodies
 //! preview.blocking()            // validation findings: never sync
 //! preview.needs_confirmation()  // ask first (first sync, partial, mass deletion)
@@ -13,6 +14,7 @@
 //! ```
 //! ([`prepare`] does the first three steps.)
 
+pub mod changes;
 pub mod client;
 pub mod diff;
 pub mod plan;
@@ -26,6 +28,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 
+pub use changes::{ChangeSet, Kind, ObjectChange, PropertyChange, TypeChanges};
 pub use client::{JupiterOneClient, JupiterOneConfig, JupiterOneError, SyncJob};
 pub use diff::{Guard, Preview, Reason, preview};
 pub use plan::Plan;
@@ -124,7 +127,9 @@ pub struct SyncOutcome {
     pub state_error: Option<String>,
 }
 
-/// Uploads `plan` and, once the job has `FINISHED`, records the state `preview` predicted.
+/// Uploads `plan` and, once the job has `FINISHED`, records what JupiterOne now holds: the
+/// objects uploaded, plus the stored ones of partial types it keeps. The state is written
+/// atomically after the upload, so a crash in between leaves the previous state.
 ///
 /// # Errors
 /// As [`upload()`].
@@ -137,9 +142,14 @@ pub async fn sync(
     progress: Option<UnboundedSender<SyncEvent>>,
 ) -> Result<SyncOutcome, UploadError> {
     let outcome = upload(client, plan, options, progress).await?;
-    let state = preview.state_after(client.api_url(), client.account(), &outcome.job_id);
+    let snapshot = preview.snapshot(
+        plan.graph(),
+        client.api_url(),
+        client.account(),
+        &outcome.job_id,
+    );
     let state_path = state_path_for(client, data_dir, plan.target());
-    let state_error = match state::save(&state_path, &state) {
+    let state_error = match state::save_snapshot(&state_path, &snapshot) {
         Ok(()) => None,
         Err(e) => {
             tracing::error!(error = %e, "cannot record the sync state");

@@ -12,12 +12,14 @@
 //!
 //! - `GET /__fake/faults`, `POST /__fake/faults` (JSON body: [`Faults`], replaces the set)
 //! - `GET /__fake/stats` ([`Stats`]), `POST /__fake/reset-stats`
+//! - `POST /__fake/drift` (JSON body: one [`drift::Drift`] or an array): changes the estate
 //!
 //! A connection reset is made by answering with a body stream that fails before its first
 //! byte: hyper then closes the connection without having written the status line, so the
 //! client sees a connection error (reqwest: "connection closed before message completed").
 
 mod data;
+pub mod drift;
 mod entry;
 mod faults;
 mod generate;

@@ -233,6 +233,7 @@ pub fn router(state: Arc<FakeHerokuState>) -> Router {
         .route("/__fake/faults", get(get_faults).post(post_faults))
         .route("/__fake/stats", get(get_stats))
         .route("/__fake/reset-stats", post(post_reset_stats))
+        .route("/__fake/drift", post(super::drift::post_drift))
         .with_state(state)
 }
 

@@ -1,0 +1,699 @@
+//! The change set: what a sync of the current graph does to what JupiterOne holds for the
+//! target since the last successful sync ([`super::state`]). Every new, changed and deleted
+//! entity and relationship, by `_type` and by kind, each addressable by index (a list view
+//! pages through `TypeChanges::list` without laying anything else out); for a changed one,
+//! the properties that change (old → new, `_rawData` compared as JSON with a JSON diff);
+//! unchanged ones only counted.
+//!
+//! [`compute`] is the one place this is decided: the preview's counts, the guard, the
+//! explorer and `heroku-j1 diff` all read its result.
+//!
+//! The semantics are JupiterOne's DIFF: *new* when the key was not synced, *changed* when the
+//! content differs (every property, `_rawData` included, key order ignored), *deleted* when
+//! it was synced, is missing now and its `_type` is not a partial dataset (JupiterOne keeps
+//! those, and so does the next state: [`ChangeSet::carried`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::diff::{LastSync, entity_hash, relationship_hash};
+use super::state::{StoredObject, SyncState};
+use super::target::Target;
+use crate::graph::{Entity, Graph, Relationship};
+
+/// What a sync does to one object that it changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    New,
+    Changed,
+    Deleted,
+}
+
+impl Kind {
+    pub const ALL: [Self; 3] = [Self::New, Self::Changed, Self::Deleted];
+
+    /// `+`, `~`, `-`: readable without colour.
+    #[must_use]
+    pub const fn sign(self) -> char {
+        match self {
+            Self::New => '+',
+            Self::Changed => '~',
+            Self::Deleted => '-',
+        }
+    }
+
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Changed => "changed",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
+/// One end of a relationship, named.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct End {
+    #[serde(rename = "_key")]
+    pub key: String,
+    /// From the current graph, else from the stored objects; `None` when neither knows it.
+    pub name: Option<String>,
+}
+
+/// One change inside a JSON value (`_rawData`), at a JSON Pointer (RFC 6901) whose first
+/// segment is the `_rawData` entry's name. `old` absent: added; `new` absent: removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JsonChange {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+}
+
+/// One property that changes. `old` absent: the property is added; `new` absent: removed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertyChange {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new: Option<Value>,
+    /// For `_rawData`: the JSON diff of old and new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub diff: Vec<JsonChange>,
+}
+
+impl PropertyChange {
+    /// `+` added, `-` removed, `~` changed.
+    #[must_use]
+    pub const fn sign(&self) -> char {
+        match (&self.old, &self.new) {
+            (None, _) => '+',
+            (_, None) => '-',
+            _ => '~',
+        }
+    }
+}
+
+/// A new, changed or deleted object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectChange {
+    pub change: Kind,
+    #[serde(rename = "_key")]
+    pub key: String,
+    #[serde(rename = "_type")]
+    pub object_type: String,
+    /// The entity's `displayName` (else `name`, else its key); for a deleted one, the name it
+    /// had when synced. A relationship: `<from name> <VERB> <to name>`.
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<End>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<End>,
+    /// For a changed object: what changes. Empty when the stored state has no details.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<PropertyChange>,
+}
+
+/// The changes of one `_type`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TypeChanges {
+    #[serde(rename = "_type")]
+    pub object_type: String,
+    pub relationship: bool,
+    pub partial: bool,
+    /// Objects of this type in the upload.
+    pub to_upload: usize,
+    /// Objects of this type after the last sync.
+    pub previous: usize,
+    pub unchanged: usize,
+    #[serde(skip)]
+    pub new: Vec<ObjectChange>,
+    #[serde(skip)]
+    pub changed: Vec<ObjectChange>,
+    /// Never any for a partial type.
+    #[serde(skip)]
+    pub deleted: Vec<ObjectChange>,
+}
+
+impl TypeChanges {
+    /// The objects of one kind, in graph order (deleted ones in stored order).
+    #[must_use]
+    pub fn list(&self, kind: Kind) -> &[ObjectChange] {
+        match kind {
+            Kind::New => &self.new,
+            Kind::Changed => &self.changed,
+            Kind::Deleted => &self.deleted,
+        }
+    }
+
+    /// New + changed + deleted.
+    #[must_use]
+    pub fn changes(&self) -> usize {
+        self.new.len() + self.changed.len() + self.deleted.len()
+    }
+}
+
+/// The change set of one sync.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeSet {
+    pub target: String,
+    pub first_sync: bool,
+    pub last_sync: Option<LastSync>,
+    /// Why changed objects have no property list and deleted ones no name (a state
+    /// written by an older heroku-j1); `None` when every detail is known.
+    pub details_missing: Option<String>,
+    /// Entity types, then relationship types, each sorted.
+    pub types: Vec<TypeChanges>,
+    pub partial_types: Vec<String>,
+    /// Stored entities JupiterOne keeps although they are not uploaded (partial types).
+    pub carried_entities: Vec<StoredObject>,
+    /// Stored relationships likewise.
+    pub carried_relationships: Vec<StoredObject>,
+}
+
+/// Counts over entities or relationships.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct KindCounts {
+    pub new: usize,
+    pub changed: usize,
+    pub deleted: usize,
+    pub unchanged: usize,
+}
+
+impl ChangeSet {
+    /// The changes of one `_type`.
+    #[must_use]
+    pub fn type_changes(&self, object_type: &str) -> Option<&TypeChanges> {
+        self.types.iter().find(|t| t.object_type == object_type)
+    }
+
+    /// Whether the sync would change nothing.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.types.iter().all(|t| t.changes() == 0)
+    }
+
+    /// Every changed object: type by type, new then changed then deleted.
+    pub fn objects(&self) -> impl Iterator<Item = &ObjectChange> {
+        self.types
+            .iter()
+            .flat_map(|t| Kind::ALL.into_iter().flat_map(move |k| t.list(k)))
+    }
+
+    /// Totals over entities (`false`) or relationships (`true`).
+    #[must_use]
+    pub fn counts(&self, relationship: bool) -> KindCounts {
+        let mut c = KindCounts::default();
+        for t in self.types.iter().filter(|t| t.relationship == relationship) {
+            c.new += t.new.len();
+            c.changed += t.changed.len();
+            c.deleted += t.deleted.len();
+            c.unchanged += t.unchanged;
+        }
+        c
+    }
+
+    /// Only the given `_type`s (all when `types` is empty).
+    #[must_use]
+    pub fn only_types(mut self, types: &[String]) -> Self {
+        if !types.is_empty() {
+            self.types.retain(|t| types.contains(&t.object_type));
+        }
+        self
+    }
+}
+
+/// `f` of every item, in order, on all cores for large lists.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    if threads < 2 || items.len() < 4096 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads.min(16));
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| (c, s.spawn(move || c.iter().map(f).collect::<Vec<_>>())))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|(c, h)| h.join().unwrap_or_else(|_| c.iter().map(f).collect()))
+            .collect()
+    })
+}
+
+/// A writer that checks its input equals `expected`, failing at the first difference (so a
+/// changed object stops serializing there, and an unchanged one costs no allocation).
+struct SameAs<'a> {
+    expected: &'a [u8],
+    pos: usize,
+}
+
+impl Write for SameAs<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let end = self.pos + buf.len();
+        if self.expected.get(self.pos..end) == Some(buf) {
+            self.pos = end;
+            Ok(buf.len())
+        } else {
+            Err(io::Error::other("differs"))
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn same_bytes<T: Serialize>(current: &T, stored: &str) -> bool {
+    let mut w = SameAs {
+        expected: stored.as_bytes(),
+        pos: 0,
+    };
+    serde_json::to_writer(&mut w, current).is_ok() && w.pos == stored.len()
+}
+
+enum Verdict {
+    New,
+    Unchanged,
+    Changed(Vec<PropertyChange>),
+}
+
+fn judge<T: Serialize>(
+    current: &T,
+    stored: Option<&&StoredObject>,
+    hash: impl Fn(&T) -> String,
+) -> Verdict {
+    let Some(stored) = stored else {
+        return Verdict::New;
+    };
+    match (&stored.object, &stored.hash) {
+        (Some(raw), _) => {
+            if same_bytes(current, raw.get()) {
+                return Verdict::Unchanged;
+            }
+            let old: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+            let new = serde_json::to_value(current).unwrap_or(Value::Null);
+            // Map equality ignores key order, as JupiterOne does.
+            if old == new {
+                Verdict::Unchanged
+            } else {
+                Verdict::Changed(property_changes(&old, &new))
+            }
+        }
+        (None, Some(h)) if *h == hash(current) => Verdict::Unchanged,
+        (None, _) => Verdict::Changed(Vec::new()),
+    }
+}
+
+/// The top-level members that differ between two objects, `_rawData` with a JSON diff.
+#[must_use]
+pub fn property_changes(old: &Value, new: &Value) -> Vec<PropertyChange> {
+    let empty = serde_json::Map::new();
+    let old = old.as_object().unwrap_or(&empty);
+    let new = new.as_object().unwrap_or(&empty);
+    let names = new
+        .keys()
+        .chain(old.keys().filter(|k| !new.contains_key(*k)));
+    let mut out = Vec::new();
+    for name in names {
+        let (a, b) = (old.get(name), new.get(name));
+        if a == b {
+            continue;
+        }
+        let diff = if name == "_rawData" {
+            raw_data_diff(a, b)
+        } else {
+            Vec::new()
+        };
+        out.push(PropertyChange {
+            name: name.clone(),
+            old: a.cloned(),
+            new: b.cloned(),
+            diff,
+        });
+    }
+    out
+}
+
+/// `_rawData` entries by name.
+fn raw_entries(v: Option<&Value>) -> Vec<(String, &Value)> {
+    v.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, e)| {
+            let name = e
+                .get("name")
+                .and_then(Value::as_str)
+                .map_or_else(|| i.to_string(), str::to_owned);
+            (name, e.get("rawData").unwrap_or(&Value::Null))
+        })
+        .collect()
+}
+
+fn raw_data_diff(old: Option<&Value>, new: Option<&Value>) -> Vec<JsonChange> {
+    let old = raw_entries(old);
+    let new = raw_entries(new);
+    let mut out = Vec::new();
+    for (name, b) in &new {
+        let a = old.iter().find(|(n, _)| n == name).map(|(_, v)| *v);
+        json_diff(&format!("/{}", pointer_escape(name)), a, Some(b), &mut out);
+    }
+    for (name, a) in &old {
+        if !new.iter().any(|(n, _)| n == name) {
+            json_diff(
+                &format!("/{}", pointer_escape(name)),
+                Some(a),
+                None,
+                &mut out,
+            );
+        }
+    }
+    out
+}
+
+fn pointer_escape(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// The differences between two JSON values, as leaf changes at JSON Pointers. Written here
+/// because the patch crates produce RFC 6902 operations without the old values a reader
+/// needs.
+pub fn json_diff(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<JsonChange>) {
+    match (old, new) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            for (k, vb) in b {
+                json_diff(
+                    &format!("{path}/{}", pointer_escape(k)),
+                    a.get(k),
+                    Some(vb),
+                    out,
+                );
+            }
+            for (k, va) in a.iter().filter(|(k, _)| !b.contains_key(*k)) {
+                json_diff(
+                    &format!("{path}/{}", pointer_escape(k)),
+                    Some(va),
+                    None,
+                    out,
+                );
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) => {
+            for i in 0..a.len().max(b.len()) {
+                json_diff(&format!("{path}/{i}"), a.get(i), b.get(i), out);
+            }
+        }
+        (a, b) if a != b => out.push(JsonChange {
+            path: path.to_owned(),
+            old: a.cloned(),
+            new: b.cloned(),
+        }),
+        _ => {}
+    }
+}
+
+/// The few members of a stored object needed to name it.
+#[derive(Deserialize, Default)]
+struct StoredNames {
+    #[serde(rename = "displayName")]
+    display_name: Option<Value>,
+    name: Option<Value>,
+    #[serde(rename = "_class")]
+    class: Option<Value>,
+    #[serde(rename = "_fromEntityKey")]
+    from: Option<String>,
+    #[serde(rename = "_toEntityKey")]
+    to: Option<String>,
+}
+
+impl StoredNames {
+    fn of(o: &StoredObject) -> Self {
+        o.object
+            .as_ref()
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())
+            .unwrap_or_default()
+    }
+
+    fn entity_name(&self) -> Option<String> {
+        [&self.display_name, &self.name]
+            .into_iter()
+            .flatten()
+            .find_map(|v| v.as_str().map(str::to_owned))
+    }
+}
+
+/// Looks up names of entities: the current graph first, then the stored objects.
+struct Names<'a> {
+    graph: &'a Graph,
+    stored: &'a HashMap<&'a str, &'a StoredObject>,
+}
+
+impl Names<'_> {
+    fn entity(&self, key: &str) -> Option<String> {
+        if let Some(e) = self.graph.entity(key) {
+            return Some(e.display_name().to_owned());
+        }
+        self.stored
+            .get(key)
+            .and_then(|o| StoredNames::of(o).entity_name())
+    }
+
+    fn end(&self, key: &str) -> End {
+        End {
+            key: key.to_owned(),
+            name: self.entity(key),
+        }
+    }
+
+    fn relationship_name(&self, from: &End, class: &str, to: &End) -> String {
+        format!(
+            "{} {class} {}",
+            from.name.as_deref().unwrap_or(&from.key),
+            to.name.as_deref().unwrap_or(&to.key)
+        )
+    }
+}
+
+fn index(objects: &[StoredObject]) -> HashMap<&str, &StoredObject> {
+    objects.iter().map(|o| (o.key.as_str(), o)).collect()
+}
+
+type PerType = BTreeMap<(bool, String), TypeChanges>;
+
+fn slot<'a>(
+    per_type: &'a mut PerType,
+    relationship: bool,
+    object_type: &str,
+) -> &'a mut TypeChanges {
+    per_type
+        .entry((relationship, object_type.to_owned()))
+        .or_insert_with(|| TypeChanges {
+            object_type: object_type.to_owned(),
+            relationship,
+            ..TypeChanges::default()
+        })
+}
+
+fn record(t: &mut TypeChanges, verdict: Verdict, make: impl FnOnce(Kind) -> ObjectChange) {
+    t.to_upload += 1;
+    match verdict {
+        Verdict::Unchanged => t.unchanged += 1,
+        Verdict::New => t.new.push(make(Kind::New)),
+        Verdict::Changed(properties) => {
+            let mut c = make(Kind::Changed);
+            c.properties = properties;
+            t.changed.push(c);
+        }
+    }
+}
+
+/// Computes the change set of syncing `graph` to `target`, given the last successful sync
+/// to it. CPU-bound (every object is compared, on all cores): call it off the UI thread.
+#[must_use]
+pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> ChangeSet {
+    let empty = SyncState::default();
+    let prev = previous.unwrap_or(&empty);
+    let stored_entities = index(&prev.entities);
+    let stored_relationships = index(&prev.relationships);
+    let partial_types: Vec<String> = graph.partial_datasets().keys().cloned().collect();
+    let names = Names {
+        graph,
+        stored: &stored_entities,
+    };
+
+    let entity_verdicts = par_map(graph.entities(), |e: &Entity| {
+        judge(e, stored_entities.get(e.key.as_str()), entity_hash)
+    });
+    let relationship_verdicts = par_map(graph.relationships(), |r: &Relationship| {
+        judge(r, stored_relationships.get(r.key()), relationship_hash)
+    });
+
+    let mut per_type = PerType::new();
+    for (e, verdict) in graph.entities().iter().zip(entity_verdicts) {
+        let t = slot(&mut per_type, false, &e.entity_type);
+        record(t, verdict, |change| ObjectChange {
+            change,
+            key: e.key.clone(),
+            object_type: e.entity_type.to_string(),
+            name: e.display_name().to_owned(),
+            from: None,
+            to: None,
+            properties: Vec::new(),
+        });
+    }
+    for (r, verdict) in graph.relationships().iter().zip(relationship_verdicts) {
+        let t = slot(&mut per_type, true, &r.relationship_type);
+        record(t, verdict, |change| {
+            let from = names.end(r.from_key());
+            let to = names.end(r.to_key());
+            ObjectChange {
+                change,
+                key: r.key().to_owned(),
+                object_type: r.relationship_type.to_string(),
+                name: names.relationship_name(&from, &r.class, &to),
+                from: Some(from),
+                to: Some(to),
+                properties: Vec::new(),
+            }
+        });
+    }
+
+    let mut carried_entities = Vec::new();
+    let mut carried_relationships = Vec::new();
+    for (relationship, stored, carried) in [
+        (false, &prev.entities, &mut carried_entities),
+        (true, &prev.relationships, &mut carried_relationships),
+    ] {
+        for o in stored {
+            let t = slot(&mut per_type, relationship, &o.object_type);
+            t.previous += 1;
+            let present = if relationship {
+                graph.relationship(&o.key).is_some()
+            } else {
+                graph.entity(&o.key).is_some()
+            };
+            if present {
+                continue;
+            }
+            if partial_types.contains(&o.object_type) {
+                carried.push(o.clone());
+                continue;
+            }
+            let n = StoredNames::of(o);
+            let (name, from, to) = if relationship {
+                match (&n.from, &n.to) {
+                    (Some(f), Some(t)) => {
+                        let (from, to) = (names.end(f), names.end(t));
+                        let class = n.class.as_ref().and_then(Value::as_str).unwrap_or("TO");
+                        (
+                            names.relationship_name(&from, class, &to),
+                            Some(from),
+                            Some(to),
+                        )
+                    }
+                    _ => (o.key.clone(), None, None),
+                }
+            } else {
+                (n.entity_name().unwrap_or_else(|| o.key.clone()), None, None)
+            };
+            t.deleted.push(ObjectChange {
+                change: Kind::Deleted,
+                key: o.key.clone(),
+                object_type: o.object_type.clone(),
+                name,
+                from,
+                to,
+                properties: Vec::new(),
+            });
+        }
+    }
+    for t in &partial_types {
+        let relationship = graph.relationship_types().any(|r| r == t)
+            || crate::graph::types::RELATIONSHIP_KINDS
+                .iter()
+                .any(|k| k.relationship_type == t);
+        slot(&mut per_type, relationship, t);
+    }
+    let mut types: Vec<TypeChanges> = per_type.into_values().collect();
+    for t in &mut types {
+        t.partial = partial_types.contains(&t.object_type);
+    }
+    ChangeSet {
+        target: target.to_string(),
+        first_sync: previous.is_none(),
+        last_sync: previous.map(|p| LastSync {
+            job_id: p.job_id.clone(),
+            synced_at: p.synced_at.clone(),
+        }),
+        details_missing: previous.and_then(SyncState::details_missing),
+        types,
+        partial_types,
+        carried_entities,
+        carried_relationships,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn raw_data_is_diffed_by_entry_name_and_pointer() {
+        let old = json!({"_key": "k", "name": "a", "gone": 1,
+            "_rawData": [{"name": "default", "rawData": {"name": "a", "plan": {"name": "x"}, "tags": [1, 2]}}]});
+        let new = json!({"_key": "k", "name": "b", "added": true,
+            "_rawData": [{"name": "default", "rawData": {"name": "b", "plan": {"name": "x"}, "tags": [1]}}]});
+        let changes = property_changes(&old, &new);
+        let summary: Vec<(String, char)> =
+            changes.iter().map(|c| (c.name.clone(), c.sign())).collect();
+        assert_eq!(
+            summary,
+            [
+                ("name".to_owned(), '~'),
+                ("added".to_owned(), '+'),
+                ("_rawData".to_owned(), '~'),
+                ("gone".to_owned(), '-'),
+            ]
+        );
+        let raw = &changes[2].diff;
+        assert_eq!(
+            raw,
+            &[
+                JsonChange {
+                    path: "/default/name".into(),
+                    old: Some(json!("a")),
+                    new: Some(json!("b"))
+                },
+                JsonChange {
+                    path: "/default/tags/1".into(),
+                    old: Some(json!(2)),
+                    new: None
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn key_order_is_not_a_change() {
+        assert!(
+            property_changes(
+                &json!({"a": 1, "b": {"x": 1, "y": 2}}),
+                &json!({"b": {"y": 2, "x": 1}, "a": 1})
+            )
+            .is_empty()
+        );
+        assert_eq!(json!({"a": 1, "b": 2}), json!({"b": 2, "a": 1}));
+    }
+}
