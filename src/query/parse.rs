@@ -184,34 +184,16 @@ fn query(i: &mut In<'_>) -> Res<Query> {
     } else {
         None
     };
+    // ORDER BY, SKIP and LIMIT may come before or after RETURN.
+    let mut order = Vec::new();
+    let (mut skip, mut limit) = (None, None);
+    paging(i, &mut order, &mut skip, &mut limit)?;
     let ret = if eat_kw(i, "RETURN")? {
         returns(i)?
     } else {
         Return::Default
     };
-    let mut order = Vec::new();
-    if eat_kw(i, "ORDER")? {
-        if !eat_kw(i, "BY")? {
-            ws(i)?;
-            return Err(fail_with("expected BY after ORDER"));
-        }
-        loop {
-            order.push(order_key(i)?);
-            if !eat(i, ",")? {
-                break;
-            }
-        }
-    }
-    let skip = if eat_kw(i, "SKIP")? {
-        Some(count(i, "expected a number of rows to skip")?)
-    } else {
-        None
-    };
-    let limit = if eat_kw(i, "LIMIT")? {
-        Some(count(i, "expected a number of rows")?)
-    } else {
-        None
-    };
+    paging(i, &mut order, &mut skip, &mut limit)?;
     ws(i)?;
     if i.eof_offset() > 0 {
         return Err(trailing(i));
@@ -224,6 +206,46 @@ fn query(i: &mut In<'_>) -> Res<Query> {
         skip,
         limit,
     })
+}
+
+/// `[ORDER BY key, …] [SKIP n] [LIMIT n]`, each at most once in the query.
+fn paging(
+    i: &mut In<'_>,
+    order: &mut Vec<OrderKey>,
+    skip: &mut Option<usize>,
+    limit: &mut Option<usize>,
+) -> Res<()> {
+    if at_kw(i, "ORDER") && !order.is_empty() {
+        ws(i)?;
+        return Err(fail_with("ORDER BY is given twice"));
+    }
+    if eat_kw(i, "ORDER")? {
+        if !eat_kw(i, "BY")? {
+            ws(i)?;
+            return Err(fail_with("expected BY after ORDER"));
+        }
+        loop {
+            order.push(order_key(i)?);
+            if !eat(i, ",")? {
+                break;
+            }
+        }
+    }
+    if at_kw(i, "SKIP") && skip.is_some() {
+        ws(i)?;
+        return Err(fail_with("SKIP is given twice"));
+    }
+    if eat_kw(i, "SKIP")? {
+        *skip = Some(count(i, "expected a number of rows to skip")?);
+    }
+    if at_kw(i, "LIMIT") && limit.is_some() {
+        ws(i)?;
+        return Err(fail_with("LIMIT is given twice"));
+    }
+    if eat_kw(i, "LIMIT")? {
+        *limit = Some(count(i, "expected a number of rows")?);
+    }
+    Ok(())
 }
 
 /// What is wrong with text left after the query: a known J1QL construct, or a clause out
@@ -463,6 +485,11 @@ fn prop(i: &mut In<'_>, in_where: bool) -> Res<Prop> {
 fn comparison(i: &mut In<'_>, in_where: bool) -> Res<Comparison> {
     let left = prop(i, in_where)?;
     ws(i)?;
+    if i.starts_with(['+', '-', '*', '/']) {
+        return Err(unsupported(
+            "arithmetic in comparisons is not supported yet",
+        ));
+    }
     let op = operator(i)?;
     ws(i)?;
     let right = if in_where
@@ -479,10 +506,14 @@ fn comparison(i: &mut In<'_>, in_where: bool) -> Res<Comparison> {
     };
     let span = Span::new(left.span.start, pos(i));
     if in_where {
+        let checkpoint = i.checkpoint();
         ws(i)?;
         if i.starts_with(['+', '-', '*', '/']) {
-            return Err(unsupported("arithmetic in WHERE is not supported yet"));
+            return Err(unsupported(
+                "arithmetic in comparisons is not supported yet",
+            ));
         }
+        i.reset(&checkpoint);
     }
     Ok(Comparison {
         left,
