@@ -12,5 +12,6 @@ pub mod heroku;
 pub mod http;
 pub mod jupiterone;
 pub mod logging;
+pub mod query;
 pub mod secrets;
 pub mod tui;

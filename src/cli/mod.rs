@@ -8,6 +8,8 @@ pub mod explore;
 pub mod fake_api;
 pub mod login;
 pub mod logout;
+pub mod query;
+pub mod questions;
 pub mod status;
 pub mod sync;
 
@@ -139,6 +141,10 @@ pub enum Command {
     /// Where each key comes from, whether it is accepted, and the JupiterOne target.
     #[command(after_help = status::AFTER_HELP)]
     Status(status::StatusArgs),
+    /// Run a J1QL query on the graph (a collected folder with --from, else a fresh crawl).
+    Query(query::QueryArgs),
+    /// Run the saved J1QL questions; --fail-on SEVERITY makes it a CI gate.
+    Questions(questions::QuestionsArgs),
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -175,6 +181,8 @@ pub fn main() -> ExitCode {
         Some(Command::Login(args)) => block_on(login::run(&cli.global, args)),
         Some(Command::Logout(args)) => block_on(logout::run(&cli.global, args)),
         Some(Command::Status(args)) => block_on(status::run(&cli.global, args)),
+        Some(Command::Query(args)) => block_on(query::run(&cli.global, args)),
+        Some(Command::Questions(args)) => block_on(questions::run(&cli.global, args)),
         None => block_on(explore::run(&cli.global, cli.demo)),
     }
 }

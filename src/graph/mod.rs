@@ -299,4 +299,24 @@ impl Graph {
     pub fn relationship_types(&self) -> impl Iterator<Item = &str> {
         self.relationships_by_type.keys().map(String::as_str)
     }
+
+    /// Positions (in [`Graph::entities`]) of the entities of one `_type`, in insertion order.
+    #[must_use]
+    pub fn positions_of_type(&self, entity_type: &str) -> &[usize] {
+        self.by_type.get(entity_type).map_or(&[], Vec::as_slice)
+    }
+
+    /// Positions (in [`Graph::relationships`]) of the relationships from the entity at
+    /// position `entity`.
+    #[must_use]
+    pub fn outgoing_positions(&self, entity: usize) -> &[u32] {
+        self.outgoing.get(entity).map_or(&[], Vec::as_slice)
+    }
+
+    /// Positions (in [`Graph::relationships`]) of the relationships to the entity at
+    /// position `entity`.
+    #[must_use]
+    pub fn incoming_positions(&self, entity: usize) -> &[u32] {
+        self.incoming.get(entity).map_or(&[], Vec::as_slice)
+    }
 }
