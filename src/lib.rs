@@ -13,4 +13,5 @@ pub mod http;
 pub mod jupiterone;
 pub mod logging;
 pub mod secrets;
+pub mod settings;
 pub mod tui;
