@@ -298,7 +298,9 @@ fn no_scope_and_no_heroku_user_is_refused_with_how_to_name_one() {
 fn bad_urls_and_durations_are_refused_at_once_with_exit_2() {
     let env = Env::new();
     let dir = env.folder("estate", &estate());
-    let cases: [(&[&str], Option<(&str, &str)>, &[&str]); 6] = [
+    // (flags, an environment variable, what stderr must say)
+    type Case<'a> = (&'a [&'a str], Option<(&'a str, &'a str)>, &'a [&'a str]);
+    let cases: [Case; 6] = [
         (
             &["--heroku-api-url", "banana"],
             None,
@@ -306,7 +308,7 @@ fn bad_urls_and_durations_are_refused_at_once_with_exit_2() {
         ),
         (&["--jupiterone-api-url", "ftp://x"], None, &["http(s) URL"]),
         (&["--timeout", "0"], None, &["greater than 0"]),
-        (&["--poll-interval", "5x"], None, &["not a duration", "30s"]),
+        (&["--every", "5x"], None, &["not a duration", "30s"]),
         (
             &[],
             Some(("HEROKU_API_URL", "banana")),

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-use crate::config::{Config, ConfigError};
+use crate::config::Config;
 use crate::settings::{Flags, Settings, value};
 
 /// Exit codes, documented in README and `--help`.
@@ -171,31 +171,29 @@ impl Cli {
     }
 
     /// Whether this command runs with a config file that cannot be read (as if empty):
-    /// `logout` and `status` (which reports it), and the demo.
+    /// `logout` and the demo, which use nothing in it. The others refuse (exit code 2).
     fn tolerates_bad_config(&self) -> bool {
-        matches!(self.command, Some(Command::Logout(_) | Command::Status(_)))
-            || (self.command.is_none() && self.demo)
+        matches!(self.command, Some(Command::Logout(_))) || (self.command.is_none() && self.demo)
     }
 }
 
-/// The settings of this run, from `flags`, the process environment and config.toml. Also
-/// returns config.toml's error when it was tolerated.
+/// The settings of this run, from `flags`, the process environment and config.toml (read
+/// as empty when it cannot be and `tolerate_bad_config`).
 ///
 /// # Errors
 /// The message to print (exit code 2).
-fn settings(
-    flags: &Flags,
-    tolerate_bad_config: bool,
-) -> Result<(Settings, Option<ConfigError>), String> {
+fn settings(flags: &Flags, tolerate_bad_config: bool) -> Result<Settings, String> {
     let env = crate::settings::process_env;
     let dir = Settings::config_dir(flags, &env).map_err(|e| e.to_string())?;
-    let (file, config_error) = match Config::load(&dir) {
-        Ok(f) => (f, None),
-        Err(e) if tolerate_bad_config => (Config::default(), Some(e)),
+    let file = match Config::load(&dir) {
+        Ok(f) => f,
+        Err(e) if tolerate_bad_config => {
+            tracing::warn!(error = %e, "config.toml ignored");
+            Config::default()
+        }
         Err(e) => return Err(e.to_string()),
     };
-    let settings = Settings::resolve(flags, &env, &file, dir).map_err(|e| e.to_string())?;
-    Ok((settings, config_error))
+    Settings::resolve(flags, &env, &file, dir).map_err(|e| e.to_string())
 }
 
 /// Parses the command line, runs the command and returns its exit code.
@@ -208,7 +206,7 @@ pub fn main() -> ExitCode {
             _ => document::run(),
         };
     };
-    let (settings, config_error) = match settings(&flags, cli.tolerates_bad_config()) {
+    let settings = match settings(&flags, cli.tolerates_bad_config()) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
@@ -221,7 +219,7 @@ pub fn main() -> ExitCode {
         Some(Command::Sync(args)) => block_on(sync::run(&settings, args)),
         Some(Command::Login(args)) => block_on(login::run(&settings, args)),
         Some(Command::Logout(args)) => block_on(logout::run(&settings, args)),
-        Some(Command::Status(args)) => block_on(status::run(&settings, config_error, args)),
+        Some(Command::Status(args)) => block_on(status::run(&settings, args)),
         Some(Command::Document | Command::FakeApi(_)) => document::run(),
         None => block_on(explore::run(&settings, cli.demo)),
     }

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::{FileOpts, HerokuOpts, JupiterOneOpts, exit};
-use crate::config::ConfigError;
 use crate::secrets::{KeyStatus, KeyStore, Keys, ResolveError, Source, Which, validate};
 use crate::settings::{Flags, Settings};
 
@@ -133,15 +132,10 @@ fn key_report(status: &KeyStatus, api_url: Option<String>) -> KeyReport {
     }
 }
 
-/// Gathers the status. `config_error`: why config.toml could not be read (the settings
-/// then ignore it).
-pub async fn report(
-    settings: &Settings,
-    config_error: Option<&ConfigError>,
-    keys: &Keys,
-    check: bool,
-) -> StatusReport {
-    let config_error = config_error.map(ToString::to_string);
+/// Gathers the status (config.toml was read when the settings were resolved: a file that
+/// cannot be read stopped the command before).
+pub async fn report(settings: &Settings, keys: &Keys, check: bool) -> StatusReport {
+    let config_error = None;
     let config_file = Some(crate::config::path(&settings.config_dir));
     let keyring_error = keys
         .store()
@@ -298,13 +292,9 @@ pub fn render(r: &StatusReport) -> String {
 ///
 /// # Errors
 /// When the JSON cannot be written.
-pub async fn run(
-    settings: &Settings,
-    config_error: Option<ConfigError>,
-    args: StatusArgs,
-) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let keys = Keys::new(KeyStore::platform());
-    let r = report(settings, config_error.as_ref(), &keys, !args.no_check).await;
+    let r = report(settings, &keys, !args.no_check).await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {

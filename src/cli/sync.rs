@@ -311,29 +311,36 @@ async fn run_once(
             Err(code) => return report.failed(code, "collecting from Heroku failed (see above)"),
         },
     };
-    sync_graph(
+    let run = Run {
         settings,
         args,
         client,
         data_dir,
-        Arc::new(graph),
-        target,
-        cancel,
-        report,
-    )
-    .await
+    };
+    sync_graph(&run, Arc::new(graph), target, cancel, report).await
+}
+
+/// What every run of one `sync` shares.
+struct Run<'a> {
+    settings: &'a Settings,
+    args: &'a SyncArgs,
+    client: &'a JupiterOneClient,
+    data_dir: &'a Path,
 }
 
 async fn sync_graph(
-    settings: &Settings,
-    args: &SyncArgs,
-    client: &JupiterOneClient,
-    data_dir: &Path,
+    run: &Run<'_>,
     graph: Arc<Graph>,
     target: Target,
     cancel: CancellationToken,
     mut report: SyncReport,
 ) -> SyncReport {
+    let Run {
+        settings,
+        args,
+        client,
+        data_dir,
+    } = *run;
     report.target = Some(target.to_string());
     let (plan, preview) = match jupiterone::prepare(client, graph, target, data_dir) {
         Ok(p) => p,

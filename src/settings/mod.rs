@@ -1,8 +1,9 @@
 //! Settings, resolved once: every non-secret option of every command and the explorer,
 //! each taken from the first of its flag, its environment variable, config.toml and its
-//! default. [`Settings::resolve`] is the only place that reads these environment variables
-//! (through the lookup it is given) and the only place that knows the precedence; the
-//! commands and the explorer receive the resulting [`Settings`].
+//! default. [`Settings::config_dir`] and [`Settings::resolve`] are the only places that read
+//! these environment variables (through the lookup they are given, so tests pass a map) and
+//! that know the precedence; the commands and the explorer receive the resulting
+//! [`Settings`]. [`value`] parses a value the same way whatever its source.
 //!
 //! Keys are not settings: they come from [`crate::secrets`] (environment, then OS keyring).
 
@@ -11,7 +12,7 @@ pub mod value;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::config::{self, Config, ConfigError, Region};
+use crate::config::{Config, ConfigError, Region};
 use crate::jupiterone::{Guard, InstanceSource, Target};
 
 /// The Heroku Platform API.
@@ -194,21 +195,6 @@ impl Settings {
             .or_else(|| lookup.env(env::CONFIG_DIR).map(PathBuf::from))
             .or_else(platform_config_dir)
             .ok_or(ConfigError::NoDir)
-    }
-
-    /// Reads the environment (through `env`) and config.toml (from the config folder) and
-    /// resolves every setting.
-    ///
-    /// # Errors
-    /// When config.toml cannot be read, or a value from the environment or the file is
-    /// invalid (the message names the setting and where the value came from).
-    pub fn load(
-        flags: &Flags,
-        env: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<Self, SettingsError> {
-        let dir = Self::config_dir(flags, env)?;
-        let file = Config::load(&dir)?;
-        Self::resolve(flags, env, &file, dir)
     }
 
     /// Resolves every setting from explicit inputs: flag > environment (`env`) > `file` >
@@ -410,14 +396,8 @@ pub fn sync_target(
         .ok_or(NoTarget)
 }
 
-/// The process environment, for [`Settings::load`] in `main`.
+/// The process environment: the lookup `heroku-j1` itself resolves its settings with.
 #[must_use]
 pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
-}
-
-/// The path of config.toml in the settings' config folder.
-#[must_use]
-pub fn config_file(settings: &Settings) -> PathBuf {
-    config::path(&settings.config_dir)
 }
