@@ -1,6 +1,7 @@
 //! The configuration file: `config.toml` in the platform's config folder (or `--config-dir` /
-//! `HEROKU_J1_CONFIG_DIR`). Everything that is not secret: the JupiterOne account, region or
-//! API URL, and target; the Heroku API URL. **Never a key**: keys live in the OS keyring.
+//! `HEROKU_J1_CONFIG_DIR`). Settings that are not secret: the JupiterOne account, region,
+//! API URL, target, poll interval and guard; the Heroku API URL, concurrency and timeout;
+//! the data folder and log file. **Never a key**: keys live in the OS keyring.
 //!
 //! ```toml
 //! [jupiterone]

@@ -1,5 +1,5 @@
 //! `heroku-j1 status`: where each key comes from (masked), whether its API accepts it, and
-//! the JupiterOne target from the config file.
+//! the JupiterOne account, URL and target from the settings.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
