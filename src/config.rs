@@ -1,6 +1,7 @@
 //! The configuration file: `config.toml` in the platform's config folder (or `--config-dir` /
-//! `HEROKU_J1_CONFIG_DIR`). Everything that is not secret: the JupiterOne account, region or
-//! API URL, and target; the Heroku API URL. **Never a key**: keys live in the OS keyring.
+//! `HEROKU_J1_CONFIG_DIR`). Settings that are not secret: the JupiterOne account, region,
+//! API URL, target, poll interval and guard; the Heroku API URL, concurrency and timeout;
+//! the data folder and log file. **Never a key**: keys live in the OS keyring.
 //!
 //! ```toml
 //! [jupiterone]
@@ -9,10 +10,22 @@
 //! # api_url = "https://api.us.jupiterone.io"
 //! # scope = "heroku-j1:…"
 //! # integration_instance_id = "…"
+//! # integration_source = "external"   # or "managed"
+//! # poll_interval = "2s"
+//! # guard_percent = 10
 //!
 //! [heroku]
 //! # api_url = "https://api.heroku.com"
+//! # concurrency = 8
+//! # timeout = "30s"
+//!
+//! [files]
+//! # data_dir = "/var/lib/heroku-j1"
+//! # log_file = "/var/log/heroku-j1.log"
 //! ```
+//!
+//! This module only reads and writes the file: [`crate::settings`] decides what a value in
+//! it means against the flags and the environment.
 //!
 //! A file that cannot be parsed is reported with its path and line, and never overwritten.
 //! Keys this version does not know are kept when the file is saved. Saving is atomic (a
@@ -88,6 +101,15 @@ pub struct JupiterOneSection {
     /// The integration instance to sync to, instead of a scope.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub integration_instance_id: Option<String>,
+    /// `external` or `managed`: the job source for the integration instance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub integration_source: Option<String>,
+    /// How often a finalized job is polled, e.g. `"2s"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_interval: Option<String>,
+    /// The guard asks first when more than this percentage of a type would be deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guard_percent: Option<f64>,
     /// Keys this version does not know, kept as they are.
     #[serde(flatten)]
     pub other: toml::Table,
@@ -98,9 +120,35 @@ pub struct JupiterOneSection {
 pub struct HerokuSection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api_url: Option<String>,
+    /// Requests in flight at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<u16>,
+    /// Before a request times out, e.g. `"30s"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<String>,
     /// Keys this version does not know, kept as they are.
     #[serde(flatten)]
     pub other: toml::Table,
+}
+
+/// `[files]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FilesSection {
+    /// Where the state of the last sync per target is kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    /// Where the log goes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_file: Option<PathBuf>,
+    /// Keys this version does not know, kept as they are.
+    #[serde(flatten)]
+    pub other: toml::Table,
+}
+
+impl FilesSection {
+    fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 impl JupiterOneSection {
@@ -122,6 +170,8 @@ pub struct Config {
     pub jupiterone: JupiterOneSection,
     #[serde(default, skip_serializing_if = "HerokuSection::is_empty")]
     pub heroku: HerokuSection,
+    #[serde(default, skip_serializing_if = "FilesSection::is_empty")]
+    pub files: FilesSection,
     /// Tables and keys this version does not know, kept as they are.
     #[serde(flatten)]
     pub other: toml::Table,
@@ -155,11 +205,6 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(
-        "unknown JupiterOne region {0:?}: use us or eu (--region, JUPITERONE_REGION or \
-         `region` in the config file), or set --jupiterone-api-url"
-    )]
-    UnknownRegion(String),
 }
 
 /// The config folder: `dir` if given (`--config-dir` / `HEROKU_J1_CONFIG_DIR`), else the
@@ -273,53 +318,6 @@ impl Config {
         config.save(dir)?;
         Ok(config)
     }
-
-    /// The Heroku API URL from the config file, if set.
-    #[must_use]
-    pub fn heroku_api_url(&self) -> Option<&str> {
-        nonempty(self.heroku.api_url.as_deref())
-    }
-
-    /// The JupiterOne API base URL: `url` (`--jupiterone-api-url` / `JUPITERONE_API_URL`),
-    /// else `api_url` in the file, else the region's: `region` (`--region` /
-    /// `JUPITERONE_REGION`), else `region` in the file, else `us`.
-    ///
-    /// # Errors
-    /// [`ConfigError::UnknownRegion`] for a region that is not `us` or `eu`.
-    pub fn jupiterone_api_url(
-        &self,
-        url: Option<&str>,
-        region: Option<&str>,
-    ) -> Result<String, ConfigError> {
-        if let Some(u) = nonempty(url).or_else(|| nonempty(self.jupiterone.api_url.as_deref())) {
-            return Ok(u.trim_end_matches('/').to_owned());
-        }
-        Ok(self.jupiterone_region(region)?.api_url().to_owned())
-    }
-
-    /// The region: `region` if given, else the file's, else `us`.
-    ///
-    /// # Errors
-    /// [`ConfigError::UnknownRegion`].
-    pub fn jupiterone_region(&self, region: Option<&str>) -> Result<Region, ConfigError> {
-        match nonempty(region) {
-            Some(r) => Region::parse(r).ok_or_else(|| ConfigError::UnknownRegion(r.to_owned())),
-            None => Ok(self.jupiterone.region.unwrap_or_default()),
-        }
-    }
-
-    /// The JupiterOne account id: `account` (`--account-id` / `JUPITERONE_ACCOUNT`), else the
-    /// file's.
-    #[must_use]
-    pub fn jupiterone_account(&self, account: Option<&str>) -> Option<String> {
-        nonempty(account)
-            .or_else(|| nonempty(self.jupiterone.account_id.as_deref()))
-            .map(str::to_owned)
-    }
-}
-
-fn nonempty(s: Option<&str>) -> Option<&str> {
-    s.map(str::trim).filter(|s| !s.is_empty())
 }
 
 #[cfg(unix)]
@@ -439,44 +437,6 @@ mod tests {
     }
 
     #[test]
-    fn jupiterone_url_account_and_region_precedence() {
-        let mut c = Config::default();
-        assert_eq!(c.jupiterone_api_url(None, None).unwrap(), JUPITERONE_US_URL);
-        assert_eq!(
-            c.jupiterone_api_url(None, Some("EU")).unwrap(),
-            JUPITERONE_EU_URL
-        );
-        assert!(matches!(
-            c.jupiterone_api_url(None, Some("ap")),
-            Err(ConfigError::UnknownRegion(_))
-        ));
-        c.jupiterone.region = Some(Region::Eu);
-        assert_eq!(c.jupiterone_api_url(None, None).unwrap(), JUPITERONE_EU_URL);
-        assert_eq!(
-            c.jupiterone_api_url(None, Some("us")).unwrap(),
-            JUPITERONE_US_URL
-        );
-        c.jupiterone.api_url = Some("http://127.0.0.1:9/".into());
-        assert_eq!(
-            c.jupiterone_api_url(None, Some("us")).unwrap(),
-            "http://127.0.0.1:9"
-        );
-        assert_eq!(
-            c.jupiterone_api_url(Some("http://127.0.0.1:8"), None)
-                .unwrap(),
-            "http://127.0.0.1:8"
-        );
-        assert_eq!(c.jupiterone_account(None), None);
-        c.jupiterone.account_id = Some("from-file".into());
-        assert_eq!(c.jupiterone_account(None).as_deref(), Some("from-file"));
-        assert_eq!(
-            c.jupiterone_account(Some(" flag ")).as_deref(),
-            Some("flag")
-        );
-        assert_eq!(c.heroku_api_url(), None);
-    }
-
-    #[test]
     fn the_config_has_no_place_for_a_key() {
         // Every field, set: none of them is a key, and the file says nothing of keys.
         let c = Config {
@@ -486,10 +446,20 @@ mod tests {
                 api_url: Some("https://x".into()),
                 scope: Some("s".into()),
                 integration_instance_id: Some("i".into()),
+                integration_source: Some("managed".into()),
+                poll_interval: Some("2s".into()),
+                guard_percent: Some(10.0),
                 other: toml::Table::new(),
             },
             heroku: HerokuSection {
                 api_url: Some("https://y".into()),
+                concurrency: Some(8),
+                timeout: Some("30s".into()),
+                other: toml::Table::new(),
+            },
+            files: FilesSection {
+                data_dir: Some("/d".into()),
+                log_file: Some("/l".into()),
                 other: toml::Table::new(),
             },
             other: toml::Table::new(),

@@ -14,4 +14,5 @@ pub mod jupiterone;
 pub mod logging;
 pub mod query;
 pub mod secrets;
+pub mod settings;
 pub mod tui;

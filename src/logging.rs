@@ -10,17 +10,11 @@ use tracing_subscriber::EnvFilter;
 /// The environment variable that sets the level (`info` by default), e.g. `HEROKU_J1_LOG=trace`.
 pub const LEVEL_ENV: &str = "HEROKU_J1_LOG";
 
-/// Where the log goes when `--log-file` is not given: the platform's data folder.
-#[must_use]
-pub fn default_log_file() -> Option<PathBuf> {
-    directories::ProjectDirs::from("io", "heroku-j1", "heroku-j1")
-        .map(|d| d.data_local_dir().join("heroku-j1.log"))
-}
-
-/// Starts logging to `path` (appending). Returns the path, or `None` when the file cannot be
-/// opened (logging is then off, and nothing else breaks).
+/// Starts logging to `path` (appending): the settings' log file, by default in the data
+/// folder. Returns the path, or `None` when there is none or the file cannot be opened
+/// (logging is then off, and nothing else breaks).
 pub fn init(path: Option<&Path>) -> Option<PathBuf> {
-    let path = path.map(Path::to_path_buf).or_else(default_log_file)?;
+    let path = path?.to_path_buf();
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).ok()?;
     }

@@ -7,10 +7,22 @@ use heroku_j1::graph::{export, types, validate::validate};
 
 async fn run(args: Vec<String>, envs: Vec<(&'static str, String)>) -> Output {
     tokio::task::spawn_blocking(move || {
+        // A home of its own: the default config, data folder and log are never the user's.
+        let home = tempfile::tempdir().unwrap();
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_heroku-j1"));
         cmd.args(&args)
             .env_remove("HEROKU_API_KEY")
-            .env_remove("HEROKU_API_URL");
+            .env_remove("HEROKU_API_URL")
+            .env_remove("HEROKU_J1_CONFIG_DIR")
+            .env_remove("HEROKU_J1_DATA_DIR")
+            .env_remove("HEROKU_J1_LOG_FILE")
+            .env("HOME", home.path())
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env(
+                "HEROKU_J1_KEYRING_SERVICE",
+                format!("heroku-j1-collect-cli-test-{}", std::process::id()),
+            );
         for (k, v) in envs {
             cmd.env(k, v);
         }

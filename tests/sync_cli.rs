@@ -54,6 +54,8 @@ impl Env {
             .arg(self.dir.path().join("data"))
             .arg("--log-file")
             .arg(self.log())
+            .arg("--config-dir")
+            .arg(self.dir.path().join("config"))
             .args(["--poll-interval", "20ms"])
             .env("JUPITERONE_API_URL", self.fake.url())
             .env("JUPITERONE_API_KEY", key)
@@ -62,6 +64,8 @@ impl Env {
             .env("HEROKU_API_URL", "http://127.0.0.1:9")
             .env("HEROKU_J1_LOG", "trace")
             .env_remove("HEROKU_J1_DATA_DIR")
+            .env_remove("HEROKU_J1_SCOPE")
+            .env_remove("HEROKU_J1_INTEGRATION_INSTANCE_ID")
             .env_remove("JUPITERONE_REGION");
         c
     }
@@ -257,4 +261,94 @@ fn every_repeats_one_line_per_run_until_interrupted() {
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
     assert!(env.fake.jobs().len() >= 2);
+}
+
+#[test]
+fn no_scope_and_no_heroku_user_is_refused_with_how_to_name_one() {
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    // No Heroku key in the environment, and a keyring service that holds none: the Heroku
+    // user id cannot be known.
+    let out = env
+        .command(J1_KEY, &["--from", &dir, "--yes"])
+        .env_remove("HEROKU_API_KEY")
+        .env(
+            "HEROKU_J1_KEYRING_SERVICE",
+            format!("heroku-j1-sync-cli-test-{}", std::process::id()),
+        )
+        .output()
+        .unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no sync target"), "{stderr}");
+    assert!(
+        stderr.contains("--scope S") && stderr.contains("--integration-instance-id ID"),
+        "{stderr}"
+    );
+    assert!(!text(&out.stdout).contains("unknown-user"));
+    assert!(!stderr.contains("unknown-user"));
+    assert_eq!(
+        env.fake.stats().total_requests,
+        0,
+        "refused before JupiterOne was asked anything"
+    );
+}
+
+#[test]
+fn bad_urls_and_durations_are_refused_at_once_with_exit_2() {
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    // (flags, an environment variable, what stderr must say)
+    type Case<'a> = (&'a [&'a str], Option<(&'a str, &'a str)>, &'a [&'a str]);
+    let cases: [Case; 6] = [
+        (
+            &["--heroku-api-url", "banana"],
+            None,
+            &["banana", "not a URL"],
+        ),
+        (&["--jupiterone-api-url", "ftp://x"], None, &["http(s) URL"]),
+        (&["--timeout", "0"], None, &["greater than 0"]),
+        (&["--every", "5x"], None, &["not a duration", "30s"]),
+        (
+            &[],
+            Some(("HEROKU_API_URL", "banana")),
+            &["HEROKU_API_URL", "not a URL"],
+        ),
+        (
+            &[],
+            Some(("HEROKU_J1_TIMEOUT", "0s")),
+            &["HEROKU_J1_TIMEOUT", "greater than 0"],
+        ),
+    ];
+    for (args, var, needles) in cases {
+        let mut c = env.command(J1_KEY, &["--from", &dir, "--scope", SCOPE]);
+        c.args(args);
+        if let Some((k, v)) = var {
+            c.env(k, v);
+        }
+        let started = std::time::Instant::now();
+        let out = c.output().unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?} {var:?}: {stderr}");
+        for n in needles {
+            assert!(
+                stderr.contains(n),
+                "{args:?} {var:?}: {n:?} not in {stderr}"
+            );
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "at once"
+        );
+    }
+    assert_eq!(env.fake.stats().total_requests, 0, "no request was made");
+    // Human durations and plain seconds are accepted.
+    for timeout in ["5s", "2m", "45"] {
+        let out = env.run(&["--from", &dir, "--scope", SCOPE, "--timeout", timeout]);
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("first sync"),
+            "--timeout {timeout}: {stderr}"
+        );
+    }
 }

@@ -388,3 +388,126 @@ fn login_form_in_a_real_terminal() {
     let _ = fake.kill();
     let _ = fake.wait();
 }
+
+/// The fake Heroku and JupiterOne as a child process, from its first five lines.
+struct FakeApis {
+    child: std::process::Child,
+    heroku_url: String,
+    heroku_token: String,
+    j1_url: String,
+    j1_token: String,
+    j1_account: String,
+}
+
+impl FakeApis {
+    fn start() -> Self {
+        use std::io::BufRead as _;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_heroku-j1"))
+            .args(["fake-api", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("fake-api");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let mut next = |prefix: &str| {
+            let line = lines.next().expect("a line").expect("utf-8");
+            line.strip_prefix(prefix)
+                .unwrap_or_else(|| panic!("{line:?} does not start with {prefix:?}"))
+                .to_owned()
+        };
+        Self {
+            heroku_url: next("listening on "),
+            heroku_token: next("heroku token: "),
+            j1_url: next("jupiterone: "),
+            j1_token: next("jupiterone token: "),
+            j1_account: next("jupiterone account: "),
+            child,
+        }
+    }
+}
+
+impl Drop for FakeApis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_sync_from_the_explorer_is_seen_by_sync_with_the_same_data_dir() {
+    if !tmux_available() {
+        return;
+    }
+    let fakes = FakeApis::start();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let config = dir.path().join("config");
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let service = format!("heroku-j1-tmux-data-dir-test-{}", std::process::id());
+    // Keys in the environment, URLs and folders as flags; no HEROKU_J1_DATA_DIR, so only
+    // --data-dir can put the sync state in the temporary folder.
+    let command = format!(
+        "env -u HEROKU_J1_DATA_DIR -u HEROKU_J1_SCOPE HEROKU_J1_KEYRING_SERVICE={service} \
+         HEROKU_API_KEY={} JUPITERONE_API_KEY={} JUPITERONE_ACCOUNT={} {bin} \
+         --heroku-api-url {} --jupiterone-api-url {} --data-dir {} --config-dir {} \
+         --log-file {} ; echo heroku-j1-exit=$? ; sleep 120",
+        fakes.heroku_token,
+        fakes.j1_token,
+        fakes.j1_account,
+        fakes.heroku_url,
+        fakes.j1_url,
+        shell_quote(&data),
+        shell_quote(&config),
+        shell_quote(&dir.path().join("explorer.log")),
+    );
+    let t = Tmux::start(&command, 100, 30);
+    let long = Duration::from_secs(60);
+    t.wait_for("Teams (", long);
+    assert!(!t.screen().contains("DEMO"), "not the demo");
+    t.wait_until("the crawl to finish", long, |s| s.contains("entities,"));
+    // A first sync: the explorer asks, y goes on.
+    t.keys(&["s"]);
+    t.wait_for("Confirm before syncing", long);
+    t.keys(&["y"]);
+    let screen = t.wait_for("Sync finished", long);
+    assert!(screen.contains("created"), "{screen}");
+    t.keys(&["Escape", "q"]);
+    let screen = t.wait_for("heroku-j1-exit=", long);
+    assert!(screen.contains("heroku-j1-exit=0"), "{screen}");
+    let states: Vec<_> = std::fs::read_dir(&data)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(
+        !states.is_empty(),
+        "the explorer kept its sync state in --data-dir"
+    );
+
+    // `sync` with the same folder compares with that sync: no first-sync refusal, nothing
+    // new, so it goes through without --yes.
+    let out = Command::new(bin)
+        .args(["sync", "--heroku-api-url", &fakes.heroku_url])
+        .args(["--jupiterone-api-url", &fakes.j1_url])
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("--config-dir")
+        .arg(&config)
+        .arg("--log-file")
+        .arg(dir.path().join("sync.log"))
+        .args(["--poll-interval", "50ms"])
+        .env("HEROKU_API_KEY", &fakes.heroku_token)
+        .env("JUPITERONE_API_KEY", &fakes.j1_token)
+        .env("JUPITERONE_ACCOUNT", &fakes.j1_account)
+        .env("HEROKU_J1_KEYRING_SERVICE", &service)
+        .env_remove("HEROKU_J1_DATA_DIR")
+        .env_remove("HEROKU_J1_SCOPE")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("first sync"), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("Compared with the last sync"),
+        "{stdout}{stderr}"
+    );
+    assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
+}

@@ -11,12 +11,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::{GlobalArgs, exit};
+use super::{FileOpts, HerokuOpts, exit};
 use crate::collect::{self, Progress, Stage};
 use crate::graph::validate::{Finding, validate};
 use crate::graph::{self, Graph, export};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::secrets::{KeyStore, Keys, ResolveError, Resolved, Which};
+use crate::settings::{Flags, Settings, value};
 
 /// Options of `heroku-j1 collect`.
 #[derive(Debug, Clone, clap::Args)]
@@ -27,12 +28,44 @@ pub struct CollectArgs {
     /// Print the summary as JSON on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
-    /// Seconds before a request times out.
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub crawl: CrawlOpts,
+    #[command(flatten)]
+    pub heroku: HerokuOpts,
+    #[command(flatten)]
+    pub files: FileOpts,
+}
+
+/// How the crawl talks to Heroku (`collect`, `sync`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CrawlOpts {
+    /// Heroku requests in flight at once, 1 to 64 [env: HEROKU_J1_CONCURRENCY] (else
+    /// `concurrency` in config.toml's [heroku], else 8).
+    #[arg(long, value_name = "N", value_parser = value::concurrency)]
+    pub concurrency: Option<u16>,
+    /// How long a Heroku request may take, e.g. 30s, 2m (plain seconds too)
+    /// [env: HEROKU_J1_TIMEOUT] (else `timeout` in config.toml's [heroku], else 30s).
+    #[arg(long, value_name = "DURATION", value_parser = value::duration)]
+    pub timeout: Option<Duration>,
+}
+
+impl CrawlOpts {
+    pub(super) fn apply(&self, f: &mut Flags) {
+        if self.concurrency.is_some() {
+            f.concurrency = self.concurrency;
+        }
+        if self.timeout.is_some() {
+            f.timeout = self.timeout;
+        }
+    }
+}
+
+impl CollectArgs {
+    pub(super) fn apply(&self, f: &mut Flags) {
+        self.crawl.apply(f);
+        self.heroku.apply(f);
+        self.files.apply(f);
+    }
 }
 
 /// What `collect` prints, and `--json` prints as JSON.
@@ -108,19 +141,14 @@ pub struct Collected {
     pub started: Instant,
 }
 
-/// Crawls Heroku with the key of [`heroku_key`] as `collect` does: a progress bar on a terminal,
-/// Ctrl-C (or `cancel`) stops it. On failure the error is printed on stderr and the exit
+/// Crawls Heroku with the key of [`heroku_key`] and the settings' URL, concurrency and
+/// timeout, as `collect` does: a progress bar on a terminal, Ctrl-C (or `cancel`) stops it. On failure the error is printed on stderr and the exit
 /// code returned.
 ///
 /// # Errors
 /// The exit code: [`exit::USAGE`] for a missing or rejected key or no enterprise account,
 /// [`exit::FAILURE`] otherwise.
-pub async fn crawl_estate(
-    global: &GlobalArgs,
-    concurrency: u16,
-    timeout_s: u64,
-    cancel: CancellationToken,
-) -> Result<Collected, u8> {
+pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Result<Collected, u8> {
     let key = match heroku_key().await {
         Ok(k) => k.key,
         Err(e) => {
@@ -128,9 +156,9 @@ pub async fn crawl_estate(
             return Err(exit::USAGE);
         }
     };
-    let mut config = ClientConfig::new(global.heroku_api_url.clone(), key);
-    config.concurrency = usize::from(concurrency);
-    config.timeout = Duration::from_secs(timeout_s.max(1));
+    let mut config = ClientConfig::new(settings.heroku_api_url.clone(), key);
+    config.concurrency = usize::from(settings.concurrency);
+    config.timeout = settings.timeout;
     let client = match HerokuClient::new(config) {
         Ok(c) => c,
         Err(e) => {
@@ -187,19 +215,12 @@ pub async fn crawl_estate(
 ///
 /// # Errors
 /// Write errors.
-pub async fn run(global: &GlobalArgs, args: CollectArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitCode> {
     let Collected {
         estate,
         client,
         started,
-    } = match crawl_estate(
-        global,
-        args.concurrency,
-        args.timeout,
-        CancellationToken::new(),
-    )
-    .await
-    {
+    } = match crawl_estate(settings, CancellationToken::new()).await {
         Ok(c) => c,
         Err(code) => return Ok(ExitCode::from(code)),
     };

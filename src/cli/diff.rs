@@ -5,14 +5,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use super::sync::{self, SyncArgs};
-use super::{GlobalArgs, diff_report, exit};
+use super::collect::CrawlOpts;
+use super::sync;
+use super::{FileOpts, HerokuOpts, JupiterOneOpts, diff_report, exit};
 use crate::graph::Graph;
 use crate::jupiterone::{self, InstanceSource, JupiterOneClient, Target, state};
+use crate::settings::{Flags, Settings};
 
 /// Options of `heroku-j1 diff`.
 #[derive(Debug, Clone, clap::Args)]
@@ -29,45 +30,44 @@ pub struct DiffArgs {
     /// Only these `_type`s (repeat the option for several).
     #[arg(long = "type", value_name = "T")]
     pub types: Vec<String>,
-    /// Compare with this scope's last sync. Default: `heroku-j1:<Heroku user id>`.
+    /// Compare with this scope's last sync [env: HEROKU_J1_SCOPE] (else `scope` in
+    /// config.toml). Default: `heroku-j1:<Heroku user id>`.
     #[arg(long, conflicts_with = "integration_instance_id")]
     pub scope: Option<String>,
-    /// Compare with this integration instance's last sync instead of a scope's.
+    /// Compare with this integration instance's last sync instead of a scope's
+    /// [env: HEROKU_J1_INTEGRATION_INSTANCE_ID].
     #[arg(long, value_name = "ID")]
     pub integration_instance_id: Option<String>,
-    /// The job source for --integration-instance-id.
-    #[arg(long, value_enum, default_value_t = InstanceSource::External)]
-    pub integration_source: InstanceSource,
-    /// Where the state of the last sync per target is kept (default: the platform's data
-    /// folder).
-    #[arg(long, value_name = "DIR", env = "HEROKU_J1_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Heroku requests in flight at once while collecting.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
-    /// Seconds before a Heroku request times out.
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
+    /// The job source for --integration-instance-id [env: HEROKU_J1_INTEGRATION_SOURCE]
+    /// (default: external).
+    #[arg(long, value_enum)]
+    pub integration_source: Option<InstanceSource>,
+    #[command(flatten)]
+    pub crawl: CrawlOpts,
+    #[command(flatten)]
+    pub heroku: HerokuOpts,
+    #[command(flatten)]
+    pub jupiterone: JupiterOneOpts,
+    #[command(flatten)]
+    pub files: FileOpts,
 }
 
 impl DiffArgs {
-    /// The same choices as `sync` options, so `sync`'s handling resolves them.
-    fn as_sync_args(&self) -> SyncArgs {
-        SyncArgs {
-            yes: false,
-            allow_partial: false,
-            dry_run: true,
-            from: self.from.clone(),
-            every: None,
-            json: self.json,
-            scope: self.scope.clone(),
-            integration_instance_id: self.integration_instance_id.clone(),
-            integration_source: self.integration_source,
-            data_dir: self.data_dir.clone(),
-            poll_interval: Duration::from_secs(2),
-            concurrency: self.concurrency,
-            timeout: self.timeout,
+    pub(super) fn apply(&self, f: &mut Flags) {
+        if self.scope.is_some() {
+            f.scope.clone_from(&self.scope);
         }
+        if self.integration_instance_id.is_some() {
+            f.integration_instance_id
+                .clone_from(&self.integration_instance_id);
+        }
+        if self.integration_source.is_some() {
+            f.integration_source = self.integration_source;
+        }
+        self.crawl.apply(f);
+        self.heroku.apply(f);
+        self.jupiterone.apply(f);
+        self.files.apply(f);
     }
 }
 
@@ -75,24 +75,22 @@ impl DiffArgs {
 ///
 /// # Errors
 /// When the output cannot be serialized.
-pub async fn run(global: &GlobalArgs, args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let mut sync_args = args.as_sync_args();
+pub async fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let fail = |code: u8, e: &str| {
         eprintln!("heroku-j1: {e}");
         Ok(ExitCode::from(code))
     };
-    let config = match sync::jupiterone_config(global, &mut sync_args).await {
+    let config = match sync::jupiterone_config(settings).await {
         Ok(c) => c,
         Err(e) => return fail(exit::USAGE, &e),
     };
-    let Some(data_dir) = sync::data_dir(&sync_args) else {
-        return fail(
-            exit::USAGE,
-            "no data folder for the sync state: set --data-dir or HEROKU_J1_DATA_DIR",
-        );
+    let data_dir = match settings.data_dir() {
+        Ok(d) => d.to_path_buf(),
+        Err(e) => return fail(exit::USAGE, &e),
     };
     // The target may need the crawl (the default scope names the Heroku user).
-    match sync::graph_and_target(global, &sync_args, CancellationToken::new()).await {
+    match sync::graph_and_target(settings, args.from.as_deref(), CancellationToken::new()).await
+    {
         Ok((graph, target)) => {
             let client = JupiterOneClient::new(config)?;
             let path = jupiterone::state_path_for(&client, &data_dir, &target);

@@ -5,58 +5,42 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::{GlobalArgs, exit};
-use crate::config::Config;
+use super::exit;
 use crate::fake::heroku::{FakeHeroku, FakeHerokuConfig};
 use crate::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 use crate::heroku::{ClientConfig, HerokuClient};
-use crate::jupiterone::{self, JupiterOneClient, JupiterOneConfig, UploadOptions, state};
+use crate::jupiterone::{self, JupiterOneClient, JupiterOneConfig, UploadOptions};
 use crate::secrets::{KeyStore, Keys, Secret, Which};
+use crate::settings::Settings;
 use crate::tui::app::Target;
 use crate::tui::keys::{Clients, LoginContext};
 use crate::tui::run::JupiterOneSetup;
 
 /// The JupiterOne side of the explorer: the key from `JUPITERONE_API_KEY` or the keyring,
-/// the account, URL and target from the environment or config.toml; or why there is none.
-async fn jupiterone_setup(
-    global: &GlobalArgs,
-    keys: &Keys,
-    file: &Config,
-) -> Result<JupiterOneSetup, String> {
+/// the account, URL, target and data folder from the settings; or why there is none.
+async fn jupiterone_setup(settings: &Settings, keys: &Keys) -> Result<JupiterOneSetup, String> {
     let key = keys
         .resolve(Which::JupiterOne)
         .await
         .map_err(|e| e.to_string())?;
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-    let account = file
-        .jupiterone_account(env(jupiterone::ACCOUNT_ENV).as_deref())
+    let account = settings
+        .account
+        .clone()
         .ok_or_else(|| jupiterone::ConfigError::MissingAccount.to_string())?;
-    let url = file
-        .jupiterone_api_url(
-            global.jupiterone_api_url.as_deref(),
-            env(jupiterone::REGION_ENV).as_deref(),
-        )
-        .map_err(|e| e.to_string())?;
-    let client = JupiterOneClient::new(JupiterOneConfig::new(url, account, key.key))
-        .map_err(|e| e.to_string())?;
-    let data_dir =
-        state::default_data_dir().ok_or("no data folder for the sync state (no home directory)")?;
-    let target = match (
-        &file.jupiterone.scope,
-        &file.jupiterone.integration_instance_id,
-    ) {
-        (Some(scope), _) => Some(jupiterone::Target::Scope(scope.clone())),
-        (None, Some(id)) => Some(jupiterone::Target::Instance {
-            id: id.clone(),
-            source: jupiterone::InstanceSource::External,
-        }),
-        (None, None) => None,
-    };
+    let client = JupiterOneClient::new(JupiterOneConfig::new(
+        settings.jupiterone_api_url.clone(),
+        account,
+        key.key,
+    ))
+    .map_err(|e| e.to_string())?;
     Ok(JupiterOneSetup {
         client,
-        data_dir,
-        target,
-        options: UploadOptions::default(),
+        data_dir: settings.data_dir()?.to_path_buf(),
+        target: settings.target.clone(),
+        options: UploadOptions {
+            poll_interval: settings.poll_interval,
+            ..UploadOptions::default()
+        },
     })
 }
 
@@ -64,49 +48,51 @@ async fn jupiterone_setup(
 ///
 /// # Errors
 /// When the terminal cannot be used or the demo servers cannot start.
-pub async fn run(global: &GlobalArgs, demo: bool) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
     if demo {
         return run_demo().await;
     }
-    let (config_dir, file) = match global.load_config() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("heroku-j1: {e}");
-            return Ok(ExitCode::from(exit::USAGE));
-        }
+    let Ok(data_dir) = settings.data_dir().map(std::path::Path::to_path_buf) else {
+        eprintln!(
+            "heroku-j1: no data folder for the sync state: set --data-dir or HEROKU_J1_DATA_DIR"
+        );
+        return Ok(ExitCode::from(exit::USAGE));
     };
     let keys = Keys::new(KeyStore::platform());
     let mut need_login = None;
     let heroku = match keys.resolve(Which::Heroku).await {
         Ok(resolved) => {
             tracing::info!(source = %resolved.source, key = %resolved.key.masked(), "using the Heroku API key");
-            Some(HerokuClient::new(ClientConfig::new(
-                global.heroku_api_url.clone(),
-                resolved.key,
-            ))?)
+            let mut config = ClientConfig::new(settings.heroku_api_url.clone(), resolved.key);
+            config.concurrency = usize::from(settings.concurrency);
+            config.timeout = settings.timeout;
+            Some(HerokuClient::new(config)?)
         }
         Err(e) => {
             need_login = Some(e.to_string());
             None
         }
     };
-    let j1 = jupiterone_setup(global, &keys, &file).await;
+    let j1 = jupiterone_setup(settings, &keys).await;
     if let Err(why) = &j1 {
         tracing::info!(%why, "JupiterOne not configured");
     }
     let j1 = j1.ok();
     let target = Target {
-        heroku_url: global.heroku_api_url.clone(),
+        heroku_url: settings.heroku_api_url.clone(),
         jupiterone: j1
             .as_ref()
             .map(|s| format!("{} (account {})", s.client.api_url(), s.client.account())),
         demo: false,
     };
+    // A URL other than the region's was named: the login form's region does not replace it.
+    let named_url = settings.jupiterone_api_url != settings.region.api_url();
     let login = LoginContext {
         keys,
-        config_dir,
-        heroku_api_url: global.heroku_api_url.clone(),
-        jupiterone_api_url: global.jupiterone_api_url.clone(),
+        config_dir: settings.config_dir.clone(),
+        data_dir,
+        heroku_api_url: settings.heroku_api_url.clone(),
+        jupiterone_api_url: named_url.then(|| settings.jupiterone_api_url.clone()),
     };
     let clients = Clients {
         heroku,

@@ -1,16 +1,19 @@
 //! `heroku-j1 login`: read a key (a prompt with echo off, one line of stdin, or the Heroku
-//! CLI's `~/.netrc`), check it with its API, then store it in the OS keyring. A rejected key
-//! is never stored; when the keyring is unavailable nothing is stored anywhere.
+//! CLI's `~/.netrc`), then check and store it with [`validate_and_store`] (the explorer's
+//! login form calls it too). A rejected key is never stored; when the keyring is unavailable
+//! nothing is stored anywhere.
 
 use std::io::{BufRead as _, IsTerminal as _};
 use std::process::ExitCode;
 
 use zeroize::Zeroizing;
 
-use super::{GlobalArgs, exit};
+use super::{FileOpts, HerokuOpts, JupiterOneOpts, exit};
 use crate::config::{Config, Region};
-use crate::jupiterone;
-use crate::secrets::{KeyStore, Keys, Secret, Which, netrc, shape, validate};
+use crate::secrets::{
+    Endpoint, KeyStore, Keys, LoggedIn, LoginError, Secret, Which, netrc, shape, validate_and_store,
+};
+use crate::settings::{Flags, Settings};
 
 /// Shown after `heroku-j1 login --help`.
 pub const AFTER_HELP: &str = "\
@@ -51,9 +54,27 @@ pub struct LoginArgs {
     /// config.toml, then us.
     #[arg(long, value_enum, conflicts_with = "heroku")]
     pub region: Option<Region>,
+    #[command(flatten)]
+    pub heroku_opts: HerokuOpts,
+    #[command(flatten)]
+    pub jupiterone_opts: JupiterOneOpts,
+    #[command(flatten)]
+    pub files: FileOpts,
 }
 
 impl LoginArgs {
+    pub(super) fn apply(&self, f: &mut Flags) {
+        if self.account_id.is_some() {
+            f.account.clone_from(&self.account_id);
+        }
+        if self.region.is_some() {
+            f.region = self.region;
+        }
+        self.heroku_opts.apply(f);
+        self.jupiterone_opts.apply(f);
+        self.files.apply(f);
+    }
+
     /// Which key: JupiterOne with `--jupiterone` (or its options), else Heroku.
     #[must_use]
     pub fn which(&self) -> Which {
@@ -78,28 +99,28 @@ fn fail(code: u8, message: impl std::fmt::Display) -> Stop {
 ///
 /// # Errors
 /// Never: failures are printed and give an exit code.
-pub async fn run(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, args: LoginArgs) -> anyhow::Result<ExitCode> {
     let keys = Keys::new(KeyStore::platform());
-    let code = match login(global, &args, &keys).await {
+    let code = match login(settings, &args, &keys).await {
         Ok(()) => exit::OK,
         Err(Stop(code)) => code,
     };
     Ok(ExitCode::from(code))
 }
 
-async fn login(global: &GlobalArgs, args: &LoginArgs, keys: &Keys) -> Result<(), Stop> {
+async fn login(settings: &Settings, args: &LoginArgs, keys: &Keys) -> Result<(), Stop> {
     let which = args.which();
     // Fail before asking for a key that could not be stored.
     if let Err(e) = keys.store().check(which).await {
         return Err(fail(exit::FAILURE, format!("{e}. Nothing was stored")));
     }
     match which {
-        Which::Heroku => login_heroku(global, args, keys).await,
-        Which::JupiterOne => login_jupiterone(global, args, keys).await,
+        Which::Heroku => login_heroku(settings, args, keys).await,
+        Which::JupiterOne => login_jupiterone(settings, args, keys).await,
     }
 }
 
-async fn login_heroku(global: &GlobalArgs, args: &LoginArgs, keys: &Keys) -> Result<(), Stop> {
+async fn login_heroku(settings: &Settings, args: &LoginArgs, keys: &Keys) -> Result<(), Stop> {
     let which = Which::Heroku;
     let key = if args.import_heroku_cli {
         let path =
@@ -120,35 +141,25 @@ async fn login_heroku(global: &GlobalArgs, args: &LoginArgs, keys: &Keys) -> Res
         read_key(which, args.stdin).await?
     };
     hint(which, &key);
-    let url = global.heroku_api_url.trim_end_matches('/').to_owned();
+    let url = settings.heroku_api_url.clone();
     eprintln!("Checking the key with Heroku at {url} …");
-    let identity = match validate::heroku(&url, &key).await {
-        Ok(id) => id,
-        Err(e) if e.is_rejected() => {
-            return Err(fail(exit::USAGE, format!("{e}. The key was not stored")));
-        }
-        Err(e) => return Err(fail(exit::FAILURE, format!("{e}. The key was not stored"))),
-    };
-    store(keys, which, &key).await?;
+    let done = enroll(keys, &Endpoint::Heroku { api_url: url }, key).await?;
     println!(
         "Stored the Heroku API key {} of {} in the OS keyring (service {}).",
-        key.masked(),
-        identity.email,
+        done.masked,
+        done.who,
         keys.store().service()
     );
-    tracing::info!(key = %key.masked(), user = %identity.email, "heroku key stored");
     env_note(keys, which);
     Ok(())
 }
 
-async fn login_jupiterone(global: &GlobalArgs, args: &LoginArgs, keys: &Keys) -> Result<(), Stop> {
+async fn login_jupiterone(settings: &Settings, args: &LoginArgs, keys: &Keys) -> Result<(), Stop> {
     let which = Which::JupiterOne;
-    let dir = global.config_dir().map_err(|e| fail(exit::USAGE, e))?;
-    let file = Config::load(&dir).map_err(|e| fail(exit::USAGE, e))?;
-    let env_account = env_nonempty(jupiterone::ACCOUNT_ENV);
-    let account = match file
-        .jupiterone_account(args.account_id.as_deref().or(env_account.as_deref()))
-    {
+    let dir = &settings.config_dir;
+    // Fail before asking for a key when config.toml could not take the account id.
+    Config::load(dir).map_err(|e| fail(exit::USAGE, e))?;
+    let account = match settings.account.clone() {
         Some(a) => a,
         None if !args.stdin && std::io::stdin().is_terminal() => {
             prompt_line("JupiterOne account id: ")
@@ -163,31 +174,17 @@ async fn login_jupiterone(global: &GlobalArgs, args: &LoginArgs, keys: &Keys) ->
             ));
         }
     };
-    let region_given = args
-        .region
-        .map(|r| r.to_string())
-        .or_else(|| env_nonempty(jupiterone::REGION_ENV));
-    let region = file
-        .jupiterone_region(region_given.as_deref())
-        .map_err(|e| fail(exit::USAGE, e))?;
-    let url = file
-        .jupiterone_api_url(
-            global.jupiterone_api_url.as_deref(),
-            Some(&region.to_string()),
-        )
-        .map_err(|e| fail(exit::USAGE, e))?;
+    let region = settings.region;
+    let url = settings.jupiterone_api_url.clone();
     let key = read_key(which, args.stdin).await?;
     hint(which, &key);
     eprintln!("Checking the key with JupiterOne at {url} for account {account} …");
-    match validate::jupiterone(&url, &account, &key).await {
-        Ok(()) => {}
-        Err(e) if e.is_rejected() => {
-            return Err(fail(exit::USAGE, format!("{e}. The key was not stored")));
-        }
-        Err(e) => return Err(fail(exit::FAILURE, format!("{e}. The key was not stored"))),
-    }
-    store(keys, which, &key).await?;
-    Config::update(&dir, |c| {
+    let endpoint = Endpoint::JupiterOne {
+        api_url: url.clone(),
+        account_id: account.clone(),
+    };
+    let done = enroll(keys, &endpoint, key).await?;
+    Config::update(dir, |c| {
         c.jupiterone.account_id = Some(account.clone());
         if args.region.is_some() {
             c.jupiterone.region = Some(region);
@@ -202,25 +199,36 @@ async fn login_jupiterone(global: &GlobalArgs, args: &LoginArgs, keys: &Keys) ->
     println!(
         "Stored the JupiterOne API key {} for account {account} ({url}) in the OS keyring \
          (service {}); the account id{} saved in {}.",
-        key.masked(),
+        done.masked,
         keys.store().service(),
         if args.region.is_some() {
             " and region are"
         } else {
             " is"
         },
-        crate::config::path(&dir).display()
+        crate::config::path(dir).display()
     );
-    tracing::info!(key = %key.masked(), %account, "jupiterone key stored");
     env_note(keys, which);
     Ok(())
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+/// Checks and stores `key` ([`validate_and_store`]), turning a refusal into its exit code:
+/// 2 for a rejected key, 1 when it could not be checked or stored.
+async fn enroll(keys: &Keys, endpoint: &Endpoint, key: Secret) -> Result<LoggedIn, Stop> {
+    validate_and_store(keys, endpoint, key)
+        .await
+        .map_err(|e| match e {
+            LoginError::Rejected(why) => {
+                fail(exit::USAGE, format!("{why}. The key was not stored"))
+            }
+            LoginError::Unchecked(why) => {
+                fail(exit::FAILURE, format!("{why}. The key was not stored"))
+            }
+            LoginError::Keyring(e) => fail(
+                exit::FAILURE,
+                format!("{e}. The key was accepted but not stored anywhere"),
+            ),
+        })
 }
 
 fn hint(which: Which, key: &Secret) {
@@ -237,15 +245,6 @@ fn env_note(keys: &Keys, which: Which) {
             which.env_var()
         );
     }
-}
-
-async fn store(keys: &Keys, which: Which, key: &Secret) -> Result<(), Stop> {
-    keys.save(which, key).await.map_err(|e| {
-        fail(
-            exit::FAILURE,
-            format!("{e}. The key was accepted but not stored anywhere"),
-        )
-    })
 }
 
 /// The key: one line of stdin (`--stdin`), or a prompt with echo off on the terminal.

@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use super::{GlobalArgs, exit};
+use super::{FileOpts, exit};
 use crate::secrets::{KeyStore, Keys, Which};
+use crate::settings::Settings;
 
 /// Shown after `heroku-j1 logout --help`.
 pub const AFTER_HELP: &str = "\
@@ -24,6 +25,8 @@ pub struct LogoutArgs {
     /// Remove both (the default).
     #[arg(long, conflicts_with_all = ["heroku", "jupiterone"])]
     pub all: bool,
+    #[command(flatten)]
+    pub files: FileOpts,
 }
 
 impl LogoutArgs {
@@ -47,7 +50,7 @@ impl LogoutArgs {
 ///
 /// # Errors
 /// Never: failures are printed and give an exit code.
-pub async fn run(_global: &GlobalArgs, args: LogoutArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(_settings: &Settings, args: LogoutArgs) -> anyhow::Result<ExitCode> {
     let keys = Keys::new(KeyStore::platform());
     let mut code = exit::OK;
     for which in args.which() {

@@ -1,4 +1,6 @@
-//! The command line: `heroku-j1 [--demo] [COMMAND]`.
+//! The command line: `heroku-j1 [--demo] [COMMAND]`. Parses the flags, resolves the
+//! [`Settings`] once (flag > environment > config.toml > default), starts the log and runs
+//! the command with them.
 
 pub mod collect;
 pub mod diff;
@@ -17,10 +19,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::parser::ValueSource;
-use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
-use crate::config::{self, Config, ConfigError};
+use crate::config::Config;
+use crate::settings::{Flags, Settings, value};
 
 /// Exit codes, documented in README and `--help`.
 pub mod exit {
@@ -53,70 +55,80 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub heroku: HerokuOpts,
+    #[command(flatten)]
+    pub jupiterone: JupiterOneOpts,
+    #[command(flatten)]
+    pub files: FileOpts,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
-/// Options every subcommand takes.
-#[derive(Debug, Clone, clap::Args)]
-pub struct GlobalArgs {
-    /// Base URL of the Heroku Platform API (default: `api_url` in config.toml's `[heroku]`,
-    /// else https://api.heroku.com).
-    #[arg(
-        long,
-        global = true,
-        env = "HEROKU_API_URL",
-        default_value = "https://api.heroku.com"
-    )]
-    pub heroku_api_url: String,
-    /// Where to write the log (default: the platform's data folder). Level: HEROKU_J1_LOG.
-    #[arg(long, global = true, env = "HEROKU_J1_LOG_FILE")]
-    pub log_file: Option<std::path::PathBuf>,
-    /// Base URL of the JupiterOne API (default: from JUPITERONE_REGION, `us` or `eu`).
-    #[arg(long, global = true, env = "JUPITERONE_API_URL")]
-    pub jupiterone_api_url: Option<String>,
-    /// The folder of config.toml (default: the platform's config folder, e.g.
-    /// ~/.config/heroku-j1).
-    #[arg(long, global = true, env = config::DIR_ENV, value_name = "DIR")]
-    pub config_dir: Option<PathBuf>,
-    /// Whether --heroku-api-url / HEROKU_API_URL was left to its default (so the config
-    /// file's may replace it).
-    #[arg(skip)]
-    pub heroku_api_url_is_default: bool,
+/// The Heroku API option (the explorer, `collect`, `sync`, `login`, `status`).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Global options")]
+pub struct HerokuOpts {
+    /// Base URL of the Heroku Platform API [env: HEROKU_API_URL] (else `api_url` in
+    /// config.toml's [heroku], else https://api.heroku.com).
+    #[arg(long, value_name = "URL", value_parser = value::url)]
+    pub heroku_api_url: Option<String>,
 }
 
-impl GlobalArgs {
-    /// The config folder (`--config-dir`, else the platform's).
-    ///
-    /// # Errors
-    /// When no folder is known.
-    pub fn config_dir(&self) -> Result<PathBuf, ConfigError> {
-        config::dir(self.config_dir.as_deref())
-    }
+/// The JupiterOne API option (the explorer, `sync`, `login`, `status`).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Global options")]
+pub struct JupiterOneOpts {
+    /// Base URL of the JupiterOne API [env: JUPITERONE_API_URL] (else `api_url` in
+    /// config.toml, else the region's: JUPITERONE_REGION, `us` or `eu`).
+    #[arg(long, value_name = "URL", value_parser = value::url)]
+    pub jupiterone_api_url: Option<String>,
+}
 
-    /// The config file's folder and contents (empty when there is no file).
-    ///
-    /// # Errors
-    /// When the file cannot be read or parsed.
-    pub fn load_config(&self) -> Result<(PathBuf, Config), ConfigError> {
-        let dir = self.config_dir()?;
-        let config = Config::load(&dir)?;
-        Ok((dir, config))
-    }
+/// Where heroku-j1 keeps its files (every command but `document` and `fake-api`).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Global options")]
+pub struct FileOpts {
+    /// The folder of config.toml [env: HEROKU_J1_CONFIG_DIR] (default: the platform's
+    /// config folder, e.g. ~/.config/heroku-j1).
+    #[arg(long, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Where the state of the last sync per target is kept [env: HEROKU_J1_DATA_DIR]
+    /// (default: the platform's data folder, e.g. ~/.local/share/heroku-j1).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Where to write the log [env: HEROKU_J1_LOG_FILE] (default: heroku-j1.log in the
+    /// data folder). Level: HEROKU_J1_LOG.
+    #[arg(long, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
 
-    /// Applies the config file's defaults: its Heroku API URL unless one was given.
-    ///
-    /// # Errors
-    /// When the file cannot be read or parsed.
-    pub fn apply_config(&mut self) -> Result<(), ConfigError> {
-        let (_, config) = self.load_config()?;
-        if self.heroku_api_url_is_default
-            && let Some(url) = config.heroku_api_url()
-        {
-            url.clone_into(&mut self.heroku_api_url);
+impl HerokuOpts {
+    fn apply(&self, f: &mut Flags) {
+        if self.heroku_api_url.is_some() {
+            f.heroku_api_url.clone_from(&self.heroku_api_url);
         }
-        Ok(())
+    }
+}
+
+impl JupiterOneOpts {
+    fn apply(&self, f: &mut Flags) {
+        if self.jupiterone_api_url.is_some() {
+            f.jupiterone_api_url.clone_from(&self.jupiterone_api_url);
+        }
+    }
+}
+
+impl FileOpts {
+    fn apply(&self, f: &mut Flags) {
+        if self.config_dir.is_some() {
+            f.config_dir.clone_from(&self.config_dir);
+        }
+        if self.data_dir.is_some() {
+            f.data_dir.clone_from(&self.data_dir);
+        }
+        if self.log_file.is_some() {
+            f.log_file.clone_from(&self.log_file);
+        }
     }
 }
 
@@ -128,8 +140,6 @@ pub enum Command {
     Document,
     /// Collect (or read a collected folder) and upload the graph to JupiterOne.
     Sync(sync::SyncArgs),
-    /// What a sync would change in JupiterOne since the last sync (nothing is uploaded).
-    Diff(diff::DiffArgs),
     /// Serve the fake Heroku and JupiterOne APIs on 127.0.0.1 (for demos, tests and benchmarks).
     FakeApi(fake_api::FakeApiArgs),
     /// Check an API key with its API and store it in the OS keyring.
@@ -141,49 +151,93 @@ pub enum Command {
     /// Where each key comes from, whether it is accepted, and the JupiterOne target.
     #[command(after_help = status::AFTER_HELP)]
     Status(status::StatusArgs),
+    /// What a sync would create, change and delete in JupiterOne, without uploading.
+    Diff(diff::DiffArgs),
     /// Run a J1QL query on the graph (a collected folder with --from, else a fresh crawl).
     Query(query::QueryArgs),
     /// Run the saved J1QL questions; --fail-on SEVERITY makes it a CI gate.
     Questions(questions::QuestionsArgs),
 }
 
+impl Cli {
+    /// The flags given for the settings: those before the subcommand, replaced by those
+    /// after it. `None` for the commands that take no settings (`document`, `fake-api`).
+    #[must_use]
+    pub fn flags(&self) -> Option<Flags> {
+        let mut f = Flags::default();
+        self.heroku.apply(&mut f);
+        self.jupiterone.apply(&mut f);
+        self.files.apply(&mut f);
+        match &self.command {
+            None => {}
+            Some(Command::Document | Command::FakeApi(_)) => return None,
+            Some(Command::Collect(a)) => a.apply(&mut f),
+            Some(Command::Sync(a)) => a.apply(&mut f),
+            Some(Command::Login(a)) => a.apply(&mut f),
+            Some(Command::Logout(a)) => a.files.apply(&mut f),
+            Some(Command::Status(a)) => a.apply(&mut f),
+            Some(Command::Diff(a)) => a.apply(&mut f),
+            Some(Command::Query(a)) => a.source.apply(&mut f),
+            Some(Command::Questions(a)) => a.source.apply(&mut f),
+        }
+        Some(f)
+    }
+
+    /// Whether this command runs with a config file that cannot be read (as if empty):
+    /// `logout` and the demo, which use nothing in it. The others refuse (exit code 2).
+    fn tolerates_bad_config(&self) -> bool {
+        matches!(self.command, Some(Command::Logout(_))) || (self.command.is_none() && self.demo)
+    }
+}
+
+/// The settings of this run, from `flags`, the process environment and config.toml (read
+/// as empty when it cannot be and `tolerate_bad_config`).
+///
+/// # Errors
+/// The message to print (exit code 2).
+fn settings(flags: &Flags, tolerate_bad_config: bool) -> Result<Settings, String> {
+    let env = crate::settings::process_env;
+    let dir = Settings::config_dir(flags, &env).map_err(|e| e.to_string())?;
+    let file = match Config::load(&dir) {
+        Ok(f) => f,
+        Err(e) if tolerate_bad_config => {
+            tracing::warn!(error = %e, "config.toml ignored");
+            Config::default()
+        }
+        Err(e) => return Err(e.to_string()),
+    };
+    Settings::resolve(flags, &env, &file, dir).map_err(|e| e.to_string())
+}
+
 /// Parses the command line, runs the command and returns its exit code.
 #[must_use]
 pub fn main() -> ExitCode {
-    let matches = Cli::command().get_matches();
-    let mut cli = match Cli::from_arg_matches(&matches) {
-        Ok(cli) => cli,
-        Err(e) => e.exit(),
+    let cli = Cli::parse();
+    let Some(flags) = cli.flags() else {
+        return match cli.command {
+            Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
+            _ => document::run(),
+        };
     };
-    cli.global.heroku_api_url_is_default =
-        matches.value_source("heroku_api_url") == Some(ValueSource::DefaultValue);
-    crate::logging::init(cli.global.log_file.as_deref());
-    let uses_config = matches!(
-        cli.command,
-        Some(
-            Command::Collect(_)
-                | Command::Sync(_)
-                | Command::Diff(_)
-                | Command::Login(_)
-                | Command::Status(_)
-        )
-    ) || (cli.command.is_none() && !cli.demo);
-    if uses_config && let Err(e) = cli.global.apply_config() {
-        eprintln!("heroku-j1: {e}");
-        return ExitCode::from(exit::USAGE);
-    }
+    let settings = match settings(&flags, cli.tolerates_bad_config()) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("heroku-j1: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    crate::logging::init(settings.log_file.as_deref());
     match cli.command {
-        Some(Command::Collect(args)) => block_on(collect::run(&cli.global, args)),
-        Some(Command::Sync(args)) => block_on(sync::run(&cli.global, args)),
-        Some(Command::Diff(args)) => block_on(diff::run(&cli.global, args)),
-        Some(Command::Document) => document::run(),
-        Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
-        Some(Command::Login(args)) => block_on(login::run(&cli.global, args)),
-        Some(Command::Logout(args)) => block_on(logout::run(&cli.global, args)),
-        Some(Command::Status(args)) => block_on(status::run(&cli.global, args)),
-        Some(Command::Query(args)) => block_on(query::run(&cli.global, args)),
-        Some(Command::Questions(args)) => block_on(questions::run(&cli.global, args)),
-        None => block_on(explore::run(&cli.global, cli.demo)),
+        Some(Command::Collect(args)) => block_on(collect::run(&settings, args)),
+        Some(Command::Sync(args)) => block_on(sync::run(&settings, args)),
+        Some(Command::Login(args)) => block_on(login::run(&settings, args)),
+        Some(Command::Logout(args)) => block_on(logout::run(&settings, args)),
+        Some(Command::Status(args)) => block_on(status::run(&settings, args)),
+        Some(Command::Diff(args)) => block_on(diff::run(&settings, args)),
+        Some(Command::Query(args)) => block_on(query::run(&settings, args)),
+        Some(Command::Questions(args)) => block_on(questions::run(&settings, args)),
+        Some(Command::Document | Command::FakeApi(_)) => document::run(),
+        None => block_on(explore::run(&settings, cli.demo)),
     }
 }
 

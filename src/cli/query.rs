@@ -7,7 +7,9 @@ use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
 use super::collect::{Collected, crawl_estate};
-use super::{GlobalArgs, exit};
+use super::collect::CrawlOpts;
+use super::{FileOpts, HerokuOpts, exit};
+use crate::settings::{Flags, Settings};
 use crate::graph::{self, Graph, export};
 use crate::query::questions::{self, Question};
 use crate::query::{self, Cell, Output};
@@ -40,33 +42,34 @@ pub struct GraphSource {
     /// Query a folder written by `heroku-j1 collect --out DIR` instead of collecting.
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
-    /// Requests in flight at once when collecting.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
-    /// Seconds before a request times out when collecting.
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
+    #[command(flatten)]
+    pub crawl: CrawlOpts,
+    #[command(flatten)]
+    pub heroku: HerokuOpts,
+    #[command(flatten)]
+    pub files: FileOpts,
 }
 
 impl GraphSource {
+    pub(super) fn apply(&self, f: &mut Flags) {
+        self.crawl.apply(f);
+        self.heroku.apply(f);
+        self.files.apply(f);
+    }
+
     /// Reads the folder, or crawls Heroku. On failure the message is printed and the exit
     /// code returned.
     ///
     /// # Errors
     /// The exit code: [`exit::FAILURE`] for an unreadable folder, the crawl's code otherwise.
-    pub async fn load(&self, global: &GlobalArgs) -> Result<Graph, u8> {
+    pub async fn load(&self, settings: &Settings) -> Result<Graph, u8> {
         match &self.from {
             Some(dir) => export::read(dir).map_err(|e| {
                 eprintln!("heroku-j1: cannot read {}: {e}", dir.display());
                 exit::FAILURE
             }),
             None => {
-                let Collected { estate, .. } = crawl_estate(
-                    global,
-                    self.concurrency,
-                    self.timeout,
-                    CancellationToken::new(),
-                )
+                let Collected { estate, .. } = crawl_estate(settings, CancellationToken::new())
                 .await?;
                 Ok(graph::build_owned(estate))
             }
@@ -78,8 +81,8 @@ impl GraphSource {
 ///
 /// # Errors
 /// The message for an invalid user file.
-pub fn load_questions(global: &GlobalArgs) -> Result<Vec<Question>, String> {
-    let dir = global.config_dir().ok();
+pub fn load_questions(settings: &Settings) -> Result<Vec<Question>, String> {
+    let dir = Some(settings.config_dir.clone());
     questions::load(dir.as_deref()).map_err(|e| e.to_string())
 }
 
@@ -87,11 +90,11 @@ pub fn load_questions(global: &GlobalArgs) -> Result<Vec<Question>, String> {
 ///
 /// # Errors
 /// Output errors.
-pub async fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, args: QueryArgs) -> anyhow::Result<ExitCode> {
     // Everything about the query is checked before any network call.
     let parsed = match (&args.question, &args.query) {
         (Some(id), _) => {
-            let all = match load_questions(global) {
+            let all = match load_questions(settings) {
                 Ok(q) => q,
                 Err(e) => {
                     eprintln!("heroku-j1: {e}");
@@ -121,7 +124,7 @@ pub async fn run(global: &GlobalArgs, args: QueryArgs) -> anyhow::Result<ExitCod
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    let graph = match args.source.load(global).await {
+    let graph = match args.source.load(settings).await {
         Ok(g) => g,
         Err(code) => return Ok(ExitCode::from(code)),
     };

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::query::{GraphSource, load_questions, printable};
-use super::{GlobalArgs, exit};
+use super::exit;
+use crate::settings::Settings;
 use crate::query::questions::{self, Severity};
 
 /// Options of `heroku-j1 questions`.
@@ -39,15 +40,15 @@ pub struct Result {
 ///
 /// # Errors
 /// Output errors.
-pub async fn run(global: &GlobalArgs, args: QuestionsArgs) -> anyhow::Result<ExitCode> {
-    let all = match load_questions(global) {
+pub async fn run(settings: &Settings, args: QuestionsArgs) -> anyhow::Result<ExitCode> {
+    let all = match load_questions(settings) {
         Ok(q) => q,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    let graph = match args.source.load(global).await {
+    let graph = match args.source.load(settings).await {
         Ok(g) => g,
         Err(code) => return Ok(ExitCode::from(code)),
     };

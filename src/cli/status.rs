@@ -1,5 +1,5 @@
 //! `heroku-j1 status`: where each key comes from (masked), whether its API accepts it, and
-//! the JupiterOne target from the config file.
+//! the JupiterOne account, URL and target from the settings.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::{GlobalArgs, exit};
-use crate::config::Config;
-use crate::jupiterone;
+use super::{FileOpts, HerokuOpts, JupiterOneOpts, exit};
 use crate::secrets::{KeyStatus, KeyStore, Keys, ResolveError, Source, Which, validate};
+use crate::settings::{Flags, Settings};
 
 /// Shown after `heroku-j1 status --help`.
 pub const AFTER_HELP: &str = "\
@@ -28,6 +27,20 @@ pub struct StatusArgs {
     /// Don't ask the APIs whether the keys are accepted.
     #[arg(long)]
     pub no_check: bool,
+    #[command(flatten)]
+    pub heroku: HerokuOpts,
+    #[command(flatten)]
+    pub jupiterone: JupiterOneOpts,
+    #[command(flatten)]
+    pub files: FileOpts,
+}
+
+impl StatusArgs {
+    pub(super) fn apply(&self, f: &mut Flags) {
+        self.heroku.apply(f);
+        self.jupiterone.apply(f);
+        self.files.apply(f);
+    }
 }
 
 /// The outcome of asking the API about a key.
@@ -88,13 +101,6 @@ pub struct StatusReport {
     pub jupiterone: KeyReport,
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
 fn key_report(status: &KeyStatus, api_url: Option<String>) -> KeyReport {
     let (check, message) = if status.active.is_some() {
         (Check::Skipped, None)
@@ -126,15 +132,11 @@ fn key_report(status: &KeyStatus, api_url: Option<String>) -> KeyReport {
     }
 }
 
-/// Gathers the status.
-pub async fn report(global: &GlobalArgs, keys: &Keys, check: bool) -> StatusReport {
-    let dir = global.config_dir();
-    let (config, config_error) = match dir.as_ref().map(|d| Config::load(d)) {
-        Ok(Ok(c)) => (c, None),
-        Ok(Err(e)) => (Config::default(), Some(e.to_string())),
-        Err(e) => (Config::default(), Some(e.to_string())),
-    };
-    let config_file = dir.as_ref().ok().map(|d| crate::config::path(d));
+/// Gathers the status (config.toml was read when the settings were resolved: a file that
+/// cannot be read stopped the command before).
+pub async fn report(settings: &Settings, keys: &Keys, check: bool) -> StatusReport {
+    let config_error = None;
+    let config_file = Some(crate::config::path(&settings.config_dir));
     let keyring_error = keys
         .store()
         .check(Which::Heroku)
@@ -144,7 +146,7 @@ pub async fn report(global: &GlobalArgs, keys: &Keys, check: bool) -> StatusRepo
 
     // Heroku.
     let status = keys.status(Which::Heroku).await;
-    let heroku_url = global.heroku_api_url.trim_end_matches('/').to_owned();
+    let heroku_url = settings.heroku_api_url.clone();
     let mut heroku = key_report(&status, Some(heroku_url.clone()));
     if let (true, Some(active)) = (check, &status.active) {
         match validate::heroku(&heroku_url, &active.key).await {
@@ -165,29 +167,19 @@ pub async fn report(global: &GlobalArgs, keys: &Keys, check: bool) -> StatusRepo
 
     // JupiterOne.
     let status = keys.status(Which::JupiterOne).await;
-    let region = config.jupiterone_region(env_nonempty(jupiterone::REGION_ENV).as_deref());
-    let url = config.jupiterone_api_url(
-        global.jupiterone_api_url.as_deref(),
-        env_nonempty(jupiterone::REGION_ENV).as_deref(),
-    );
-    let account = config.jupiterone_account(env_nonempty(jupiterone::ACCOUNT_ENV).as_deref());
-    let mut j1 = key_report(&status, url.as_ref().ok().cloned());
+    let url = settings.jupiterone_api_url.clone();
+    let account = settings.account.clone();
+    let mut j1 = key_report(&status, Some(url.clone()));
     j1.account_id.clone_from(&account);
-    j1.region = region.as_ref().ok().map(ToString::to_string);
-    j1.target = Some(
-        match (
-            &config.jupiterone.scope,
-            &config.jupiterone.integration_instance_id,
-        ) {
-            (Some(s), _) => format!("scope {s}"),
-            (None, Some(i)) => format!("integration instance {i}"),
-            (None, None) => "scope heroku-j1:<Heroku user id> (the default)".to_owned(),
-        },
-    );
-    if let Err(e) = &url {
-        j1.check = Check::Unchecked;
-        j1.message = Some(e.to_string());
-    } else if let (true, Some(active), Ok(url)) = (check, &status.active, &url) {
+    j1.region = Some(settings.region.to_string());
+    j1.target = Some(match &settings.target {
+        Some(crate::jupiterone::Target::Scope(s)) => format!("scope {s}"),
+        Some(crate::jupiterone::Target::Instance { id, .. }) => {
+            format!("integration instance {id}")
+        }
+        None => "scope heroku-j1:<Heroku user id> (the default)".to_owned(),
+    });
+    if let (true, Some(active)) = (check, &status.active) {
         match &account {
             None => {
                 j1.check = Check::Unchecked;
@@ -197,7 +189,7 @@ pub async fn report(global: &GlobalArgs, keys: &Keys, check: bool) -> StatusRepo
                         .to_owned(),
                 );
             }
-            Some(account) => match validate::jupiterone(url, account, &active.key).await {
+            Some(account) => match validate::jupiterone(&url, account, &active.key).await {
                 Ok(()) => j1.check = Check::Accepted,
                 Err(e) => {
                     j1.check = if e.is_rejected() {
@@ -300,9 +292,9 @@ pub fn render(r: &StatusReport) -> String {
 ///
 /// # Errors
 /// When the JSON cannot be written.
-pub async fn run(global: &GlobalArgs, args: StatusArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(settings: &Settings, args: StatusArgs) -> anyhow::Result<ExitCode> {
     let keys = Keys::new(KeyStore::platform());
-    let r = report(global, &keys, !args.no_check).await;
+    let r = report(settings, &keys, !args.no_check).await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&r)?);
     } else {

@@ -14,22 +14,23 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::collect::{Collected, crawl_estate, heroku_key};
+use super::collect::{Collected, CrawlOpts, crawl_estate, heroku_key};
 use super::diff_report::{self, DiffDocument};
-use super::{GlobalArgs, exit};
+use super::{FileOpts, HerokuOpts, JupiterOneOpts, exit};
 use crate::graph::{self, Graph, export};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::upload::SyncEvent;
 use crate::jupiterone::{
-    self, InstanceSource, JupiterOneClient, Preview, Reason, SyncJob, Target, UploadOptions, state,
+    self, InstanceSource, JupiterOneClient, Preview, Reason, SyncJob, Target, UploadOptions,
 };
 use crate::secrets::{KeyStore, Keys, Which};
+use crate::settings::{Flags, Settings, value};
 
 /// Options of `heroku-j1 sync`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct SyncArgs {
-    /// Sync even when the explorer would ask first (first sync to the target, more than 10 %
-    /// of a type or a whole type deleted).
+    /// Sync even when the explorer would ask first (first sync to the target, more than the
+    /// guard's share of a type, 10 % by default, or a whole type deleted).
     #[arg(long)]
     pub yes: bool,
     /// Upload even when some lists could not be read; JupiterOne deletes nothing of the
@@ -44,78 +45,67 @@ pub struct SyncArgs {
     #[arg(long, value_name = "DIR")]
     pub from: Option<PathBuf>,
     /// Repeat every DURATION (e.g. 90s, 30m, 1h) until interrupted; one line per run.
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", value_parser = value::duration)]
     pub every: Option<Duration>,
     /// Print the summary as JSON (one line per run with --every).
     #[arg(long)]
     pub json: bool,
-    /// Sync to this scope (source "api", DIFF). Default: `heroku-j1:<Heroku user id>`.
+    /// Sync to this scope (source "api", DIFF) [env: HEROKU_J1_SCOPE] (else `scope` in
+    /// config.toml). Default: `heroku-j1:<Heroku user id>`.
     #[arg(long, conflicts_with = "integration_instance_id")]
     pub scope: Option<String>,
-    /// Sync to this integration instance (e.g. a Custom integration) instead of a scope.
+    /// Sync to this integration instance (e.g. a Custom integration) instead of a scope
+    /// [env: HEROKU_J1_INTEGRATION_INSTANCE_ID].
     #[arg(long, value_name = "ID")]
     pub integration_instance_id: Option<String>,
-    /// The job source for --integration-instance-id.
-    #[arg(long, value_enum, default_value_t = InstanceSource::External)]
-    pub integration_source: InstanceSource,
-    /// Where the state of the last sync per target is kept (default: the platform's data
-    /// folder).
-    #[arg(long, value_name = "DIR", env = "HEROKU_J1_DATA_DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// How often to poll the finalized job.
-    #[arg(long, value_name = "DURATION", default_value = "2s", value_parser = parse_duration)]
-    pub poll_interval: Duration,
-    /// Heroku requests in flight at once while collecting.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
-    pub concurrency: u16,
-    /// Seconds before a Heroku request times out.
-    #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
+    /// The job source for --integration-instance-id [env: HEROKU_J1_INTEGRATION_SOURCE]
+    /// (default: external).
+    #[arg(long, value_enum)]
+    pub integration_source: Option<InstanceSource>,
+    /// How often to poll the finalized job, e.g. 2s [env: HEROKU_J1_POLL_INTERVAL]
+    /// (default: 2s).
+    #[arg(long, value_name = "DURATION", value_parser = value::duration)]
+    pub poll_interval: Option<Duration>,
+    /// Ask before syncing (without --yes: refuse) when more than PERCENT of a type would be
+    /// deleted [env: HEROKU_J1_GUARD_PERCENT] (default: 10).
+    #[arg(long, value_name = "PERCENT", value_parser = value::percent)]
+    pub guard_percent: Option<f64>,
+    #[command(flatten)]
+    pub crawl: CrawlOpts,
+    #[command(flatten)]
+    pub heroku: HerokuOpts,
+    #[command(flatten)]
+    pub jupiterone: JupiterOneOpts,
+    #[command(flatten)]
+    pub files: FileOpts,
 }
 
-/// Parses `90s`, `30m`, `1h`, `1h30m`, `2d`, `500ms` (a bare number is seconds).
-///
-/// # Errors
-/// When the text is not such a duration, or is zero.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let s = text.trim();
-    let bad = || format!("{text:?} is not a duration: use e.g. 90s, 30m, 1h, 1h30m");
-    if s.is_empty() {
-        return Err(bad());
-    }
-    if let Ok(secs) = s.parse::<u64>() {
-        return (secs > 0)
-            .then(|| Duration::from_secs(secs))
-            .ok_or_else(bad);
-    }
-    let mut total = Duration::ZERO;
-    let mut rest = s;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
-        if digits == 0 {
-            return Err(bad());
-        }
-        let n: u64 = rest[..digits].parse().map_err(|_| bad())?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let unit = rest[..unit_len].trim();
-        rest = &rest[unit_len..];
-        let d = match unit {
-            "ms" => Duration::from_millis(n),
-            "s" | "sec" | "secs" => Duration::from_secs(n),
-            "m" | "min" | "mins" => Duration::from_secs(n.saturating_mul(60)),
-            "h" | "hr" | "hrs" => Duration::from_secs(n.saturating_mul(3600)),
-            "d" => Duration::from_secs(n.saturating_mul(86_400)),
-            _ => return Err(bad()),
+impl SyncArgs {
+    pub(super) fn apply(&self, f: &mut Flags) {
+        let set = |slot: &mut Option<_>, v: &Option<_>| {
+            if v.is_some() {
+                slot.clone_from(v);
+            }
         };
-        total = total.saturating_add(d);
+        set(&mut f.scope, &self.scope);
+        set(
+            &mut f.integration_instance_id,
+            &self.integration_instance_id,
+        );
+        if self.integration_source.is_some() {
+            f.integration_source = self.integration_source;
+        }
+        if self.poll_interval.is_some() {
+            f.poll_interval = self.poll_interval;
+        }
+        if self.guard_percent.is_some() {
+            f.guard_percent = self.guard_percent;
+        }
+        self.crawl.apply(f);
+        self.heroku.apply(f);
+        self.jupiterone.apply(f);
+        self.files.apply(f);
     }
-    if total.is_zero() {
-        return Err(bad());
-    }
-    Ok(total)
 }
 
 /// What one run did, and `--json` prints.
@@ -137,13 +127,13 @@ pub struct SyncReport {
     pub requests: Option<u64>,
     pub bytes_sent: Option<u64>,
     pub truncated_keys: Vec<String>,
-    /// With `--dry-run`: the change set, in the shape of `heroku-j1 diff --json`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub changes: Option<DiffDocument>,
     pub state_path: Option<PathBuf>,
     pub error: Option<String>,
     /// What to do next, when refused or failed.
     pub advice: Option<String>,
+    /// With `--dry-run`: the change set, in the shape of `heroku-j1 diff --json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changes: Option<DiffDocument>,
 }
 
 impl SyncReport {
@@ -161,10 +151,10 @@ impl SyncReport {
             requests: None,
             bytes_sent: None,
             truncated_keys: Vec::new(),
-            changes: None,
             state_path: None,
             error: None,
             advice: None,
+            changes: None,
         }
     }
 
@@ -176,17 +166,12 @@ impl SyncReport {
     }
 }
 
-/// The data folder of the sync state (`--data-dir`, else the platform's).
-pub(super) fn data_dir(args: &SyncArgs) -> Option<PathBuf> {
-    args.data_dir.clone().or_else(state::default_data_dir)
-}
-
 /// Runs `sync`.
 ///
 /// # Errors
 /// When the JupiterOne client cannot be set up.
-pub async fn run(global: &GlobalArgs, mut args: SyncArgs) -> anyhow::Result<ExitCode> {
-    let config = match jupiterone_config(global, &mut args).await {
+pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let config = match jupiterone_config(settings).await {
         Ok(c) => c,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
@@ -194,11 +179,12 @@ pub async fn run(global: &GlobalArgs, mut args: SyncArgs) -> anyhow::Result<Exit
         }
     };
     let client = JupiterOneClient::new(config)?;
-    let Some(data_dir) = data_dir(&args) else {
-        eprintln!(
-            "heroku-j1: no data folder for the sync state: set --data-dir or HEROKU_J1_DATA_DIR"
-        );
-        return Ok(ExitCode::from(exit::USAGE));
+    let data_dir = match settings.data_dir() {
+        Ok(d) => d.to_path_buf(),
+        Err(e) => {
+            eprintln!("heroku-j1: {e}");
+            return Ok(ExitCode::from(exit::USAGE));
+        }
     };
     let cancel = CancellationToken::new();
     let ctrl_c = {
@@ -211,7 +197,7 @@ pub async fn run(global: &GlobalArgs, mut args: SyncArgs) -> anyhow::Result<Exit
     };
     let code = match args.every {
         None => {
-            let report = run_once(global, &args, &client, &data_dir, cancel.clone()).await;
+            let report = run_once(settings, &args, &client, &data_dir, cancel.clone()).await;
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -227,7 +213,7 @@ pub async fn run(global: &GlobalArgs, mut args: SyncArgs) -> anyhow::Result<Exit
         }
         Some(every) => {
             loop {
-                let report = run_once(global, &args, &client, &data_dir, cancel.clone()).await;
+                let report = run_once(settings, &args, &client, &data_dir, cancel.clone()).await;
                 let last = report.exit_code;
                 if args.json {
                     println!("{}", serde_json::to_string(&report)?);
@@ -250,112 +236,92 @@ pub async fn run(global: &GlobalArgs, mut args: SyncArgs) -> anyhow::Result<Exit
     Ok(ExitCode::from(code))
 }
 
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-/// Where and as whom to sync: the key from `JUPITERONE_API_KEY` or the OS keyring; the
-/// account from `JUPITERONE_ACCOUNT` or config.toml; the URL from `--jupiterone-api-url`,
-/// config.toml's `api_url`, or the region (`JUPITERONE_REGION`, else config.toml's, else
-/// `us`). The config file's scope or integration instance is the default target.
-pub(super) async fn jupiterone_config(
-    global: &GlobalArgs,
-    args: &mut SyncArgs,
-) -> Result<jupiterone::JupiterOneConfig, String> {
-    let (_, file) = global.load_config().map_err(|e| e.to_string())?;
+/// Where and as whom to sync: the key from `JUPITERONE_API_KEY` or the OS keyring, the
+/// account and URL from the settings.
+pub(super) async fn jupiterone_config(settings: &Settings) -> Result<jupiterone::JupiterOneConfig, String> {
     let key = Keys::new(KeyStore::platform())
         .resolve(Which::JupiterOne)
         .await
         .map_err(|e| e.to_string())?;
     tracing::info!(source = %key.source, key = %key.key.masked(), "using the JupiterOne API key");
-    let account = file
-        .jupiterone_account(env_nonempty(jupiterone::ACCOUNT_ENV).as_deref())
-        .ok_or_else(|| {
-            format!(
-                "{} (or save it with `heroku-j1 login --jupiterone --account-id ID`)",
-                jupiterone::ConfigError::MissingAccount
-            )
-        })?;
-    let url = file
-        .jupiterone_api_url(
-            global.jupiterone_api_url.as_deref(),
-            env_nonempty(jupiterone::REGION_ENV).as_deref(),
+    let account = settings.account.clone().ok_or_else(|| {
+        format!(
+            "{} (or save it with `heroku-j1 login --jupiterone --account-id ID`)",
+            jupiterone::ConfigError::MissingAccount
         )
-        .map_err(|e| e.to_string())?;
-    if args.scope.is_none() && args.integration_instance_id.is_none() {
-        args.scope.clone_from(&file.jupiterone.scope);
-        if args.scope.is_none() {
-            args.integration_instance_id
-                .clone_from(&file.jupiterone.integration_instance_id);
-        }
-    }
-    Ok(jupiterone::JupiterOneConfig::new(url, account, key.key))
+    })?;
+    Ok(jupiterone::JupiterOneConfig::new(
+        settings.jupiterone_api_url.clone(),
+        account,
+        key.key,
+    ))
 }
 
-/// The default scope when none is given: from the estate's user, or by asking Heroku whose
-/// key `HEROKU_API_KEY` is.
-async fn default_target(global: &GlobalArgs, user_id: Option<&str>) -> Result<Target, String> {
-    if let Some(id) = user_id {
-        return Ok(Target::default_scope(id));
+/// The target: the settings' (a scope or an instance), else the scope of the estate's user,
+/// else of the user whose Heroku key this is. Refuses rather than guess.
+async fn target(settings: &Settings, user_id: Option<&str>) -> Result<Target, String> {
+    if let Ok(t) = settings.sync_target(user_id) {
+        return Ok(t);
     }
-    let advice = "with --from, name the target with --scope S or --integration-instance-id ID \
-                  (a live sync uses the scope heroku-j1:<your Heroku user id>), or set \
-                  HEROKU_API_KEY (or run `heroku-j1 login --heroku`) so heroku-j1 can find \
-                  your Heroku user id";
-    let key = heroku_key().await.map_err(|_| advice.to_owned())?.key;
-    let client = HerokuClient::new(ClientConfig::new(global.heroku_api_url.clone(), key))
+    let advice = format!(
+        "{}; or set HEROKU_API_KEY (or run `heroku-j1 login --heroku`) so heroku-j1 can find \
+         your Heroku user id",
+        crate::settings::NoTarget
+    );
+    let key = heroku_key().await.map_err(|_| advice.clone())?.key;
+    let client = HerokuClient::new(ClientConfig::new(settings.heroku_api_url.clone(), key))
         .map_err(|e| e.to_string())?;
     let account = client
         .account()
         .await
         .map_err(|e| format!("{e} ({advice})"))?;
-    Ok(Target::default_scope(&account.id))
+    settings
+        .sync_target(Some(&account.id))
+        .map_err(|e| e.to_string())
 }
 
-/// The graph (collected, or read with `--from`) and the target it goes to; on failure, the
-/// exit code and the message.
+/// The graph (read with `--from`, else collected) and the target it goes to; on failure,
+/// the exit code and the message.
 pub(super) async fn graph_and_target(
-    global: &GlobalArgs,
-    args: &SyncArgs,
+    settings: &Settings,
+    from: Option<&Path>,
     cancel: CancellationToken,
 ) -> Result<(Graph, Target), (u8, String)> {
-    let (graph, user_id) = match &args.from {
-        Some(dir) => match export::read(dir) {
-            Ok(g) => (g, None),
-            Err(e) => return Err((exit::FAILURE, e.to_string())),
-        },
-        None => match crawl_estate(global, args.concurrency, args.timeout, cancel).await {
+    match from {
+        Some(dir) => {
+            let graph = export::read(dir).map_err(|e| (exit::FAILURE, e.to_string()))?;
+            let target = target(settings, None).await.map_err(|e| (exit::USAGE, e))?;
+            Ok((graph, target))
+        }
+        None => match crawl_estate(settings, cancel).await {
             Ok(Collected { estate, .. }) => {
                 let user = estate.user.as_ref().map(|u| u.id.clone());
-                (graph::build_owned(estate), user)
+                let target = target(settings, user.as_deref())
+                    .await
+                    .map_err(|e| (exit::USAGE, e))?;
+                Ok((graph::build_owned(estate), target))
             }
-            Err(code) => return Err((code, "collecting from Heroku failed (see above)".into())),
+            Err(code) => Err((code, "collecting from Heroku failed (see above)".into())),
         },
-    };
-    let target = match (&args.scope, &args.integration_instance_id) {
-        (Some(s), _) => Target::Scope(s.clone()),
-        (None, Some(id)) => Target::Instance {
-            id: id.clone(),
-            source: args.integration_source,
-        },
-        (None, None) => default_target(global, user_id.as_deref())
-            .await
-            .map_err(|e| (exit::USAGE, e))?,
-    };
-    Ok((graph, target))
+    }
 }
 
 async fn run_once(
-    global: &GlobalArgs,
+    settings: &Settings,
     args: &SyncArgs,
     client: &JupiterOneClient,
     data_dir: &Path,
     cancel: CancellationToken,
 ) -> SyncReport {
     let report = SyncReport::new(client);
+    // A collected folder and its target are checked before JupiterOne is asked anything.
+    let from = match &args.from {
+        Some(dir) => match graph_and_target(settings, Some(dir), cancel.clone()).await {
+            Ok(ready) => Some(ready),
+            Err((code, e)) => return report.failed(code, e),
+        },
+        None => None,
+    };
     // A rejected JupiterOne key is found before a long crawl (a dry run sends nothing).
     if !args.dry_run
         && let Err(e) = client.validate().await
@@ -367,38 +333,50 @@ async fn run_once(
         };
         return report.failed(code, e.to_string());
     }
-    let (graph, target) = match graph_and_target(global, args, cancel.clone()).await {
-        Ok(g) => g,
-        Err((code, e)) => return report.failed(code, e),
+    let (graph, target) = match from {
+        Some(ready) => ready,
+        None => match graph_and_target(settings, None, cancel.clone()).await {
+            Ok(ready) => ready,
+            Err((code, e)) => return report.failed(code, e),
+        },
     };
-    sync_graph(
+    let run = Run {
+        settings,
         args,
         client,
         data_dir,
-        Arc::new(graph),
-        target,
-        cancel,
-        report,
-    )
-    .await
+    };
+    sync_graph(&run, Arc::new(graph), target, cancel, report).await
+}
+
+/// What every run of one `sync` shares.
+struct Run<'a> {
+    settings: &'a Settings,
+    args: &'a SyncArgs,
+    client: &'a JupiterOneClient,
+    data_dir: &'a Path,
 }
 
 async fn sync_graph(
-    args: &SyncArgs,
-    client: &JupiterOneClient,
-    data_dir: &Path,
+    run: &Run<'_>,
     graph: Arc<Graph>,
     target: Target,
     cancel: CancellationToken,
     mut report: SyncReport,
 ) -> SyncReport {
+    let Run {
+        settings,
+        args,
+        client,
+        data_dir,
+    } = *run;
     report.target = Some(target.to_string());
     let (plan, preview) = match jupiterone::prepare(client, graph, target, data_dir) {
         Ok(p) => p,
         Err(e) => return report.failed(exit::FAILURE, e.to_string()),
     };
     let findings = preview.blocking().len();
-    let reasons = preview.needs_confirmation();
+    let reasons = preview.needs_confirmation_with(&settings.guard);
     if args.dry_run {
         report.status = "dry-run";
         report.exit_code = exit::OK;
@@ -459,7 +437,7 @@ async fn sync_graph(
         return report;
     }
     let options = UploadOptions {
-        poll_interval: args.poll_interval,
+        poll_interval: settings.poll_interval,
         cancel,
         ..UploadOptions::default()
     };
@@ -704,25 +682,4 @@ pub fn render(r: &SyncReport) -> String {
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::parse_duration;
-
-    #[test]
-    fn durations() {
-        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
-        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
-        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("2d"), Ok(Duration::from_secs(172_800)));
-        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_duration("45"), Ok(Duration::from_secs(45)));
-        for bad in ["", "0", "0s", "h", "1x", "1.5h", "-1m", "m30"] {
-            assert!(parse_duration(bad).is_err(), "{bad}");
-        }
-    }
 }

@@ -25,16 +25,6 @@ pub const JOBS_PATH: &str = "/persister/synchronization/jobs";
 /// A job id that never exists: `GET` of it answers 404 to a valid key, 401 to a bad one.
 pub const PROBE_JOB_ID: &str = "00000000-0000-0000-0000-000000000000";
 
-/// The base URL of a region (`us`, `eu`), or `None` for an unknown one.
-#[must_use]
-pub fn region_url(region: &str) -> Option<&'static str> {
-    match region.trim().to_ascii_lowercase().as_str() {
-        "us" | "" => Some(US_API_URL),
-        "eu" => Some(EU_API_URL),
-        _ => None,
-    }
-}
-
 /// Where and as whom to talk to JupiterOne, and how patiently.
 #[derive(Debug, Clone)]
 pub struct JupiterOneConfig {
@@ -672,13 +662,6 @@ fn parse_job(body: &str, what: &str) -> Result<SyncJob, JupiterOneError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn regions() {
-        assert_eq!(region_url("us"), Some(US_API_URL));
-        assert_eq!(region_url("EU"), Some(EU_API_URL));
-        assert_eq!(region_url("ap"), None);
-    }
 
     #[test]
     fn error_envelopes() {

@@ -37,7 +37,6 @@ pub use target::{InstanceSource, Target};
 pub use upload::{SyncEvent, UploadError, UploadOptions, UploadOutcome, upload};
 
 use crate::graph::Graph;
-use crate::secrets::Secret;
 
 /// `JUPITERONE_API_KEY`.
 pub const API_KEY_ENV: &str = "JUPITERONE_API_KEY";
@@ -63,34 +62,6 @@ pub enum ConfigError {
     MissingAccount,
     #[error("unknown JupiterOne region {0:?}: use us or eu, or set --jupiterone-api-url")]
     UnknownRegion(String),
-}
-
-fn env_nonempty(name: &str) -> Option<String> {
-    std::env::var(name)
-        .ok()
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
-}
-
-/// The JupiterOne configuration from the environment: `JUPITERONE_API_KEY`,
-/// `JUPITERONE_ACCOUNT`, and the base URL from `api_url` (`--jupiterone-api-url` /
-/// `JUPITERONE_API_URL`), else from `JUPITERONE_REGION` (`us` by default).
-///
-/// # Errors
-/// When the key or the account is missing, or the region is unknown.
-pub fn config_from_env(api_url: Option<&str>) -> Result<JupiterOneConfig, ConfigError> {
-    let key = env_nonempty(API_KEY_ENV).ok_or(ConfigError::MissingKey)?;
-    let account = env_nonempty(ACCOUNT_ENV).ok_or(ConfigError::MissingAccount)?;
-    let url = match api_url.map(str::trim).filter(|u| !u.is_empty()) {
-        Some(u) => u.to_owned(),
-        None => {
-            let region = env_nonempty(REGION_ENV).unwrap_or_else(|| "us".to_owned());
-            client::region_url(&region)
-                .ok_or(ConfigError::UnknownRegion(region))?
-                .to_owned()
-        }
-    };
-    Ok(JupiterOneConfig::new(url, account, Secret::new(key)))
 }
 
 /// The state file of `target` for this client's account and URL.

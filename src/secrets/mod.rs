@@ -6,19 +6,22 @@
 //!   keyring); save, delete, and each key's [`KeyStatus`] for the keys view.
 //! - [`KeyStore`] ([`store`]): the OS keyring, every call off the async runtime and under a
 //!   timeout; [`KeyStore::mock`] for tests.
-//! - [`validate`]: ask Heroku / JupiterOne whether a key is accepted before storing it;
-//!   [`login::validate_and_store`] does both steps for the login form.
+//! - [`validate`]: ask Heroku / JupiterOne whether a key is accepted;
+//!   [`validate_and_store`] ([`enroll`]) checks then stores, for `heroku-j1 login` and the
+//!   explorer's login form.
+//! - [`Secret`] ([`secret`]): a key that never prints itself.
 //! - [`shape::hint`]: a hint about a key's shape, never a refusal.
 //! - [`netrc`]: the Heroku CLI's token from `~/.netrc`.
 
-pub mod login;
+pub mod enroll;
 pub mod netrc;
 pub mod resolve;
-mod secret;
+pub mod secret;
 pub mod shape;
 pub mod store;
 pub mod validate;
 
+pub use enroll::{Endpoint, LoggedIn, LoginError, validate_and_store};
 pub use resolve::{KeyStatus, Keys, ResolveError, Resolved, Source};
 pub use secret::Secret;
 pub use store::{KeyStore, StoreError, Which};

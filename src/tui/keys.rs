@@ -12,7 +12,7 @@ use super::login::{Field, LoginRequest};
 use super::run::JupiterOneSetup;
 use crate::config::{Config, Region};
 use crate::heroku::{ClientConfig, HerokuClient};
-use crate::jupiterone::{JupiterOneClient, JupiterOneConfig, UploadOptions, state};
+use crate::jupiterone::{JupiterOneClient, JupiterOneConfig, UploadOptions};
 use crate::secrets::{Keys, Which, validate};
 
 /// What the explorer needs to log in: the keys, where config.toml is, the API URLs.
@@ -20,6 +20,8 @@ use crate::secrets::{Keys, Which, validate};
 pub struct LoginContext {
     pub keys: Keys,
     pub config_dir: PathBuf,
+    /// Where the sync state is kept (the settings' data folder).
+    pub data_dir: PathBuf,
     pub heroku_api_url: String,
     /// `--jupiterone-api-url`, when given (else the region's).
     pub jupiterone_api_url: Option<String>,
@@ -76,9 +78,14 @@ async fn check_and_store(
     let j1_url = match (&ctx.jupiterone_api_url, region) {
         (Some(url), _) => url.clone(),
         (None, Some(r)) => r.api_url().to_owned(),
-        (None, None) => config
-            .jupiterone_api_url(None, None)
-            .unwrap_or_else(|_| Region::Us.api_url().to_owned()),
+        (None, None) => config.jupiterone.api_url.clone().unwrap_or_else(|| {
+            config
+                .jupiterone
+                .region
+                .unwrap_or_default()
+                .api_url()
+                .to_owned()
+        }),
     };
     if let (Some(account), Some(key)) = (&request.jupiterone_account, &request.jupiterone_key) {
         match validate::jupiterone(&j1_url, account, key).await {
@@ -144,14 +151,12 @@ async fn check_and_store(
     if let (Some(account), Some(key)) = (request.jupiterone_account, request.jupiterone_key) {
         let client = JupiterOneClient::new(JupiterOneConfig::new(j1_url, account, key))
             .map_err(|e| failure(None, e.to_string()))?;
-        if let Some(data_dir) = state::default_data_dir() {
-            jupiterone = Some(JupiterOneSetup {
-                client,
-                data_dir,
-                target: None,
-                options: UploadOptions::default(),
-            });
-        }
+        jupiterone = Some(JupiterOneSetup {
+            client,
+            data_dir: ctx.data_dir.clone(),
+            target: None,
+            options: UploadOptions::default(),
+        });
     }
     let header = jupiterone
         .as_ref()

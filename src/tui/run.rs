@@ -146,10 +146,11 @@ pub struct JupiterOneSetup {
 }
 
 impl JupiterOneSetup {
-    fn target_for(&self, heroku_user_id: Option<&str>) -> jupiterone::Target {
-        self.target.clone().unwrap_or_else(|| {
-            jupiterone::Target::default_scope(heroku_user_id.unwrap_or("unknown-user"))
-        })
+    fn target_for(
+        &self,
+        heroku_user_id: Option<&str>,
+    ) -> Result<jupiterone::Target, crate::settings::NoTarget> {
+        crate::settings::sync_target(self.target.as_ref(), heroku_user_id)
     }
 }
 
@@ -159,7 +160,13 @@ fn spawn_preview(setup: &JupiterOneSetup, app: &App, tx: UnboundedSender<Action>
         return;
     };
     let graph = Arc::clone(&data.loaded.graph);
-    let target = setup.target_for(data.loaded.heroku_user_id.as_deref());
+    let target = match setup.target_for(data.loaded.heroku_user_id.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = tx.send(Action::PreviewReady(Err(e.to_string())));
+            return;
+        }
+    };
     let setup = setup.clone();
     tokio::spawn(async move {
         let result = tokio::task::spawn_blocking(move || {

@@ -1,9 +1,10 @@
-//! Check a key with its API, then store it: the one call behind the explorer's login form
-//! (`heroku-j1 login` does the same steps with its own messages).
+//! Enrolling a key: check it with its API, then store it in the OS keyring. The one
+//! check-then-store call of `heroku-j1 login` and the explorer's login form; a rejected or
+//! unchecked key is never stored.
 //!
 //! ```no_run
 //! # async fn f(keys: heroku_j1::secrets::Keys, typed: heroku_j1::secrets::Secret) {
-//! use heroku_j1::secrets::login::{Endpoint, LoginError, validate_and_store};
+//! use heroku_j1::secrets::{Endpoint, LoginError, validate_and_store};
 //! let endpoint = Endpoint::Heroku { api_url: "https://api.heroku.com".into() };
 //! match validate_and_store(&keys, &endpoint, typed.clone()).await {
 //!     Ok(done) => { /* done.masked, done.who */ }
