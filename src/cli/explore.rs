@@ -12,9 +12,9 @@ use crate::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::{self, JupiterOneClient, JupiterOneConfig, UploadOptions, state};
 use crate::secrets::{KeyStore, Keys, Secret, Which};
-use crate::tui::app::Target;
-use crate::tui::keys::{Clients, LoginContext};
-use crate::tui::run::JupiterOneSetup;
+use crate::tui::app::Endpoints;
+use crate::tui::clients::{Clients, JupiterOneSetup};
+use crate::tui::{LoginContext, Startup};
 
 /// The JupiterOne side of the explorer: the key from `JUPITERONE_API_KEY` or the keyring,
 /// the account, URL and target from the environment or config.toml; or why there is none.
@@ -95,13 +95,15 @@ pub async fn run(global: &GlobalArgs, demo: bool) -> anyhow::Result<ExitCode> {
         tracing::info!(%why, "JupiterOne not configured");
     }
     let j1 = j1.ok();
-    let target = Target {
+    let endpoints = Endpoints {
         heroku_url: global.heroku_api_url.clone(),
-        jupiterone: j1
-            .as_ref()
-            .map(|s| format!("{} (account {})", s.client.api_url(), s.client.account())),
+        jupiterone: j1.as_ref().map(JupiterOneSetup::describe),
         demo: false,
     };
+    let data_dir = j1
+        .as_ref()
+        .map(|s| s.data_dir.clone())
+        .or_else(state::default_data_dir);
     let login = LoginContext {
         keys,
         config_dir,
@@ -112,7 +114,14 @@ pub async fn run(global: &GlobalArgs, demo: bool) -> anyhow::Result<ExitCode> {
         heroku,
         jupiterone: j1,
     };
-    crate::tui::run::run(clients, target, Some(login), need_login).await?;
+    crate::tui::run(Startup {
+        clients,
+        endpoints,
+        login: Some(login),
+        need_login,
+        data_dir,
+    })
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -140,7 +149,7 @@ async fn run_demo() -> anyhow::Result<ExitCode> {
         target: None,
         options,
     };
-    let target = Target {
+    let endpoints = Endpoints {
         heroku_url: heroku.url(),
         jupiterone: Some(format!("fake JupiterOne {}", j1.url())),
         demo: true,
@@ -149,7 +158,14 @@ async fn run_demo() -> anyhow::Result<ExitCode> {
         heroku: Some(client),
         jupiterone: Some(setup),
     };
-    let result = crate::tui::run::run(clients, target, None, None).await;
+    let result = crate::tui::run(Startup {
+        clients,
+        endpoints,
+        login: None,
+        need_login: None,
+        data_dir: Some(data_dir.clone()),
+    })
+    .await;
     let _ = std::fs::remove_dir_all(&data_dir);
     j1.shutdown();
     heroku.shutdown().await;

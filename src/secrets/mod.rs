@@ -19,6 +19,7 @@ pub mod shape;
 pub mod store;
 pub mod validate;
 
+pub use login::{Endpoint, LoggedIn, LoginError, validate_and_store};
 pub use resolve::{KeyStatus, Keys, ResolveError, Resolved, Source};
 pub use secret::Secret;
 pub use store::{KeyStore, StoreError, Which};
