@@ -531,3 +531,128 @@ fn the_keys_view_offers_replace_and_delete() {
         Some(Effect::DeleteKeys)
     ));
 }
+
+#[test]
+fn overlays_stack_and_esc_closes_the_top_one() {
+    let mut app = configured();
+    cmd(&mut app, Command::Preview);
+    let ready = preview_ready(&app);
+    app.update(ready);
+    assert_eq!(app.layer(), Layer::Preview);
+    // A failed refresh pops up over the preview; Esc returns to the preview.
+    cmd(&mut app, Command::Refresh);
+    app.update(Action::CrawlDone(Err("Heroku is down".into())));
+    assert_eq!(app.layer(), Layer::Popup);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Preview);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Browse);
+    // The search box keeps the keyboard under a popup, and gets it back.
+    cmd(&mut app, Command::StartSearch);
+    app.update(Action::KeysInfo("…".into()));
+    assert_eq!(app.layer(), Layer::Keys);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Search);
+}
+
+#[test]
+fn start_crawls_with_a_heroku_client_and_asks_for_a_key_without_one() {
+    let mut app = App::new(Endpoints::default(), 100, 30);
+    app.update(Action::Start {
+        need_login: Some("no Heroku API key".into()),
+    });
+    assert_eq!(app.layer(), Layer::Login);
+    assert_eq!(
+        app.overlays.login_form().unwrap().reason,
+        "no Heroku API key"
+    );
+
+    let mut app = App::new(Endpoints::default(), 100, 30);
+    app.clients.heroku = Some(
+        heroku_j1::heroku::HerokuClient::new(heroku_j1::heroku::ClientConfig::new(
+            "http://127.0.0.1:1",
+            heroku_j1::secrets::Secret::new("HRKU-unused"),
+        ))
+        .unwrap(),
+    );
+    assert!(matches!(
+        app.update(Action::Start { need_login: None }),
+        Some(Effect::StartCrawl)
+    ));
+    assert!(app.crawl.is_some());
+    assert_eq!(app.layer(), Layer::Browse);
+}
+
+/// The login task checks and stores both keys (through `secrets::validate_and_store`), and
+/// the JupiterOne setup it builds keeps its sync state in the data folder the explorer was
+/// started with; `update` installs the clients it carries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
+    use heroku_j1::fake::heroku::{FakeHeroku, FakeHerokuConfig};
+    use heroku_j1::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
+    use heroku_j1::secrets::{KeyStore, Keys, Secret, Which};
+    use heroku_j1::tui::login_form::LoginRequest;
+    use heroku_j1::tui::{LoginContext, tasks};
+
+    let heroku = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let j1 = FakeJupiterOne::start(FakeJupiterOneConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let keys = Keys::new(KeyStore::mock()).with_env(|_| None);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ctx = tasks::Context {
+        tx,
+        cancel: tokio_util::sync::CancellationToken::new(),
+        login: Some(LoginContext {
+            keys: keys.clone(),
+            config_dir: dir.path().join("config"),
+            heroku_api_url: heroku.url(),
+            jupiterone_api_url: Some(j1.url()),
+        }),
+        data_dir: Some(data_dir.clone()),
+    };
+    let mut app = App::new(Endpoints::default(), 100, 30);
+    app.update(Action::NeedLogin("no key".into()));
+    let request = LoginRequest {
+        heroku_key: Some(Secret::new(heroku.token())),
+        jupiterone_account: Some(j1.account().to_owned()),
+        jupiterone_key: Some(Secret::new(j1.token())),
+        jupiterone_region: None,
+        this_run_only: false,
+    };
+    tasks::start(Effect::Login(Box::new(request)), &app, &ctx);
+    let Some(Action::LoginDone(Ok(ok))) = rx.recv().await else {
+        panic!("the login task reports LoginDone(Ok)")
+    };
+    let setup = ok.clients.jupiterone.as_ref().expect("a JupiterOne setup");
+    assert_eq!(setup.data_dir, data_dir);
+    assert!(
+        ok.stored.contains("stored in the OS keyring"),
+        "{}",
+        ok.stored
+    );
+    for which in [Which::Heroku, Which::JupiterOne] {
+        assert!(
+            keys.store().get(which).await.unwrap().is_some(),
+            "{which:?} stored"
+        );
+    }
+    assert!(matches!(
+        app.update(Action::LoginDone(Ok(ok))),
+        Some(Effect::StartCrawl)
+    ));
+    assert!(app.overlays.login_form().is_none());
+    assert!(app.clients.heroku.is_some());
+    assert_eq!(app.clients.jupiterone.as_ref().unwrap().data_dir, data_dir);
+    assert!(
+        app.endpoints
+            .jupiterone
+            .as_deref()
+            .unwrap()
+            .contains(&j1.url())
+    );
+    j1.shutdown();
+    heroku.shutdown().await;
+}
