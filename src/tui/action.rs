@@ -110,7 +110,7 @@ pub struct LoginFailure {
     pub keyring_unavailable: Option<String>,
 }
 
-/// Work the event loop does for `update`, which never blocks.
+/// Work `update` asks for (it never blocks): the event loop starts each as a task.
 #[derive(Debug)]
 pub enum Effect {
     StartCrawl,

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::collect::{self, CrawlError};
@@ -21,17 +21,7 @@ pub(super) fn spawn(
     can_login: bool,
 ) {
     tokio::spawn(async move {
-        let (ptx, mut prx) = mpsc::unbounded_channel();
-        let forward = {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                while let Some(p) = prx.recv().await {
-                    if tx.send(Action::CrawlProgress(Box::new(p))).is_err() {
-                        break;
-                    }
-                }
-            })
-        };
+        let (ptx, forward) = super::forward(&tx, |p| Action::CrawlProgress(Box::new(p)));
         let result = collect::crawl(&client, Some(ptx), cancel).await;
         let _ = forward.await;
         let message = match result {

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::jupiterone::{self, Plan, Preview};
@@ -40,17 +40,7 @@ pub(super) fn spawn_sync(
 ) {
     let setup = setup.clone();
     tokio::spawn(async move {
-        let (etx, mut erx) = mpsc::unbounded_channel();
-        let forward = {
-            let tx = tx.clone();
-            tokio::spawn(async move {
-                while let Some(e) = erx.recv().await {
-                    if tx.send(Action::SyncProgress(Box::new(e))).is_err() {
-                        break;
-                    }
-                }
-            })
-        };
+        let (etx, forward) = super::forward(&tx, |e| Action::SyncProgress(Box::new(e)));
         let mut options = setup.options.clone();
         options.cancel = cancel;
         let result = jupiterone::sync(

@@ -10,7 +10,8 @@ mod jupiterone;
 
 use std::path::PathBuf;
 
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
 use super::action::{Action, Effect};
@@ -73,4 +74,23 @@ pub fn start(effect: Effect, app: &App, ctx: &Context) {
         Effect::DeleteKeys => credentials::spawn_delete(ctx.login.clone(), ctx.tx.clone()),
         Effect::Quit => {}
     }
+}
+
+/// A channel whose messages are forwarded as actions (`wrap`) until either side closes:
+/// how the crawl and the upload report progress. Await the handle after the work is done so
+/// that every progress message arrives before the result.
+fn forward<T: Send + 'static>(
+    tx: &UnboundedSender<Action>,
+    wrap: fn(T) -> Action,
+) -> (UnboundedSender<T>, JoinHandle<()>) {
+    let (ptx, mut prx) = mpsc::unbounded_channel();
+    let tx = tx.clone();
+    let handle = tokio::spawn(async move {
+        while let Some(p) = prx.recv().await {
+            if tx.send(wrap(p)).is_err() {
+                break;
+            }
+        }
+    });
+    (ptx, handle)
 }
