@@ -9,8 +9,9 @@ use std::time::{Duration, Instant};
 use heroku_j1::estate::{EnterpriseAccountData, Estate, TeamData};
 use heroku_j1::graph;
 use heroku_j1::heroku::model::{HerokuObject, parse_one};
-use heroku_j1::tui::action::{Action, Command, Loaded};
-use heroku_j1::tui::app::{App, Target};
+use heroku_j1::tui::action::{Action, Command};
+use heroku_j1::tui::app::{App, Endpoints};
+use heroku_j1::tui::data::{Data, Loaded};
 use heroku_j1::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -101,7 +102,7 @@ fn main() {
     );
     let (width, height) = (200, 50);
     let mut app = App::new(
-        Target {
+        Endpoints {
             heroku_url: "bench".into(),
             jupiterone: None,
             demo: true,
@@ -110,15 +111,14 @@ fn main() {
         height,
     );
     let t = Instant::now();
-    app.load(Loaded {
+    app.load(Data::new(Loaded {
         graph: std::sync::Arc::new(graph),
         failures: vec![],
         heroku_user: None,
         heroku_user_id: None,
         requests: 0,
         rate_limit_remaining: None,
-        tree: None,
-    });
+    }));
     let build = t.elapsed();
     let tree = app.tree().expect("loaded");
     println!(

@@ -4,14 +4,15 @@ mod common;
 
 use heroku_j1::collect::{Progress, StageProgress};
 use heroku_j1::graph;
-use heroku_j1::tui::action::{Action, Command, Loaded};
-use heroku_j1::tui::app::{App, Crawl, Target};
+use heroku_j1::tui::action::{Action, Command};
+use heroku_j1::tui::app::{App, Crawl, Endpoints};
+use heroku_j1::tui::data::{Data, Loaded};
 use heroku_j1::tui::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-fn target() -> Target {
-    Target {
+fn target() -> Endpoints {
+    Endpoints {
         heroku_url: "http://127.0.0.1:5555".into(),
         jupiterone: None,
         demo: true,
@@ -21,15 +22,14 @@ fn target() -> Target {
 fn app(width: u16, height: u16) -> App {
     let estate = common::estate();
     let mut app = App::new(target(), width, height);
-    app.load(Loaded {
+    app.load(Data::new(Loaded {
         graph: std::sync::Arc::new(graph::build(&estate)),
         failures: estate.failures,
         heroku_user: Some("dana.reyes@acme.example".into()),
         heroku_user_id: Some(common::DANA.into()),
         requests: 11,
         rate_limit_remaining: Some(4489),
-        tree: None,
-    });
+    }));
     app
 }
 
@@ -178,7 +178,7 @@ fn loading() {
 #[test]
 fn sync_preview_with_confirmation() {
     let mut app = app(100, 40);
-    app.target.jupiterone = Some("fake JupiterOne".into());
+    app.endpoints.jupiterone = Some("fake JupiterOne".into());
     cmd(&mut app, Command::Sync);
     let graph = std::sync::Arc::clone(&app.data.as_ref().unwrap().loaded.graph);
     let target = heroku_j1::jupiterone::Target::default_scope(common::DANA);
@@ -201,7 +201,7 @@ fn upload_payload_view() {
 #[test]
 fn login_form() {
     let mut app = App::new(
-        Target {
+        Endpoints {
             heroku_url: "https://api.heroku.com".into(),
             jupiterone: None,
             demo: false,

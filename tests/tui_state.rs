@@ -3,9 +3,10 @@
 mod common;
 
 use heroku_j1::graph;
-use heroku_j1::tui::action::{Action, Command, Effect, Loaded};
-use heroku_j1::tui::app::{App, DetailView, Pane, Target};
-use heroku_j1::tui::keymap::Mode;
+use heroku_j1::tui::action::{Action, Command, Effect};
+use heroku_j1::tui::app::{App, DetailView, Endpoints, Pane};
+use heroku_j1::tui::data::{Data, Loaded};
+use heroku_j1::tui::overlay::Layer;
 use heroku_j1::tui::tree::{Markers, NodeKind};
 
 fn loaded() -> Loaded {
@@ -17,13 +18,12 @@ fn loaded() -> Loaded {
         heroku_user_id: Some(common::DANA.into()),
         requests: 11,
         rate_limit_remaining: Some(4489),
-        tree: None,
     }
 }
 
 fn app() -> App {
     let mut app = App::new(
-        Target {
+        Endpoints {
             heroku_url: "http://127.0.0.1:1".into(),
             jupiterone: None,
             demo: true,
@@ -31,7 +31,7 @@ fn app() -> App {
         100,
         30,
     );
-    app.load(loaded());
+    app.load(Data::new(loaded()));
     app
 }
 
@@ -145,7 +145,7 @@ fn markers_for_what_security_engineers_look_for() {
 fn search_finds_names_emails_and_ids_with_n_and_shift_n() {
     let mut app = app();
     cmd(&mut app, Command::StartSearch);
-    assert_eq!(app.mode, Mode::Search);
+    assert_eq!(app.layer(), Layer::Search);
     for c in "papertrail".chars() {
         app.update(Action::SearchInput(c));
     }
@@ -155,7 +155,7 @@ fn search_finds_names_emails_and_ids_with_n_and_shift_n() {
         "a hidden match is revealed"
     );
     cmd(&mut app, Command::SearchConfirm);
-    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.layer(), Layer::Browse);
 
     // By e-mail: Lee appears under the account and under a team.
     cmd(&mut app, Command::StartSearch);
@@ -264,7 +264,7 @@ fn refresh_keeps_selection_and_open_nodes() {
         cmd(&mut app, Command::Refresh).is_none(),
         "one crawl at a time"
     );
-    app.update(Action::CrawlDone(Ok(Box::new(loaded()))));
+    app.update(Action::CrawlDone(Ok(Box::new(Data::new(loaded())))));
     assert!(app.crawl.is_none());
     assert_eq!(label(&app), "postgresql-rigid-48213");
     assert_eq!(app.open_ids(), open_before);
@@ -277,10 +277,10 @@ fn errors_pop_up_and_are_dismissed() {
     app.update(Action::CrawlDone(Err(
         "Heroku rejected the API key (401 unauthorized).".into(),
     )));
-    assert_eq!(app.key_mode(), Mode::Popup);
+    assert_eq!(app.layer(), Layer::Popup);
     assert!(app.data.is_some(), "the old tree stays");
     cmd(&mut app, Command::Dismiss);
-    assert!(app.error.is_none());
+    assert!(app.overlays.error().is_none());
     assert!(matches!(cmd(&mut app, Command::Quit), Some(Effect::Quit)));
 }
 
@@ -288,7 +288,7 @@ fn errors_pop_up_and_are_dismissed() {
 fn help_toggles_and_page_keys_scroll() {
     let mut app = app();
     cmd(&mut app, Command::ToggleHelp);
-    assert_eq!(app.mode, Mode::Help);
+    assert_eq!(app.layer(), Layer::Help);
     // j/k scroll the help, not the tree.
     let cursor = app.cursor;
     cmd(&mut app, Command::Down);
@@ -298,7 +298,7 @@ fn help_toggles_and_page_keys_scroll() {
     cmd(&mut app, Command::Up);
     assert_eq!(app.help_offset, 1);
     cmd(&mut app, Command::Dismiss);
-    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.layer(), Layer::Browse);
     app.tree().unwrap();
     // Open everything visible and page through a short screen.
     app.update(Action::Resize {
@@ -327,7 +327,7 @@ fn preview_ready(app: &App) -> Action {
 
 fn configured() -> App {
     let mut app = app();
-    app.target.jupiterone = Some("fake JupiterOne".into());
+    app.endpoints.jupiterone = Some("fake JupiterOne".into());
     app
 }
 
@@ -335,7 +335,7 @@ fn configured() -> App {
 fn sync_without_jupiterone_says_how_to_configure_it() {
     let mut app = app();
     assert!(cmd(&mut app, Command::Sync).is_none());
-    assert!(app.error.as_deref().unwrap().contains("JUPITERONE_API_KEY"));
+    assert!(app.overlays.error().unwrap().contains("JUPITERONE_API_KEY"));
 }
 
 #[test]
@@ -348,7 +348,7 @@ fn s_previews_first_and_a_first_sync_asks_for_confirmation() {
     let ready = preview_ready(&app);
     // The demo estate has partial datasets and this is a first sync: the guard asks.
     assert!(app.update(ready).is_none());
-    assert_eq!(app.mode, Mode::Preview);
+    assert_eq!(app.layer(), Layer::Preview);
     let confirm = &app.preview.as_ref().unwrap().confirm;
     assert!(
         confirm.iter().any(|r| r.contains("first sync")),
@@ -382,7 +382,7 @@ fn esc_cancels_the_confirmation_and_p_reopens_the_fresh_preview() {
     cmd(&mut app, Command::Sync);
     assert!(!app.preview.as_ref().unwrap().confirm.is_empty());
     cmd(&mut app, Command::Dismiss);
-    assert_eq!(app.mode, Mode::Browse);
+    assert_eq!(app.layer(), Layer::Browse);
     assert!(app.syncing.is_none());
     assert!(
         cmd(&mut app, Command::Confirm).is_none(),
@@ -390,11 +390,11 @@ fn esc_cancels_the_confirmation_and_p_reopens_the_fresh_preview() {
     );
     // The preview is still fresh: p shows it without recomputing.
     assert!(cmd(&mut app, Command::Preview).is_none());
-    assert_eq!(app.mode, Mode::Preview);
+    assert_eq!(app.layer(), Layer::Preview);
     // After a refresh the graph is new, so the preview is recomputed.
     cmd(&mut app, Command::Dismiss);
     cmd(&mut app, Command::Refresh);
-    app.update(Action::CrawlDone(Ok(Box::new(loaded()))));
+    app.update(Action::CrawlDone(Ok(Box::new(Data::new(loaded())))));
     assert!(!app.preview_is_fresh());
     assert!(matches!(
         cmd(&mut app, Command::Preview),
@@ -406,9 +406,10 @@ fn esc_cancels_the_confirmation_and_p_reopens_the_fresh_preview() {
 fn a_missing_key_opens_the_login_form_which_checks_before_storing() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use heroku_j1::tui::action::{LoginFailure, LoginOk};
-    use heroku_j1::tui::login::Field;
+    use heroku_j1::tui::clients::Clients;
+    use heroku_j1::tui::login_form::Field;
     let mut app = App::new(
-        Target {
+        Endpoints {
             heroku_url: "http://127.0.0.1:1".into(),
             jupiterone: None,
             demo: false,
@@ -419,10 +420,10 @@ fn a_missing_key_opens_the_login_form_which_checks_before_storing() {
     app.update(Action::NeedLogin(
         "no Heroku API key: run `heroku-j1 login --heroku`".into(),
     ));
-    assert_eq!(app.key_mode(), Mode::Login);
+    assert_eq!(app.layer(), Layer::Login);
     // An empty form is not submitted.
     assert!(cmd(&mut app, Command::Submit).is_none());
-    assert!(app.login.as_ref().unwrap().errors[0].is_some());
+    assert!(app.overlays.login_form().unwrap().errors[0].is_some());
     // Typing and pasting go into the focused field; Tab moves on.
     for c in "HRKU-AAbad".chars() {
         app.update(Action::LoginInput(KeyEvent::new(
@@ -451,14 +452,14 @@ fn a_missing_key_opens_the_login_form_which_checks_before_storing() {
         !format!("{request:?}").contains("HRKU-AAbad"),
         "Debug shows no key"
     );
-    assert!(app.login.as_ref().unwrap().busy);
+    assert!(app.overlays.login_form().unwrap().busy);
     // Rejected: the key is cleared, the rest is kept, the error is inline.
     app.update(Action::LoginDone(Err(LoginFailure {
         field: Some(Field::HerokuKey),
         message: "Heroku rejected the API key (401 unauthorized)".into(),
         keyring_unavailable: None,
     })));
-    let form = app.login.as_ref().unwrap();
+    let form = app.overlays.login_form().unwrap();
     assert!(!form.busy);
     assert!(
         form.textarea(Field::HerokuKey).lines().join("").is_empty(),
@@ -486,17 +487,17 @@ fn a_missing_key_opens_the_login_form_which_checks_before_storing() {
     };
     assert!(request.this_run_only);
     let effect = app.update(Action::LoginDone(Ok(LoginOk {
-        jupiterone: None,
+        clients: Clients::default(),
         stored: "Keys kept for this run only".into(),
     })));
     assert!(matches!(effect, Some(Effect::StartCrawl)));
-    assert!(app.login.is_none());
+    assert!(app.overlays.login_form().is_none());
     assert!(app.crawl.is_some());
 }
 
 #[test]
 fn esc_on_the_login_form_without_any_data_quits() {
-    let mut app = App::new(Target::default(), 100, 30);
+    let mut app = App::new(Endpoints::default(), 100, 30);
     app.update(Action::NeedLogin("no key".into()));
     assert!(matches!(
         cmd(&mut app, Command::Dismiss),
@@ -514,13 +515,13 @@ fn the_keys_view_offers_replace_and_delete() {
     app.update(Action::KeysInfo(
         "Heroku API key: HRKU-…abcd from keyring".into(),
     ));
-    assert_eq!(app.key_mode(), Mode::Keys);
+    assert_eq!(app.layer(), Layer::Keys);
     cmd(&mut app, Command::ShowLogin);
-    assert_eq!(app.key_mode(), Mode::Login);
+    assert_eq!(app.layer(), Layer::Login);
     cmd(&mut app, Command::Dismiss);
     assert_eq!(
-        app.key_mode(),
-        Mode::Browse,
+        app.layer(),
+        Layer::Browse,
         "with data loaded, Esc only closes the form"
     );
     cmd(&mut app, Command::ShowKeys);
@@ -529,4 +530,129 @@ fn the_keys_view_offers_replace_and_delete() {
         cmd(&mut app, Command::DeleteKeys),
         Some(Effect::DeleteKeys)
     ));
+}
+
+#[test]
+fn overlays_stack_and_esc_closes_the_top_one() {
+    let mut app = configured();
+    cmd(&mut app, Command::Preview);
+    let ready = preview_ready(&app);
+    app.update(ready);
+    assert_eq!(app.layer(), Layer::Preview);
+    // A failed refresh pops up over the preview; Esc returns to the preview.
+    cmd(&mut app, Command::Refresh);
+    app.update(Action::CrawlDone(Err("Heroku is down".into())));
+    assert_eq!(app.layer(), Layer::Popup);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Preview);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Browse);
+    // The search box keeps the keyboard under a popup, and gets it back.
+    cmd(&mut app, Command::StartSearch);
+    app.update(Action::KeysInfo("…".into()));
+    assert_eq!(app.layer(), Layer::Keys);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Search);
+}
+
+#[test]
+fn start_crawls_with_a_heroku_client_and_asks_for_a_key_without_one() {
+    let mut app = App::new(Endpoints::default(), 100, 30);
+    app.update(Action::Start {
+        need_login: Some("no Heroku API key".into()),
+    });
+    assert_eq!(app.layer(), Layer::Login);
+    assert_eq!(
+        app.overlays.login_form().unwrap().reason,
+        "no Heroku API key"
+    );
+
+    let mut app = App::new(Endpoints::default(), 100, 30);
+    app.clients.heroku = Some(
+        heroku_j1::heroku::HerokuClient::new(heroku_j1::heroku::ClientConfig::new(
+            "http://127.0.0.1:1",
+            heroku_j1::secrets::Secret::new("HRKU-unused"),
+        ))
+        .unwrap(),
+    );
+    assert!(matches!(
+        app.update(Action::Start { need_login: None }),
+        Some(Effect::StartCrawl)
+    ));
+    assert!(app.crawl.is_some());
+    assert_eq!(app.layer(), Layer::Browse);
+}
+
+/// The login task checks and stores both keys (through `secrets::validate_and_store`), and
+/// the JupiterOne setup it builds keeps its sync state in the data folder the explorer was
+/// started with; `update` installs the clients it carries.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
+    use heroku_j1::fake::heroku::{FakeHeroku, FakeHerokuConfig};
+    use heroku_j1::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
+    use heroku_j1::secrets::{KeyStore, Keys, Secret, Which};
+    use heroku_j1::tui::login_form::LoginRequest;
+    use heroku_j1::tui::{LoginContext, tasks};
+
+    let heroku = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let j1 = FakeJupiterOne::start(FakeJupiterOneConfig::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let keys = Keys::new(KeyStore::mock()).with_env(|_| None);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ctx = tasks::Context {
+        tx,
+        cancel: tokio_util::sync::CancellationToken::new(),
+        login: Some(LoginContext {
+            keys: keys.clone(),
+            config_dir: dir.path().join("config"),
+            heroku_api_url: heroku.url(),
+            jupiterone_api_url: Some(j1.url()),
+        }),
+        data_dir: Some(data_dir.clone()),
+    };
+    let mut app = App::new(Endpoints::default(), 100, 30);
+    app.update(Action::NeedLogin("no key".into()));
+    let request = LoginRequest {
+        heroku_key: Some(Secret::new(heroku.token())),
+        jupiterone_account: Some(j1.account().to_owned()),
+        jupiterone_key: Some(Secret::new(j1.token())),
+        jupiterone_region: None,
+        this_run_only: false,
+    };
+    tasks::start(Effect::Login(Box::new(request)), &app, &ctx);
+    let Some(Action::LoginDone(Ok(ok))) = rx.recv().await else {
+        panic!("the login task reports LoginDone(Ok)")
+    };
+    let setup = ok.clients.jupiterone.as_ref().expect("a JupiterOne setup");
+    assert_eq!(setup.data_dir, data_dir);
+    assert!(
+        ok.stored.contains("stored in the OS keyring"),
+        "{}",
+        ok.stored
+    );
+    for which in [Which::Heroku, Which::JupiterOne] {
+        assert!(
+            keys.store().get(which).await.unwrap().is_some(),
+            "{which:?} stored"
+        );
+    }
+    assert!(matches!(
+        app.update(Action::LoginDone(Ok(ok))),
+        Some(Effect::StartCrawl)
+    ));
+    assert!(app.overlays.login_form().is_none());
+    assert!(app.clients.heroku.is_some());
+    assert_eq!(app.clients.jupiterone.as_ref().unwrap().data_dir, data_dir);
+    assert!(
+        app.endpoints
+            .jupiterone
+            .as_deref()
+            .unwrap()
+            .contains(&j1.url())
+    );
+    j1.shutdown();
+    heroku.shutdown().await;
 }

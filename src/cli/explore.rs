@@ -12,9 +12,9 @@ use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::{self, JupiterOneClient, JupiterOneConfig, UploadOptions};
 use crate::secrets::{KeyStore, Keys, Secret, Which};
 use crate::settings::Settings;
-use crate::tui::app::Target;
-use crate::tui::keys::{Clients, LoginContext};
-use crate::tui::run::JupiterOneSetup;
+use crate::tui::app::Endpoints;
+use crate::tui::clients::{Clients, JupiterOneSetup};
+use crate::tui::{LoginContext, Startup};
 
 /// The JupiterOne side of the explorer: the key from `JUPITERONE_API_KEY` or the keyring,
 /// the account, URL, target and data folder from the settings; or why there is none.
@@ -78,11 +78,9 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
         tracing::info!(%why, "JupiterOne not configured");
     }
     let j1 = j1.ok();
-    let target = Target {
+    let endpoints = Endpoints {
         heroku_url: settings.heroku_api_url.clone(),
-        jupiterone: j1
-            .as_ref()
-            .map(|s| format!("{} (account {})", s.client.api_url(), s.client.account())),
+        jupiterone: j1.as_ref().map(JupiterOneSetup::describe),
         demo: false,
     };
     // A URL other than the region's was named: the login form's region does not replace it.
@@ -90,7 +88,6 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
     let login = LoginContext {
         keys,
         config_dir: settings.config_dir.clone(),
-        data_dir,
         heroku_api_url: settings.heroku_api_url.clone(),
         jupiterone_api_url: named_url.then(|| settings.jupiterone_api_url.clone()),
     };
@@ -98,7 +95,14 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
         heroku,
         jupiterone: j1,
     };
-    crate::tui::run::run(clients, target, Some(login), need_login).await?;
+    crate::tui::run(Startup {
+        clients,
+        endpoints,
+        login: Some(login),
+        need_login,
+        data_dir: Some(data_dir),
+    })
+    .await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -126,7 +130,7 @@ async fn run_demo() -> anyhow::Result<ExitCode> {
         target: None,
         options,
     };
-    let target = Target {
+    let endpoints = Endpoints {
         heroku_url: heroku.url(),
         jupiterone: Some(format!("fake JupiterOne {}", j1.url())),
         demo: true,
@@ -135,7 +139,14 @@ async fn run_demo() -> anyhow::Result<ExitCode> {
         heroku: Some(client),
         jupiterone: Some(setup),
     };
-    let result = crate::tui::run::run(clients, target, None, None).await;
+    let result = crate::tui::run(Startup {
+        clients,
+        endpoints,
+        login: None,
+        need_login: None,
+        data_dir: Some(data_dir.clone()),
+    })
+    .await;
     let _ = std::fs::remove_dir_all(&data_dir);
     j1.shutdown();
     heroku.shutdown().await;

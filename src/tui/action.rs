@@ -3,11 +3,10 @@
 
 use std::sync::Arc;
 
-use super::login::{Field, LoginRequest};
-use super::tree::Tree;
+use super::clients::Clients;
+use super::data::Data;
+use super::login_form::{Field, LoginRequest};
 use crate::collect::Progress;
-use crate::estate::ListFailure;
-use crate::graph::Graph;
 use crate::jupiterone::{Plan, Preview, SyncEvent, SyncOutcome};
 
 /// A command a key can be bound to.
@@ -53,23 +52,14 @@ pub enum Command {
     DeleteKeys,
 }
 
-/// What a finished crawl delivers.
-#[derive(Debug)]
-pub struct Loaded {
-    pub graph: std::sync::Arc<Graph>,
-    pub failures: Vec<ListFailure>,
-    pub heroku_user: Option<String>,
-    /// The Heroku user's id: the default JupiterOne scope is derived from it.
-    pub heroku_user_id: Option<String>,
-    pub requests: u64,
-    pub rate_limit_remaining: Option<i64>,
-    /// The tree, when built off the UI thread (it takes a second for 150,000 nodes).
-    pub tree: Option<Tree>,
-}
-
-/// An input to [`super::app::App::update`].
+/// An input to `App::update` (in `tui::app`).
 #[derive(Debug)]
 pub enum Action {
+    /// The explorer starts: crawl, or open the login form (with this reason) when there is
+    /// no Heroku client.
+    Start {
+        need_login: Option<String>,
+    },
     Command(Command),
     SearchInput(char),
     /// Mouse wheel over the pane at `column`.
@@ -87,7 +77,7 @@ pub enum Action {
         height: u16,
     },
     CrawlProgress(Box<Progress>),
-    CrawlDone(Result<Box<Loaded>, String>),
+    CrawlDone(Result<Box<Data>, String>),
     PreviewReady(Result<Box<(Plan, Preview)>, String>),
     SyncProgress(Box<SyncEvent>),
     SyncDone(Result<Box<SyncOutcome>, String>),
@@ -105,8 +95,8 @@ pub enum Action {
 /// A login that worked.
 #[derive(Debug, Clone)]
 pub struct LoginOk {
-    /// What the header shows for JupiterOne, when it is now configured.
-    pub jupiterone: Option<String>,
+    /// The new clients: `heroku` replaces the old one; `jupiterone`, when set, too.
+    pub clients: Clients,
     /// How the keys are kept, for the status line.
     pub stored: String,
 }
@@ -120,7 +110,7 @@ pub struct LoginFailure {
     pub keyring_unavailable: Option<String>,
 }
 
-/// Work the event loop does for `update`, which never blocks.
+/// Work `update` asks for (it never blocks): the event loop starts each as a task.
 #[derive(Debug)]
 pub enum Effect {
     StartCrawl,

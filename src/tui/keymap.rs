@@ -3,25 +3,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Command;
-
-/// Where a binding applies.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Browsing the tree and the details.
-    Browse,
-    /// Typing a search.
-    Search,
-    /// The help screen.
-    Help,
-    /// An error popup.
-    Popup,
-    /// The sync preview.
-    Preview,
-    /// The login form.
-    Login,
-    /// The keys view.
-    Keys,
-}
+use super::overlay::Layer;
 
 /// A key a binding answers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,7 +16,7 @@ pub enum Key {
 /// One row of the keymap.
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
-    pub modes: &'static [Mode],
+    pub layers: &'static [Layer],
     pub keys: &'static [Key],
     pub command: Command,
     /// How the keys are written in hints, e.g. `j/↓`.
@@ -44,26 +26,26 @@ pub struct Binding {
     pub footer: Option<&'static str>,
 }
 
-const B: &[Mode] = &[Mode::Browse];
-const S: &[Mode] = &[Mode::Search];
-const P: &[Mode] = &[Mode::Preview];
+const B: &[Layer] = &[Layer::Browse];
+const S: &[Layer] = &[Layer::Search];
+const P: &[Layer] = &[Layer::Preview];
 /// Scrolling in the preview and in the help screen.
-const SCROLL: &[Mode] = &[Mode::Preview, Mode::Help];
-const L: &[Mode] = &[Mode::Login];
-const ANY: &[Mode] = &[
-    Mode::Browse,
-    Mode::Search,
-    Mode::Help,
-    Mode::Popup,
-    Mode::Preview,
-    Mode::Login,
-    Mode::Keys,
+const SCROLL: &[Layer] = &[Layer::Preview, Layer::Help];
+const L: &[Layer] = &[Layer::Login];
+const ANY: &[Layer] = &[
+    Layer::Browse,
+    Layer::Search,
+    Layer::Help,
+    Layer::Popup,
+    Layer::Preview,
+    Layer::Login,
+    Layer::Keys,
 ];
 
 /// Every binding, in help order.
 pub const KEYMAP: &[Binding] = &[
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
         command: Command::Down,
         label: "j/↓",
@@ -71,7 +53,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
         command: Command::Up,
         label: "k/↑",
@@ -79,7 +61,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('h'), Key::Code(KeyCode::Left)],
         command: Command::Fold,
         label: "h/←",
@@ -87,7 +69,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('l'), Key::Code(KeyCode::Right)],
         command: Command::Unfold,
         label: "l/→",
@@ -95,7 +77,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Code(KeyCode::Enter)],
         command: Command::Enter,
         label: "Enter",
@@ -103,7 +85,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("open"),
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('g'), Key::Code(KeyCode::Home)],
         command: Command::Top,
         label: "g",
@@ -111,7 +93,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('G'), Key::Code(KeyCode::End)],
         command: Command::Bottom,
         label: "G",
@@ -119,7 +101,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d')],
         command: Command::PageDown,
         label: "PgDn",
@@ -127,7 +109,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Code(KeyCode::PageUp), Key::Ctrl('u')],
         command: Command::PageUp,
         label: "PgUp",
@@ -135,7 +117,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::BackTab)],
         command: Command::SwitchPane,
         label: "Tab",
@@ -143,7 +125,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("pane"),
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('/')],
         command: Command::StartSearch,
         label: "/",
@@ -151,7 +133,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("search"),
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('n')],
         command: Command::NextMatch,
         label: "n",
@@ -159,7 +141,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('N')],
         command: Command::PrevMatch,
         label: "N",
@@ -167,7 +149,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('f')],
         command: Command::CycleFilter,
         label: "f",
@@ -175,7 +157,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("findings"),
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('v')],
         command: Command::ToggleRaw,
         label: "v",
@@ -183,7 +165,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("raw"),
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('r')],
         command: Command::Refresh,
         label: "r",
@@ -191,7 +173,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("refresh"),
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('p')],
         command: Command::Preview,
         label: "p",
@@ -199,7 +181,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("preview"),
     },
     Binding {
-        modes: &[Mode::Browse, Mode::Preview],
+        layers: &[Layer::Browse, Layer::Preview],
         keys: &[Key::Char('s')],
         command: Command::Sync,
         label: "s",
@@ -207,7 +189,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("sync"),
     },
     Binding {
-        modes: P,
+        layers: P,
         keys: &[Key::Char('y')],
         command: Command::Confirm,
         label: "y",
@@ -215,7 +197,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("yes, sync"),
     },
     Binding {
-        modes: SCROLL,
+        layers: SCROLL,
         keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
         command: Command::Down,
         label: "j/↓",
@@ -223,7 +205,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: SCROLL,
+        layers: SCROLL,
         keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
         command: Command::Up,
         label: "k/↑",
@@ -231,7 +213,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Char('K')],
         command: Command::ShowKeys,
         label: "K",
@@ -239,7 +221,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: &[Mode::Keys],
+        layers: &[Layer::Keys],
         keys: &[Key::Char('L'), Key::Char('l')],
         command: Command::ShowLogin,
         label: "L",
@@ -247,7 +229,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("replace"),
     },
     Binding {
-        modes: &[Mode::Keys],
+        layers: &[Layer::Keys],
         keys: &[Key::Char('D'), Key::Char('d')],
         command: Command::DeleteKeys,
         label: "D",
@@ -255,7 +237,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("delete"),
     },
     Binding {
-        modes: L,
+        layers: L,
         keys: &[Key::Code(KeyCode::Tab), Key::Code(KeyCode::Down)],
         command: Command::NextField,
         label: "Tab/↓",
@@ -263,7 +245,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("next"),
     },
     Binding {
-        modes: L,
+        layers: L,
         keys: &[Key::Code(KeyCode::BackTab), Key::Code(KeyCode::Up)],
         command: Command::PrevField,
         label: "S-Tab/↑",
@@ -271,7 +253,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: L,
+        layers: L,
         keys: &[Key::Code(KeyCode::Enter)],
         command: Command::Submit,
         label: "Enter",
@@ -279,7 +261,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("check and store"),
     },
     Binding {
-        modes: L,
+        layers: L,
         keys: &[Key::Code(KeyCode::Esc)],
         command: Command::Dismiss,
         label: "Esc",
@@ -287,7 +269,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("close"),
     },
     Binding {
-        modes: B,
+        layers: B,
         keys: &[Key::Code(KeyCode::Esc)],
         command: Command::Dismiss,
         label: "Esc",
@@ -295,7 +277,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: S,
+        layers: S,
         keys: &[Key::Code(KeyCode::Enter)],
         command: Command::SearchConfirm,
         label: "Enter",
@@ -303,7 +285,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("keep"),
     },
     Binding {
-        modes: S,
+        layers: S,
         keys: &[Key::Code(KeyCode::Esc)],
         command: Command::SearchCancel,
         label: "Esc",
@@ -311,7 +293,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("cancel"),
     },
     Binding {
-        modes: S,
+        layers: S,
         keys: &[Key::Code(KeyCode::Down)],
         command: Command::NextMatch,
         label: "↓",
@@ -319,7 +301,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("next"),
     },
     Binding {
-        modes: S,
+        layers: S,
         keys: &[Key::Code(KeyCode::Up)],
         command: Command::PrevMatch,
         label: "↑",
@@ -327,7 +309,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: S,
+        layers: S,
         keys: &[Key::Code(KeyCode::Backspace)],
         command: Command::SearchBackspace,
         label: "Bksp",
@@ -335,7 +317,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: None,
     },
     Binding {
-        modes: &[Mode::Popup, Mode::Help, Mode::Preview, Mode::Keys],
+        layers: &[Layer::Popup, Layer::Help, Layer::Preview, Layer::Keys],
         keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)],
         command: Command::Dismiss,
         label: "Esc",
@@ -343,7 +325,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("close"),
     },
     Binding {
-        modes: &[Mode::Browse, Mode::Help],
+        layers: &[Layer::Browse, Layer::Help],
         keys: &[Key::Char('?')],
         command: Command::ToggleHelp,
         label: "?",
@@ -351,12 +333,12 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("help"),
     },
     Binding {
-        modes: &[
-            Mode::Browse,
-            Mode::Help,
-            Mode::Popup,
-            Mode::Preview,
-            Mode::Keys,
+        layers: &[
+            Layer::Browse,
+            Layer::Help,
+            Layer::Popup,
+            Layer::Preview,
+            Layer::Keys,
         ],
         keys: &[Key::Char('q')],
         command: Command::Quit,
@@ -365,7 +347,7 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("quit"),
     },
     Binding {
-        modes: ANY,
+        layers: ANY,
         keys: &[Key::Ctrl('c')],
         command: Command::Quit,
         label: "Ctrl-C",
@@ -383,20 +365,20 @@ fn matches(key: Key, event: &KeyEvent) -> bool {
     }
 }
 
-/// The command bound to `event` in `mode`.
+/// The command bound to `event` in `layer`.
 #[must_use]
-pub fn lookup(mode: Mode, event: &KeyEvent) -> Option<Command> {
+pub fn lookup(layer: Layer, event: &KeyEvent) -> Option<Command> {
     KEYMAP
         .iter()
-        .filter(|b| b.modes.contains(&mode))
+        .filter(|b| b.layers.contains(&layer))
         .find(|b| b.keys.iter().any(|k| matches(*k, event)))
         .map(|b| b.command)
 }
 
-/// The footer hints of `mode`: `(keys, what)`.
-pub fn footer(mode: Mode) -> impl Iterator<Item = (&'static str, &'static str)> {
+/// The footer hints of `layer`: `(keys, what)`.
+pub fn footer(layer: Layer) -> impl Iterator<Item = (&'static str, &'static str)> {
     KEYMAP
         .iter()
-        .filter(move |b| b.modes.contains(&mode))
+        .filter(move |b| b.layers.contains(&layer))
         .filter_map(|b| b.footer.map(|hint| (b.label, hint)))
 }

@@ -1,6 +1,6 @@
 //! The explorer's state, changed only by [`App::update`]: the state types, `update`,
-//! loading a crawl and the commands. Moving around the tree is in `navigate`, the preview
-//! and sync state in `sync`.
+//! loading a crawl, the overlays and the commands. Moving around the tree is in `navigate`,
+//! the preview and sync state in `sync`.
 
 mod navigate;
 mod sync;
@@ -8,10 +8,12 @@ mod sync;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use super::action::{Action, Command, Effect, Loaded};
-use super::keymap::Mode;
+use super::action::{Action, Command, Effect};
+use super::clients::Clients;
+use super::data::Data;
 use super::layout;
-use super::login::{Field, LoginForm};
+use super::login_form::{Field, LoginForm};
+use super::overlay::{Layer, Overlay, Overlays};
 use super::tree::{Markers, NodeKind, Tree};
 use crate::collect::Progress;
 use crate::graph::{Entity, Graph};
@@ -45,6 +47,8 @@ pub const FILTERS: [(Markers, &str); 9] = [
 #[derive(Debug, Clone, Default)]
 pub struct Search {
     pub query: String,
+    /// Whether the search box has the keyboard (under any popup).
+    pub active: bool,
     /// Where the cursor was when the search started (Esc goes back there).
     pub origin: Option<u32>,
     pub matches: usize,
@@ -56,20 +60,13 @@ pub struct Crawl {
     pub progress: Option<Progress>,
 }
 
-/// What the header shows.
+/// Where the explorer reads from and syncs to, as the header shows it.
 #[derive(Debug, Clone, Default)]
-pub struct Target {
+pub struct Endpoints {
     pub heroku_url: String,
     /// e.g. `fake JupiterOne (demo)`, or `None` when not configured.
     pub jupiterone: Option<String>,
     pub demo: bool,
-}
-
-/// The loaded estate: the graph and the tree built from it.
-#[derive(Debug)]
-pub struct Data {
-    pub loaded: Loaded,
-    pub tree: Tree,
 }
 
 /// One relationship as the details pane lists it.
@@ -115,10 +112,15 @@ pub enum DetailView {
 /// The whole explorer state.
 #[derive(Debug)]
 pub struct App {
-    pub target: Target,
+    pub endpoints: Endpoints,
+    /// The clients the tasks use (a login replaces them).
+    pub clients: Clients,
+    /// Whether the login form can check and store keys (not in the demo).
+    pub can_login: bool,
     pub data: Option<Data>,
     pub crawl: Option<Crawl>,
-    pub mode: Mode,
+    /// What lies over the tree; the top one has the keyboard.
+    pub overlays: Overlays,
     pub focus: Pane,
     /// Row of the cursor among the visible rows.
     pub cursor: usize,
@@ -129,32 +131,27 @@ pub struct App {
     pub view: DetailView,
     pub search: Search,
     pub filter: usize,
-    pub error: Option<String>,
-    /// A message that is not an error (the sync result): title and text.
-    pub notice: Option<(String, String)>,
     pub status: Option<String>,
     pub preview: Option<PreviewState>,
     /// `s` was pressed before the preview existed: sync when it arrives.
     pub sync_after_preview: bool,
     pub syncing: Option<SyncRun>,
-    pub login: Option<LoginForm>,
-    /// The keys view's text.
-    pub keys: Option<String>,
     /// First row of the help screen.
     pub help_offset: usize,
     pub width: u16,
     pub height: u16,
-    pub should_quit: bool,
 }
 
 impl App {
     #[must_use]
-    pub fn new(target: Target, width: u16, height: u16) -> Self {
+    pub fn new(endpoints: Endpoints, width: u16, height: u16) -> Self {
         Self {
-            target,
+            endpoints,
+            clients: Clients::default(),
+            can_login: true,
             data: None,
             crawl: None,
-            mode: Mode::Browse,
+            overlays: Overlays::default(),
             focus: Pane::Tree,
             cursor: 0,
             offset: 0,
@@ -163,33 +160,42 @@ impl App {
             view: DetailView::Entity,
             search: Search::default(),
             filter: 0,
-            error: None,
-            notice: None,
             status: None,
             preview: None,
             sync_after_preview: false,
             syncing: None,
-            login: None,
-            keys: None,
             help_offset: 0,
             width,
             height,
-            should_quit: false,
         }
     }
 
-    /// The mode whose keymap applies now.
+    /// The layer whose keymap applies now: the top overlay, else the search box or the tree.
     #[must_use]
-    pub fn key_mode(&self) -> Mode {
-        if self.error.is_some() || self.notice.is_some() {
-            Mode::Popup
-        } else if self.login.is_some() {
-            Mode::Login
-        } else if self.keys.is_some() {
-            Mode::Keys
-        } else {
-            self.mode
+    pub fn layer(&self) -> Layer {
+        match self.overlays.top() {
+            Some(o) => o.layer(),
+            None if self.search.active => Layer::Search,
+            None => Layer::Browse,
         }
+    }
+
+    /// Shows an overlay. Help and the preview take the search box's place.
+    pub(crate) fn open(&mut self, overlay: Overlay) {
+        if overlay.rank() == 0 {
+            self.search.active = false;
+        }
+        self.overlays.open(overlay);
+    }
+
+    fn error(&mut self, message: String) {
+        self.open(Overlay::Error(message));
+    }
+
+    /// Closes the help screen or the preview.
+    fn close_view(&mut self) {
+        self.overlays
+            .close(|o| matches!(o, Overlay::Help | Overlay::Preview));
     }
 
     #[must_use]
@@ -273,6 +279,17 @@ impl App {
     /// Applies one action. Returns work for the event loop, if any.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         match action {
+            Action::Start { need_login } => {
+                if self.clients.heroku.is_some() {
+                    self.crawl = Some(Crawl { progress: None });
+                    return Some(Effect::StartCrawl);
+                }
+                self.open(Overlay::Login(LoginForm::new(
+                    need_login.unwrap_or_else(|| "No Heroku API key.".into()),
+                    None,
+                    None,
+                )));
+            }
             Action::Command(c) => return self.command(c),
             Action::SearchInput(c) => {
                 self.search.query.push(c);
@@ -311,8 +328,8 @@ impl App {
             Action::CrawlDone(result) => {
                 self.crawl = None;
                 match result {
-                    Ok(loaded) => self.load(*loaded),
-                    Err(message) => self.error = Some(message),
+                    Ok(data) => self.load(*data),
+                    Err(message) => self.error(message),
                 }
             }
             Action::PreviewReady(result) => match result {
@@ -324,7 +341,7 @@ impl App {
                         confirm: Vec::new(),
                         offset: 0,
                     });
-                    self.mode = Mode::Preview;
+                    self.open(Overlay::Preview);
                     self.status = None;
                     if std::mem::take(&mut self.sync_after_preview) {
                         return self.try_sync(false);
@@ -332,34 +349,38 @@ impl App {
                 }
                 Err(message) => {
                     self.sync_after_preview = false;
-                    self.error = Some(message);
+                    self.error(message);
                 }
             },
             Action::NeedLogin(reason) => {
                 self.crawl = None;
-                self.login = Some(LoginForm::new(reason, None, None));
+                self.open(Overlay::Login(LoginForm::new(reason, None, None)));
             }
             Action::LoginInput(key) => {
-                if let Some(form) = self.login.as_mut().filter(|f| !f.busy) {
+                if let Some(form) = self.overlays.login_form_mut().filter(|f| !f.busy) {
                     form.input(key);
                 }
             }
             Action::LoginPaste(text) => {
-                if let Some(form) = self.login.as_mut().filter(|f| !f.busy) {
+                if let Some(form) = self.overlays.login_form_mut().filter(|f| !f.busy) {
                     form.paste(&text);
                 }
             }
             Action::LoginDone(Ok(ok)) => {
-                self.login = None;
-                if ok.jupiterone.is_some() {
-                    self.target.jupiterone = ok.jupiterone;
+                self.overlays.close(|o| matches!(o, Overlay::Login(_)));
+                if let Some(setup) = &ok.clients.jupiterone {
+                    self.endpoints.jupiterone = Some(setup.describe());
+                    self.clients.jupiterone = ok.clients.jupiterone;
+                }
+                if ok.clients.heroku.is_some() {
+                    self.clients.heroku = ok.clients.heroku;
                 }
                 self.status = Some(ok.stored);
                 self.crawl = Some(Crawl { progress: None });
                 return Some(Effect::StartCrawl);
             }
             Action::LoginDone(Err(failure)) => {
-                if let Some(form) = self.login.as_mut() {
+                if let Some(form) = self.overlays.login_form_mut() {
                     form.busy = false;
                     form.offer_this_run = failure.keyring_unavailable.clone();
                     if let Some(field) = failure.field {
@@ -374,7 +395,7 @@ impl App {
                     }
                 }
             }
-            Action::KeysInfo(text) => self.keys = Some(text),
+            Action::KeysInfo(text) => self.open(Overlay::Keys(text)),
             Action::SyncProgress(event) => {
                 if let Some(run) = self.syncing.as_mut() {
                     run.last = Some(*event);
@@ -386,13 +407,14 @@ impl App {
                     Ok(outcome) => {
                         // The preview compared with the sync before this one.
                         self.preview = None;
-                        if self.mode == Mode::Preview {
-                            self.mode = Mode::Browse;
-                        }
+                        self.overlays.close(|o| matches!(o, Overlay::Preview));
                         self.status = Some(format!("Synced: job {}", outcome.upload.job_id));
-                        self.notice = Some(("Sync finished".into(), sync_summary(&outcome)));
+                        self.open(Overlay::Notice {
+                            title: "Sync finished".into(),
+                            text: sync_summary(&outcome),
+                        });
                     }
-                    Err(message) => self.error = Some(message),
+                    Err(message) => self.error(message),
                 }
             }
         }
@@ -400,11 +422,8 @@ impl App {
     }
 
     /// Installs a freshly crawled estate, keeping the selection and open nodes.
-    pub fn load(&mut self, mut loaded: Loaded) {
-        let mut tree = loaded
-            .tree
-            .take()
-            .unwrap_or_else(|| Tree::build(&loaded.graph, &loaded.failures));
+    pub fn load(&mut self, data: Data) {
+        let Data { loaded, mut tree } = data;
         let previous = self.data.as_ref().map(|d| {
             let sel = self.selected().map(|i| d.tree.node(i).id.clone());
             (d.tree.open_ids(), sel)
@@ -436,18 +455,37 @@ impl App {
         self.scroll_to_cursor();
     }
 
-    fn command(&mut self, c: Command) -> Option<Effect> {
-        match c {
-            Command::Quit => {
-                self.should_quit = true;
+    /// Esc: closes the top overlay, or clears the filter when there is none.
+    fn dismiss(&mut self) -> Option<Effect> {
+        match self.overlays.top() {
+            Some(Overlay::Login(_)) if self.data.is_none() && self.crawl.is_none() => {
+                // Nothing to show without a key.
                 return Some(Effect::Quit);
             }
+            Some(Overlay::Help | Overlay::Preview) => {
+                if let Some(p) = self.preview.as_mut() {
+                    p.confirm.clear();
+                }
+                self.overlays.pop();
+            }
+            Some(_) => {
+                self.overlays.pop();
+            }
+            None if self.filter != 0 => self.set_filter(0),
+            None => {}
+        }
+        None
+    }
+
+    fn command(&mut self, c: Command) -> Option<Effect> {
+        match c {
+            Command::Quit => return Some(Effect::Quit),
             Command::Preview => {
                 if self.data.is_none() || self.jupiterone_missing() {
                     return None;
                 }
                 if self.preview_is_fresh() {
-                    self.mode = Mode::Preview;
+                    self.open(Overlay::Preview);
                 } else {
                     self.sync_after_preview = false;
                     self.status = Some("Preparing the preview…".into());
@@ -466,29 +504,34 @@ impl App {
                 return Some(Effect::Preview);
             }
             Command::NextField | Command::PrevField => {
-                if let Some(form) = self.login.as_mut() {
+                if let Some(form) = self.overlays.login_form_mut() {
                     form.next(c == Command::NextField);
                 }
             }
             Command::Submit => {
-                if let Some(form) = self.login.as_mut().filter(|f| !f.busy)
+                if let Some(form) = self.overlays.login_form_mut().filter(|f| !f.busy)
                     && let Some(request) = form.request()
                 {
+                    if !self.can_login {
+                        // Nothing can be stored here (the demo): the form just closes.
+                        self.overlays.close(|o| matches!(o, Overlay::Login(_)));
+                        return None;
+                    }
                     form.busy = true;
                     return Some(Effect::Login(Box::new(request)));
                 }
             }
             Command::ShowKeys => return Some(Effect::KeyStatus),
             Command::ShowLogin => {
-                self.keys = None;
-                self.login = Some(LoginForm::new(
+                self.overlays.close(|o| matches!(o, Overlay::Keys(_)));
+                self.open(Overlay::Login(LoginForm::new(
                     "Enter the keys to use: they are checked with Heroku and JupiterOne, then replace the stored ones.",
                     None,
                     None,
-                ));
+                )));
             }
             Command::DeleteKeys => {
-                self.keys = None;
+                self.overlays.close(|o| matches!(o, Overlay::Keys(_)));
                 return Some(Effect::DeleteKeys);
             }
             Command::Confirm => {
@@ -496,37 +539,13 @@ impl App {
                     return self.try_sync(true);
                 }
             }
-            Command::Dismiss if self.login.is_some() && self.error.is_none() => {
-                if self.data.is_none() && self.crawl.is_none() {
-                    // Nothing to show without a key.
-                    self.should_quit = true;
-                    return Some(Effect::Quit);
-                }
-                self.login = None;
-            }
-            Command::Dismiss
-                if self.keys.is_some() && self.error.is_none() && self.notice.is_none() =>
-            {
-                self.keys = None;
-            }
-            Command::Dismiss => {
-                if self.error.take().is_none() && self.notice.take().is_none() {
-                    if self.mode == Mode::Help || self.mode == Mode::Preview {
-                        if let Some(p) = self.preview.as_mut() {
-                            p.confirm.clear();
-                        }
-                        self.mode = Mode::Browse;
-                    } else if self.filter != 0 {
-                        self.set_filter(0);
-                    }
-                }
-            }
+            Command::Dismiss => return self.dismiss(),
             Command::ToggleHelp => {
-                self.mode = if self.mode == Mode::Help {
-                    Mode::Browse
+                if self.overlays.contains(|o| matches!(o, Overlay::Help)) {
+                    self.close_view();
                 } else {
-                    Mode::Help
-                };
+                    self.open(Overlay::Help);
+                }
             }
             Command::Refresh => {
                 if self.crawl.is_none() {
@@ -554,9 +573,10 @@ impl App {
             Command::CycleFilter => self.set_filter((self.filter + 1) % FILTERS.len()),
             Command::StartSearch => {
                 if self.data.is_some() {
-                    self.mode = Mode::Search;
+                    self.close_view();
                     self.search = Search {
                         query: String::new(),
+                        active: true,
                         origin: self.selected(),
                         matches: 0,
                     };
@@ -567,10 +587,10 @@ impl App {
                 self.search_step(false, true);
             }
             Command::SearchConfirm => {
-                self.mode = Mode::Browse;
+                self.search.active = false;
             }
             Command::SearchCancel => {
-                self.mode = Mode::Browse;
+                self.search.active = false;
                 if let Some(origin) = self.search.origin {
                     self.select_node(origin);
                 }

@@ -2,8 +2,9 @@
 
 use super::{App, DetailView, FILTERS, Pane};
 use crate::tui::action::Command;
-use crate::tui::keymap::{self, Mode};
+use crate::tui::keymap;
 use crate::tui::layout;
+use crate::tui::overlay::Layer;
 
 impl App {
     pub(super) fn rows(&self) -> usize {
@@ -58,7 +59,7 @@ impl App {
 
     pub(super) fn navigate(&mut self, c: Command) {
         let page = isize::try_from(self.tree_height().max(2) - 1).unwrap_or(10);
-        if self.mode == Mode::Help {
+        if self.layer() == Layer::Help {
             self.help_offset = match c {
                 Command::Up => self.help_offset.saturating_sub(1),
                 Command::Down => (self.help_offset + 1).min(keymap::KEYMAP.len() + 16),
@@ -67,7 +68,7 @@ impl App {
             };
             return;
         }
-        if self.mode == Mode::Preview {
+        if self.layer() == Layer::Preview {
             if let Some(p) = self.preview.as_mut() {
                 p.offset = match c {
                     Command::Up => p.offset.saturating_sub(1),

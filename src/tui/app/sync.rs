@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{App, SyncRun};
 use crate::jupiterone::SyncOutcome;
 use crate::tui::action::Effect;
-use crate::tui::keymap::Mode;
+use crate::tui::overlay::Overlay;
 
 /// The result popup of a finished sync.
 pub(super) fn sync_summary(outcome: &SyncOutcome) -> String {
@@ -61,8 +61,8 @@ impl App {
     }
 
     pub(super) fn jupiterone_missing(&mut self) -> bool {
-        if self.target.jupiterone.is_none() {
-            self.error = Some(
+        if self.endpoints.jupiterone.is_none() {
+            self.error(
                 "JupiterOne is not configured. Set JUPITERONE_API_KEY and JUPITERONE_ACCOUNT \
                  (and JUPITERONE_REGION=eu or JUPITERONE_API_URL if needed), or store them with \
                  `heroku-j1 login --jupiterone`, then start heroku-j1 again."
@@ -80,8 +80,9 @@ impl App {
             self.status = Some("A sync is already running.".into());
             return None;
         }
+        self.preview.as_ref()?;
+        self.open(Overlay::Preview);
         let p = self.preview.as_mut()?;
-        self.mode = Mode::Preview;
         if !p.preview.blocking().is_empty() {
             self.status = Some(format!(
                 "{} validation findings block the sync: see the preview",

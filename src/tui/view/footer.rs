@@ -7,10 +7,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use crate::tui::app::App;
-use crate::tui::keymap::{self, Mode};
+use crate::tui::keymap;
 
 pub fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let line = if app.mode == Mode::Search {
+    let line = if app.search.active {
         Line::from(vec![
             Span::styled(
                 " /",
@@ -38,7 +38,7 @@ pub fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
 const DROP_ORDER: [&str; 5] = ["open", "pane", "raw", "refresh", "findings"];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let mut hints: Vec<(&str, &str)> = keymap::footer(app.key_mode()).collect();
+    let mut hints: Vec<(&str, &str)> = keymap::footer(app.layer()).collect();
     let width = |h: &[(&str, &str)]| {
         h.iter()
             .map(|(k, w)| k.chars().count() + w.chars().count() + 3)

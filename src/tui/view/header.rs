@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             .bg(Color::Magenta)
             .add_modifier(Modifier::BOLD),
     )];
-    if app.target.demo {
+    if app.endpoints.demo {
         first.push(Span::styled(
             " DEMO ",
             Style::default().fg(Color::Black).bg(Color::Yellow),
@@ -52,7 +52,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         remaining.map_or_else(|| "?".to_owned(), |r| r.to_string()),
     ));
     second.push(Span::styled(" · JupiterOne ", dim));
-    match &app.target.jupiterone {
+    match &app.endpoints.jupiterone {
         Some(t) => second.push(Span::raw(t.clone())),
         None => second.push(Span::styled(
             "not configured",

@@ -7,24 +7,25 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Cell, Clear, Row, Table, TableState};
 
 use crate::tui::app::App;
-use crate::tui::keymap::{KEYMAP, Mode};
+use crate::tui::keymap::KEYMAP;
+use crate::tui::overlay::Layer;
 use crate::tui::tree::Markers;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     frame.render_widget(Clear, area);
     let mut rows = Vec::new();
-    for (mode, title) in [
-        (Mode::Browse, "Browsing"),
-        (Mode::Search, "Searching"),
-        (Mode::Preview, "Sync preview"),
-        (Mode::Keys, "Keys view (K)"),
-        (Mode::Login, "Login form"),
+    for (layer, title) in [
+        (Layer::Browse, "Browsing"),
+        (Layer::Search, "Searching"),
+        (Layer::Preview, "Sync preview"),
+        (Layer::Keys, "Keys view (K)"),
+        (Layer::Login, "Login form"),
     ] {
         rows.push(Row::new(vec![Cell::from(Line::styled(
             title,
             Style::default().add_modifier(Modifier::BOLD),
         ))]));
-        for b in KEYMAP.iter().filter(|b| b.modes.contains(&mode)) {
+        for b in KEYMAP.iter().filter(|b| b.layers.contains(&layer)) {
             rows.push(Row::new(vec![
                 Cell::from(Line::styled(
                     format!("  {}", b.label),

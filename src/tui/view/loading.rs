@@ -16,7 +16,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(crawl) = &app.crawl else {
-        let text = if app.error.is_some() {
+        let text = if app.overlays.error().is_some() {
             "Nothing loaded. Press r to try again."
         } else {
             "Starting…"

@@ -5,7 +5,7 @@ mod footer;
 mod header;
 mod help;
 mod loading;
-mod login;
+mod login_form;
 mod popup;
 mod preview;
 mod sync;
@@ -15,8 +15,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 
 use super::app::App;
-use super::keymap::Mode;
 use super::layout;
+use super::overlay::Overlay;
 
 /// Draws the whole screen.
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -43,11 +43,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
     footer::draw_status(frame, status, app);
     footer::draw(frame, footer, app);
-    if app.mode == Mode::Preview {
-        preview::draw(frame, centered(area, 94, 84), app);
-    }
-    if app.mode == Mode::Help {
-        help::draw(frame, centered(area, 90, 90), app);
+    // The help screen and the preview lie under the sync's progress, the rest above it.
+    for overlay in app.overlays.iter().filter(|o| o.rank() == 0) {
+        draw_overlay(frame, area, app, overlay);
     }
     if let Some(run) = &app.syncing {
         sync::draw(
@@ -59,23 +57,29 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             run,
         );
     }
-    if let Some(form) = &app.login {
-        login::draw(frame, centered(area, 80, 90), form);
+    for overlay in app.overlays.iter().filter(|o| o.rank() > 0) {
+        draw_overlay(frame, area, app, overlay);
     }
-    if let Some(text) = &app.keys {
-        popup::draw(
+}
+
+fn draw_overlay(frame: &mut Frame<'_>, area: Rect, app: &App, overlay: &Overlay) {
+    match overlay {
+        Overlay::Preview => preview::draw(frame, centered(area, 94, 84), app),
+        Overlay::Help => help::draw(frame, centered(area, 90, 90), app),
+        Overlay::Login(form) => login_form::draw(frame, centered(area, 80, 90), form),
+        Overlay::Keys(text) => popup::draw(
             frame,
             centered(area, 70, 50),
             "Keys (L replace, D delete, Esc close)",
             text,
             false,
-        );
-    }
-    if let Some((title, message)) = &app.notice {
-        popup::draw(frame, centered(area, 70, 60), title, message, false);
-    }
-    if let Some(message) = &app.error {
-        popup::draw(frame, centered(area, 70, 50), "Error", message, true);
+        ),
+        Overlay::Notice { title, text } => {
+            popup::draw(frame, centered(area, 70, 60), title, text, false);
+        }
+        Overlay::Error(message) => {
+            popup::draw(frame, centered(area, 70, 50), "Error", message, true);
+        }
     }
 }
 

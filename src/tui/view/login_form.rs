@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::tui::login::{Field, LoginForm};
+use crate::tui::login_form::{Field, LoginForm};
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, form: &LoginForm) {
     frame.render_widget(Clear, area);

@@ -1,5 +1,5 @@
 //! The login form: masked key fields (ratatui-textarea), paste, shape hints, errors inline.
-//! The keys are validated against the APIs before they are stored (by the event loop).
+//! The keys are validated against the APIs before they are stored (by the login task).
 
 use std::fmt;
 

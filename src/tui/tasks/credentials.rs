@@ -1,51 +1,20 @@
-//! The explorer's side of the credentials: the login form's check-and-store, the keys view,
-//! and deleting the stored keys. Everything runs in background tasks; the keyring calls go
-//! through [`Keys`], which runs them off the async workers under a timeout.
+//! The credentials tasks: the login form's check-and-store (through
+//! [`crate::secrets::validate_and_store`], as `heroku-j1 login`), the keys view, and deleting
+//! the stored keys. The keyring calls go through [`Keys`], which runs them off the async
+//! workers under a timeout.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::action::{Action, LoginFailure, LoginOk};
-use super::login::{Field, LoginRequest};
-use super::run::JupiterOneSetup;
 use crate::config::{Config, Region};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::{JupiterOneClient, JupiterOneConfig, UploadOptions};
-use crate::secrets::{Keys, Which, validate};
-
-/// What the explorer needs to log in: the keys, where config.toml is, the API URLs.
-#[derive(Debug, Clone)]
-pub struct LoginContext {
-    pub keys: Keys,
-    pub config_dir: PathBuf,
-    /// Where the sync state is kept (the settings' data folder).
-    pub data_dir: PathBuf,
-    pub heroku_api_url: String,
-    /// `--jupiterone-api-url`, when given (else the region's).
-    pub jupiterone_api_url: Option<String>,
-}
-
-/// The clients the event loop uses; a login replaces them.
-#[derive(Debug, Default, Clone)]
-pub struct Clients {
-    pub heroku: Option<HerokuClient>,
-    pub jupiterone: Option<JupiterOneSetup>,
-}
-
-/// Shared between the event loop and the login task.
-pub type SharedClients = Arc<Mutex<Clients>>;
-
-fn lock(clients: &SharedClients) -> std::sync::MutexGuard<'_, Clients> {
-    clients.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Reads the shared clients.
-#[must_use]
-pub fn current(clients: &SharedClients) -> Clients {
-    lock(clients).clone()
-}
+use crate::secrets::{Endpoint, Keys, LoginError, Secret, StoreError, Which, validate_and_store};
+use crate::tui::action::{Action, LoginFailure, LoginOk};
+use crate::tui::clients::{Clients, JupiterOneSetup};
+use crate::tui::login_form::{Field, LoginRequest};
+use crate::tui::startup::LoginContext;
 
 fn failure(field: Option<Field>, message: impl Into<String>) -> LoginFailure {
     LoginFailure {
@@ -55,24 +24,48 @@ fn failure(field: Option<Field>, message: impl Into<String>) -> LoginFailure {
     }
 }
 
-async fn check_and_store(
+/// Where a checked key is kept.
+enum Kept {
+    Keyring,
+    ThisRun,
+}
+
+/// Checks one key and stores it; when the keyring cannot and `this_run_only` (the form
+/// offered it after a keyring failure), keeps it for this run instead. `Err(Ok(_))`: the
+/// keyring failed; `Err(Err(_))`: the form shows this failure.
+async fn check_and_keep(
+    keys: &Keys,
+    endpoint: Endpoint,
+    key: Secret,
+    this_run_only: bool,
+) -> Result<Kept, Result<StoreError, LoginFailure>> {
+    let (field, name) = match endpoint.which() {
+        Which::Heroku => (Field::HerokuKey, "Heroku"),
+        Which::JupiterOne => (Field::JupiterOneKey, "JupiterOne"),
+    };
+    match validate_and_store(keys, &endpoint, key.clone()).await {
+        Ok(_) => Ok(Kept::Keyring),
+        Err(LoginError::Rejected(m)) => Err(Err(failure(Some(field), m))),
+        Err(LoginError::Unchecked(m)) => Err(Err(failure(
+            None,
+            format!("The {name} key could not be checked: {m}"),
+        ))),
+        Err(LoginError::Keyring(_)) if this_run_only => {
+            keys.use_for_this_run(endpoint.which(), key);
+            Ok(Kept::ThisRun)
+        }
+        Err(LoginError::Keyring(e)) => Err(Ok(e)),
+    }
+}
+
+async fn log_in(
     ctx: &LoginContext,
+    data_dir: Option<PathBuf>,
     request: LoginRequest,
-    clients: &SharedClients,
 ) -> Result<LoginOk, LoginFailure> {
     let Some(heroku_key) = request.heroku_key else {
         return Err(failure(Some(Field::HerokuKey), "enter a Heroku API key"));
     };
-    match validate::heroku(&ctx.heroku_api_url, &heroku_key).await {
-        Ok(_) => {}
-        Err(e) if e.is_rejected() => return Err(failure(Some(Field::HerokuKey), e.to_string())),
-        Err(e) => {
-            return Err(failure(
-                None,
-                format!("The Heroku key could not be checked: {e}"),
-            ));
-        }
-    }
     let mut config = Config::load(&ctx.config_dir).map_err(|e| failure(None, e.to_string()))?;
     let region = request.jupiterone_region.as_deref().and_then(Region::parse);
     let j1_url = match (&ctx.jupiterone_api_url, region) {
@@ -87,52 +80,61 @@ async fn check_and_store(
                 .to_owned()
         }),
     };
+    let this_run_only = request.this_run_only;
+    let heroku_endpoint = Endpoint::Heroku {
+        api_url: ctx.heroku_api_url.clone(),
+    };
+    let mut kept = Vec::new();
+    // A keyring failure for the Heroku key is reported once the JupiterOne key is checked
+    // too, so that "the keys are correct" holds.
+    let heroku_keyring = match check_and_keep(
+        &ctx.keys,
+        heroku_endpoint,
+        heroku_key.clone(),
+        this_run_only,
+    )
+    .await
+    {
+        Ok(k) => {
+            kept.push(k);
+            None
+        }
+        Err(Ok(e)) => Some(e),
+        Err(Err(f)) => return Err(f),
+    };
+    let mut j1_keyring = None;
     if let (Some(account), Some(key)) = (&request.jupiterone_account, &request.jupiterone_key) {
-        match validate::jupiterone(&j1_url, account, key).await {
-            Ok(()) => {}
-            Err(e) if e.is_rejected() => {
-                return Err(failure(Some(Field::JupiterOneKey), e.to_string()));
-            }
-            Err(e) => {
-                return Err(failure(
-                    None,
-                    format!("The JupiterOne key could not be checked: {e}"),
-                ));
-            }
-        }
-    }
-    let mut stored = Vec::new();
-    if request.this_run_only {
-        ctx.keys.use_for_this_run(Which::Heroku, heroku_key.clone());
-        if let Some(k) = &request.jupiterone_key {
-            ctx.keys.use_for_this_run(Which::JupiterOne, k.clone());
-        }
-        stored.push("Keys kept for this run only (nothing stored)".to_owned());
-    } else {
-        let save = |which, key| {
-            let keys = ctx.keys.clone();
-            async move { keys.save(which, &key).await }
+        let endpoint = Endpoint::JupiterOne {
+            api_url: j1_url.clone(),
+            account_id: account.clone(),
         };
-        if let Err(e) = save(Which::Heroku, heroku_key.clone()).await {
-            return Err(LoginFailure {
-                field: None,
-                message: "The keys are correct, but the OS keyring cannot store them.".into(),
-                keyring_unavailable: Some(e.to_string()),
-            });
+        match check_and_keep(&ctx.keys, endpoint, key.clone(), this_run_only).await {
+            Ok(k) => kept.push(k),
+            Err(Ok(e)) => j1_keyring = Some(e),
+            Err(Err(f)) => return Err(f),
         }
-        if let Some(k) = &request.jupiterone_key
-            && let Err(e) = save(Which::JupiterOne, k.clone()).await
-        {
-            return Err(LoginFailure {
-                field: None,
-                message:
-                    "The Heroku key is stored, but the OS keyring cannot store the JupiterOne key."
-                        .into(),
-                keyring_unavailable: Some(e.to_string()),
-            });
-        }
-        stored.push("Keys checked and stored in the OS keyring".to_owned());
     }
+    if let Some(e) = heroku_keyring {
+        return Err(LoginFailure {
+            field: None,
+            message: "The keys are correct, but the OS keyring cannot store them.".into(),
+            keyring_unavailable: Some(e.to_string()),
+        });
+    }
+    if let Some(e) = j1_keyring {
+        return Err(LoginFailure {
+            field: None,
+            message:
+                "The Heroku key is stored, but the OS keyring cannot store the JupiterOne key."
+                    .into(),
+            keyring_unavailable: Some(e.to_string()),
+        });
+    }
+    let mut stored = vec![if kept.iter().any(|k| matches!(k, Kept::ThisRun)) {
+        "Keys kept for this run only (nothing stored)".to_owned()
+    } else {
+        "Keys checked and stored in the OS keyring".to_owned()
+    }];
     // The account and region are not secret: config.toml.
     if request.jupiterone_account.is_some() || region.is_some() {
         if let Some(a) = &request.jupiterone_account {
@@ -151,39 +153,35 @@ async fn check_and_store(
     if let (Some(account), Some(key)) = (request.jupiterone_account, request.jupiterone_key) {
         let client = JupiterOneClient::new(JupiterOneConfig::new(j1_url, account, key))
             .map_err(|e| failure(None, e.to_string()))?;
-        jupiterone = Some(JupiterOneSetup {
-            client,
-            data_dir: ctx.data_dir.clone(),
-            target: None,
-            options: UploadOptions::default(),
-        });
-    }
-    let header = jupiterone
-        .as_ref()
-        .map(|s| format!("{} (account {})", s.client.api_url(), s.client.account()));
-    {
-        let mut c = lock(clients);
-        c.heroku = Some(heroku);
-        if jupiterone.is_some() {
-            c.jupiterone = jupiterone;
+        // The data folder the explorer was started with (`--data-dir`), never a default.
+        if let Some(data_dir) = data_dir {
+            jupiterone = Some(JupiterOneSetup {
+                client,
+                data_dir,
+                target: None,
+                options: UploadOptions::default(),
+            });
         }
     }
     Ok(LoginOk {
-        jupiterone: header,
+        clients: Clients {
+            heroku: Some(heroku),
+            jupiterone,
+        },
         stored: stored.join("; "),
     })
 }
 
-/// Checks the keys with the APIs, stores them (or keeps them for this run), and installs
-/// the new clients; the result comes back as [`Action::LoginDone`].
-pub fn spawn_login(
+/// Checks the keys with the APIs and stores them (or keeps them for this run); the new
+/// clients come back inside [`Action::LoginDone`].
+pub(super) fn spawn_login(
     ctx: LoginContext,
+    data_dir: Option<PathBuf>,
     request: LoginRequest,
-    clients: SharedClients,
     tx: UnboundedSender<Action>,
 ) {
     tokio::spawn(async move {
-        let result = check_and_store(&ctx, request, &clients).await;
+        let result = log_in(&ctx, data_dir, request).await;
         if let Err(f) = &result {
             tracing::warn!(message = %f.message, "login failed");
         }
@@ -192,7 +190,7 @@ pub fn spawn_login(
 }
 
 /// The keys view's text: where each key comes from, masked.
-pub fn spawn_status(ctx: Option<LoginContext>, tx: UnboundedSender<Action>) {
+pub(super) fn spawn_status(ctx: Option<LoginContext>, tx: UnboundedSender<Action>) {
     tokio::spawn(async move {
         let Some(ctx) = ctx else {
             let _ = tx.send(Action::KeysInfo(
@@ -228,7 +226,7 @@ pub fn spawn_status(ctx: Option<LoginContext>, tx: UnboundedSender<Action>) {
 }
 
 /// Removes both keys from the OS keyring; the outcome comes back as the keys view.
-pub fn spawn_delete(ctx: Option<LoginContext>, tx: UnboundedSender<Action>) {
+pub(super) fn spawn_delete(ctx: Option<LoginContext>, tx: UnboundedSender<Action>) {
     tokio::spawn(async move {
         let Some(ctx) = ctx else { return };
         let mut text = String::new();

@@ -1,0 +1,66 @@
+//! The JupiterOne tasks: preparing the preview (off the async workers: it hashes every
+//! object) and the upload, reporting progress and outcome as actions.
+
+use std::sync::Arc;
+
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+use crate::jupiterone::{self, Plan, Preview};
+use crate::tui::action::Action;
+use crate::tui::clients::JupiterOneSetup;
+use crate::tui::data::Loaded;
+
+/// Prepares the preview of `loaded` against the last sync to the setup's target.
+pub(super) fn spawn_preview(setup: &JupiterOneSetup, loaded: &Loaded, tx: UnboundedSender<Action>) {
+    let graph = Arc::clone(&loaded.graph);
+    let target = match setup.target_for(loaded.heroku_user_id.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = tx.send(Action::PreviewReady(Err(e.to_string())));
+            return;
+        }
+    };
+    let setup = setup.clone();
+    tokio::spawn(async move {
+        let result = tokio::task::spawn_blocking(move || {
+            jupiterone::prepare(&setup.client, graph, target, &setup.data_dir)
+        })
+        .await;
+        let message = match result {
+            Ok(Ok(ready)) => Ok(Box::new(ready)),
+            Ok(Err(e)) => Err(format!("cannot prepare the preview: {e}")),
+            Err(e) => Err(format!("preparing the preview failed: {e}")),
+        };
+        let _ = tx.send(Action::PreviewReady(message));
+    });
+}
+
+/// Uploads exactly `plan`; progress and the outcome come back as actions.
+pub(super) fn spawn_sync(
+    setup: &JupiterOneSetup,
+    plan: Arc<Plan>,
+    preview: Box<Preview>,
+    tx: UnboundedSender<Action>,
+    cancel: CancellationToken,
+) {
+    let setup = setup.clone();
+    tokio::spawn(async move {
+        let (etx, forward) = super::forward(&tx, |e| Action::SyncProgress(Box::new(e)));
+        let mut options = setup.options.clone();
+        options.cancel = cancel;
+        let result = jupiterone::sync(
+            &setup.client,
+            &plan,
+            &preview,
+            &setup.data_dir,
+            &options,
+            Some(etx),
+        )
+        .await;
+        let _ = forward.await;
+        let _ = tx.send(Action::SyncDone(
+            result.map(Box::new).map_err(|e| e.to_string()),
+        ));
+    });
+}

@@ -1,0 +1,96 @@
+//! All background work of the explorer: the crawl, the preview, the sync, the login, the
+//! keys view and deleting the stored keys. [`start`] turns an [`Effect`] returned by
+//! `App::update` into a task; each task reports through the action channel, its result
+//! inside the message. Tasks read what they need from the app when they start and never
+//! change it.
+
+mod crawl;
+mod credentials;
+mod jupiterone;
+
+use std::path::PathBuf;
+
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use super::action::{Action, Effect};
+use super::app::App;
+use super::startup::LoginContext;
+
+/// What every task may need besides the app: where to report, when to stop, how to log in.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub tx: UnboundedSender<Action>,
+    /// Cancelled when the explorer quits.
+    pub cancel: CancellationToken,
+    /// `None` (the demo): nothing is read from or stored in the keyring.
+    pub login: Option<LoginContext>,
+    /// The data folder of a JupiterOne setup made by a login.
+    pub data_dir: Option<PathBuf>,
+}
+
+/// Spawns the task for `effect`. [`Effect::Quit`] is the event loop's and starts nothing.
+pub fn start(effect: Effect, app: &App, ctx: &Context) {
+    match effect {
+        Effect::StartCrawl => match &app.clients.heroku {
+            Some(client) => crawl::spawn(
+                client.clone(),
+                ctx.tx.clone(),
+                ctx.cancel.child_token(),
+                ctx.login.is_some(),
+            ),
+            None => {
+                let _ = ctx.tx.send(Action::NeedLogin("No Heroku API key.".into()));
+            }
+        },
+        Effect::Preview => {
+            if let (Some(setup), Some(data)) = (&app.clients.jupiterone, &app.data) {
+                jupiterone::spawn_preview(setup, &data.loaded, ctx.tx.clone());
+            }
+        }
+        Effect::Sync { plan, preview } => {
+            if let Some(setup) = &app.clients.jupiterone {
+                jupiterone::spawn_sync(
+                    setup,
+                    plan,
+                    preview,
+                    ctx.tx.clone(),
+                    ctx.cancel.child_token(),
+                );
+            }
+        }
+        Effect::Login(request) => {
+            if let Some(login) = &ctx.login {
+                credentials::spawn_login(
+                    login.clone(),
+                    ctx.data_dir.clone(),
+                    *request,
+                    ctx.tx.clone(),
+                );
+            }
+        }
+        Effect::KeyStatus => credentials::spawn_status(ctx.login.clone(), ctx.tx.clone()),
+        Effect::DeleteKeys => credentials::spawn_delete(ctx.login.clone(), ctx.tx.clone()),
+        Effect::Quit => {}
+    }
+}
+
+/// A channel whose messages are forwarded as actions (`wrap`) until either side closes:
+/// how the crawl and the upload report progress. Await the handle after the work is done so
+/// that every progress message arrives before the result.
+fn forward<T: Send + 'static>(
+    tx: &UnboundedSender<Action>,
+    wrap: fn(T) -> Action,
+) -> (UnboundedSender<T>, JoinHandle<()>) {
+    let (ptx, mut prx) = mpsc::unbounded_channel();
+    let tx = tx.clone();
+    let handle = tokio::spawn(async move {
+        while let Some(p) = prx.recv().await {
+            if tx.send(wrap(p)).is_err() {
+                break;
+            }
+        }
+    });
+    (ptx, handle)
+}
