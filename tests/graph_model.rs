@@ -598,11 +598,13 @@ fn failed_lists_mark_their_types_partial() {
     let mut estate = two_account_estate();
     estate.failures.push(ListFailure {
         list: ListKind::TeamMembers,
+        owner: T1.into(),
         target: "team acme-platform".into(),
         reason: "403 forbidden: needs the global scope".into(),
     });
     estate.failures.push(ListFailure {
         list: ListKind::TeamAddons,
+        owner: T2.into(),
         target: "team acme-eu-web".into(),
         reason: "403 forbidden".into(),
     });
@@ -889,6 +891,7 @@ fn export_round_trip() {
     let mut estate = two_account_estate();
     estate.failures.push(ListFailure {
         list: ListKind::TeamApps,
+        owner: T2.into(),
         target: "team acme-eu-web".into(),
         reason: "503 after 4 tries".into(),
     });
@@ -966,6 +969,7 @@ fn building_from_an_owned_estate_gives_the_same_graph() {
         let mut estate = two_account_estate();
         estate.failures.push(ListFailure {
             list: ListKind::TeamAddons,
+            owner: T2.into(),
             target: "team acme-eu-web".into(),
             reason: "403 forbidden".into(),
         });

@@ -134,13 +134,21 @@ async fn run(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, CrawlEr
 
 type Outcome<T> = Result<(T, Vec<ListFailure>), CrawlError>;
 
+/// What a list belongs to: the owner's `_key` and how messages name it.
+#[derive(Clone, Copy)]
+struct Owner<'a> {
+    key: &'a str,
+    target: &'a str,
+}
+
 /// A list result: the objects, or a failure record. A rejected key stops everything.
 fn settle<T>(
     result: Result<Vec<T>, HerokuError>,
     list: ListKind,
-    target: &str,
+    owner: Owner<'_>,
     failures: &mut Vec<ListFailure>,
 ) -> Result<Vec<T>, CrawlError> {
+    let target = owner.target;
     match result {
         Ok(items) => Ok(items),
         Err(e) if e.is_invalid_key() => Err(e.into()),
@@ -148,6 +156,7 @@ fn settle<T>(
             tracing::warn!(list = list.label(), target, error = %e, "list failed");
             failures.push(ListFailure {
                 list,
+                owner: owner.key.to_owned(),
                 target: target.to_owned(),
                 reason: e.to_string(),
             });
@@ -208,16 +217,20 @@ async fn crawl_account(
     };
     let (members, (teams_ok, team_results)) = tokio::join!(members, teams);
     let mut failures = Vec::new();
+    let owner = Owner {
+        key: &account.id,
+        target: &target,
+    };
     let members = settle(
         members,
         ListKind::EnterpriseAccountMembers,
-        &target,
+        owner,
         &mut failures,
     )?;
     settle(
         teams_ok.map(|()| Vec::<()>::new()),
         ListKind::EnterpriseAccountTeams,
-        &target,
+        owner,
         &mut failures,
     )?;
     let mut teams = Vec::new();
@@ -281,15 +294,19 @@ async fn crawl_team(client: &HerokuClient, tracker: &Tracker, team: Team) -> Out
     };
     let (members, (apps, addons)) = tokio::join!(members, apps_and_addons);
     let mut failures = Vec::new();
-    let members = settle(members, ListKind::TeamMembers, &target, &mut failures)?;
-    let apps = settle(apps, ListKind::TeamApps, &target, &mut failures)?;
+    let owner = Owner {
+        key: &team.id,
+        target: &target,
+    };
+    let members = settle(members, ListKind::TeamMembers, owner, &mut failures)?;
+    let apps = settle(apps, ListKind::TeamApps, owner, &mut failures)?;
     let addons = match addons {
         Ok(a) => a,
         // The per-app fallback's own error says more when it exists.
         Err((team_error, per_app)) => settle::<AddOn>(
             Err(per_app.unwrap_or(team_error)),
             ListKind::TeamAddons,
-            &target,
+            owner,
             &mut failures,
         )?,
     };

@@ -427,15 +427,21 @@ pub fn build_owned(mut estate: Estate) -> Graph {
     b.finish(&estate.failures)
 }
 
-/// The entities and relationships seen so far, in the order of the export steps.
+/// The entities and relationships seen so far.
 struct Builder {
-    accounts: Vec<Entity>,
-    teams: Vec<Entity>,
-    apps: Vec<Entity>,
-    addons: Vec<Entity>,
+    /// Entities per row of [`types::ENTITY_KINDS`], in the order they were first seen.
+    by_kind: Vec<Vec<Entity>>,
     seen: HashSet<Str>,
     users: Users,
     relationships: Vec<Relationship>,
+}
+
+/// The position of an entity type's row in [`types::ENTITY_KINDS`].
+fn kind_index(entity_type: &str) -> usize {
+    types::ENTITY_KINDS
+        .iter()
+        .position(|k| k.entity_type == entity_type)
+        .unwrap_or_default()
 }
 
 impl Builder {
@@ -456,11 +462,17 @@ impl Builder {
             .map(|ea| ea.members.len())
             .sum();
         let team_count = teams().count();
+        let mut by_kind: Vec<Vec<Entity>> = vec![Vec::new(); types::ENTITY_KINDS.len()];
+        for (entity_type, n) in [
+            (types::ACCOUNT, accounts),
+            (types::TEAM, team_count),
+            (types::APPLICATION, apps),
+            (types::ADDON, addons),
+        ] {
+            by_kind[kind_index(entity_type)].reserve_exact(n);
+        }
         Self {
-            accounts: Vec::with_capacity(accounts),
-            teams: Vec::with_capacity(team_count),
-            apps: Vec::with_capacity(apps),
-            addons: Vec::with_capacity(addons),
+            by_kind,
             seen: HashSet::with_capacity(accounts + team_count + apps + addons),
             users: Users::default(),
             relationships: Vec::with_capacity(
@@ -469,10 +481,16 @@ impl Builder {
         }
     }
 
-    fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
-        if self.seen.insert(account.id.clone()) {
-            self.accounts.push(account_entity(account));
+    /// Keeps `entity` unless an entity with its key was seen before.
+    fn entity(&mut self, key: &Str, entity: impl FnOnce() -> Entity) {
+        if self.seen.insert(key.clone()) {
+            let e = entity();
+            self.by_kind[kind_index(&e.entity_type)].push(e);
         }
+    }
+
+    fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
+        self.entity(&account.id, || account_entity(account));
         for m in members {
             self.users.add_enterprise_member(&account.id, m);
             self.relationships.push(member_relationship(&account.id, m));
@@ -486,9 +504,7 @@ impl Builder {
             apps,
             addons,
         } = data;
-        if self.seen.insert(team.id.clone()) {
-            self.teams.push(team_entity(team, account_id));
-        }
+        self.entity(&team.id, || team_entity(team, account_id));
         self.relationships.push(Relationship::direct(
             types::ACCOUNT_HAS_TEAM,
             "HAS",
@@ -502,9 +518,7 @@ impl Builder {
             self.relationships.push(r);
         }
         for app in apps {
-            if self.seen.insert(app.id.clone()) {
-                self.apps.push(application_entity(app, team));
-            }
+            self.entity(&app.id, || application_entity(app, team));
             self.relationships.push(Relationship::direct(
                 types::TEAM_OWNS_APPLICATION,
                 "OWNS",
@@ -513,9 +527,7 @@ impl Builder {
             ));
         }
         for addon in addons {
-            if self.seen.insert(addon.id.clone()) {
-                self.addons.push(addon_entity(addon));
-            }
+            self.entity(&addon.id, || addon_entity(addon));
             if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
                 self.relationships.push(Relationship::direct(
                     types::APPLICATION_HAS_ADDON,
@@ -529,33 +541,33 @@ impl Builder {
 
     fn finish(self, failures: &[ListFailure]) -> Graph {
         let Self {
-            accounts,
-            teams,
-            apps,
-            addons,
+            mut by_kind,
             seen,
             users,
             relationships,
         } = self;
         drop(seen);
-        let mut graph = Graph::with_capacity(
-            accounts.len() + users.order.len() + teams.len() + apps.len() + addons.len(),
-            0,
-        );
+        by_kind[kind_index(types::USER)]
+            .extend(users.order.into_iter().map(UserFacts::into_entity));
+        let mut graph = Graph::with_capacity(by_kind.iter().map(Vec::len).sum(), 0);
         // The order of the export steps, so that a graph read back is in the same order.
-        let users = users.order.into_iter().map(UserFacts::into_entity);
-        for e in accounts
-            .into_iter()
-            .chain(users)
-            .chain(teams)
-            .chain(apps)
-            .chain(addons)
-        {
+        let mut kinds: Vec<(usize, Vec<Entity>)> = types::ENTITY_KINDS
+            .iter()
+            .map(|k| {
+                types::STEPS
+                    .iter()
+                    .position(|s| *s == k.step)
+                    .unwrap_or(usize::MAX)
+            })
+            .zip(by_kind)
+            .collect();
+        kinds.sort_by_key(|(step, _)| *step);
+        for e in kinds.into_iter().flat_map(|(_, list)| list) {
             graph.add_entity(e);
         }
         graph.adopt_relationships(relationships);
         for f in failures {
-            graph.mark_partial(f.list.partial_types(), &f.describe());
+            graph.mark_partial(&types::partial_types(f.list), &f.describe());
         }
         graph
     }
