@@ -80,6 +80,7 @@ fn huge_estate() -> Estate {
             members,
             teams,
         }],
+        attachments: Vec::new(),
         failures: vec![],
     }
 }

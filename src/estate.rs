@@ -2,7 +2,8 @@
 //! the lists that could not be read. The graph builder turns it into a graph.
 
 use crate::heroku::model::{
-    Account, AddOn, App, EnterpriseAccount, EnterpriseAccountMember, Team, TeamMember,
+    Account, AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, Team,
+    TeamMember,
 };
 
 /// Everything read from Heroku in one crawl.
@@ -11,6 +12,9 @@ pub struct Estate {
     /// The user the key belongs to (`GET /account`).
     pub user: Option<Account>,
     pub enterprise_accounts: Vec<EnterpriseAccountData>,
+    /// Every add-on attachment the key can see (`GET /addon-attachments`): which apps use
+    /// which add-ons, also those billed to another app.
+    pub attachments: Vec<AddOnAttachment>,
     /// Lists that failed for good; their types are partial in the graph.
     pub failures: Vec<ListFailure>,
 }
@@ -62,6 +66,7 @@ pub enum ListKind {
     TeamMembers,
     TeamApps,
     TeamAddons,
+    AddonAttachments,
 }
 
 impl ListKind {
@@ -74,6 +79,7 @@ impl ListKind {
             Self::TeamMembers => "team members",
             Self::TeamApps => "apps",
             Self::TeamAddons => "add-ons",
+            Self::AddonAttachments => "add-on attachments",
         }
     }
 }

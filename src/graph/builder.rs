@@ -12,7 +12,8 @@ use super::entity::{Entity, Properties, RawData, Relationship};
 use super::types::{self, class_of};
 use crate::estate::{Estate, ListFailure, TeamData};
 use crate::heroku::model::{
-    AddOn, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str, Team, TeamMember,
+    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str,
+    Team, TeamMember,
 };
 
 /// Epoch milliseconds of an ISO-8601 timestamp; `None` when missing or unreadable.
@@ -383,6 +384,13 @@ impl Users {
     }
 }
 
+/// `heroku_application_has_addon`, saying whether the app is the one billed.
+fn app_has_addon(app_id: &str, addon_id: &str, billing_app: bool) -> Relationship {
+    let mut r = Relationship::direct(types::APPLICATION_HAS_ADDON, "HAS", app_id, addon_id);
+    r.properties.set("billingApp", billing_app);
+    r
+}
+
 fn member_relationship(account_id: &str, m: &EnterpriseAccountMember) -> Relationship {
     let mut r = Relationship::direct(types::ACCOUNT_HAS_MEMBER, "HAS", account_id, &m.user.id);
     let has = |name: &str| m.permissions.iter().any(|p| p.name == name);
@@ -394,7 +402,8 @@ fn member_relationship(account_id: &str, m: &EnterpriseAccountMember) -> Relatio
 }
 
 /// Builds the graph of an estate. Objects reached twice become one entity; relationships are
-/// kept only when both ends are entities; failed lists mark their types partial.
+/// kept only when both ends are entities; an add-on is kept only when an app of the graph is
+/// billed for it or attached to it; failed lists mark their types partial.
 #[must_use]
 pub fn build(estate: &Estate) -> Graph {
     let mut b = Builder::for_estate(estate);
@@ -406,6 +415,7 @@ pub fn build(estate: &Estate) -> Graph {
             b.team(&ea.account.id, team);
         }
     }
+    b.attachments(&estate.attachments);
     b.finish(&estate.failures)
 }
 
@@ -424,6 +434,7 @@ pub fn build_owned(mut estate: Estate) -> Graph {
             b.team(&ea.account.id, &team);
         }
     }
+    b.attachments(&std::mem::take(&mut estate.attachments));
     b.finish(&estate.failures)
 }
 
@@ -476,7 +487,7 @@ impl Builder {
             seen: HashSet::with_capacity(accounts + team_count + apps + addons),
             users: Users::default(),
             relationships: Vec::with_capacity(
-                account_members + team_count + members + apps + addons,
+                account_members + team_count + members + apps + addons + estate.attachments.len(),
             ),
         }
     }
@@ -529,14 +540,43 @@ impl Builder {
         for addon in addons {
             self.entity(&addon.id, || addon_entity(addon));
             if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
-                self.relationships.push(Relationship::direct(
-                    types::APPLICATION_HAS_ADDON,
-                    "HAS",
-                    app_id,
-                    &addon.id,
-                ));
+                self.relationships
+                    .push(app_has_addon(app_id, &addon.id, true));
             }
         }
+    }
+
+    /// An add-on's relationship from every app it is attached to. The billing app's comes
+    /// first from the add-on lists, so a second one with its key is dropped.
+    fn attachments(&mut self, attachments: &[AddOnAttachment]) {
+        for a in attachments {
+            let Some(app_id) = a.app.id.as_deref() else {
+                continue;
+            };
+            let billing = a.addon.app.as_ref().and_then(|b| b.id.as_deref());
+            self.relationships
+                .push(app_has_addon(app_id, &a.addon.id, billing == Some(app_id)));
+        }
+    }
+
+    /// Drops the add-ons no app of the graph is billed for or attached to: they belong to
+    /// another estate (DATA-MODEL: an add-on is never left without an incoming relationship).
+    fn drop_unused_addons(by_kind: &mut [Vec<Entity>], relationships: &[Relationship]) {
+        let mut addons = std::mem::take(&mut by_kind[kind_index(types::ADDON)]);
+        let apps: HashSet<&str> = by_kind[kind_index(types::APPLICATION)]
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
+        let used: HashSet<&str> = relationships
+            .iter()
+            .filter(|r| {
+                r.relationship_type == types::APPLICATION_HAS_ADDON && apps.contains(r.from_key())
+            })
+            .map(Relationship::to_key)
+            .collect();
+        addons.retain(|e| used.contains(e.key.as_str()));
+        drop((apps, used));
+        by_kind[kind_index(types::ADDON)] = addons;
     }
 
     fn finish(self, failures: &[ListFailure]) -> Graph {
@@ -547,6 +587,7 @@ impl Builder {
             relationships,
         } = self;
         drop(seen);
+        Self::drop_unused_addons(&mut by_kind, &relationships);
         by_kind[kind_index(types::USER)]
             .extend(users.order.into_iter().map(UserFacts::into_entity));
         let mut graph = Graph::with_capacity(by_kind.iter().map(Vec::len).sum(), 0);

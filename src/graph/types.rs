@@ -152,7 +152,13 @@ table! { EntityKind, ENTITY_KINDS,
         entity_type: ADDON,
         class: "Service",
         step: &STEP_TEAM_ADDONS,
-        read_by: &[ListKind::TeamAddons],
+        // An add-on is an entity only when an app of the graph is billed for it or attached
+        // to it: without the apps or the attachments, some are missing.
+        read_by: &[
+            ListKind::TeamAddons,
+            ListKind::TeamApps,
+            ListKind::AddonAttachments,
+        ],
         lists: &[],
         tree_children: &[],
     };
@@ -206,8 +212,13 @@ table! { RelationshipKind, RELATIONSHIP_KINDS,
         from: APPLICATION,
         to: ADDON,
         step: &STEP_TEAM_ADDONS,
-        // Add-ons billed to a missing app lose their relationship.
-        read_by: &[ListKind::TeamAddons, ListKind::TeamApps],
+        // Add-ons of a missing app lose their relationship; without the attachments, only
+        // the billing app's is known.
+        read_by: &[
+            ListKind::TeamAddons,
+            ListKind::TeamApps,
+            ListKind::AddonAttachments,
+        ],
         tree_group: None,
     };
 }

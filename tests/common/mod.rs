@@ -114,6 +114,7 @@ pub fn estate() -> Estate {
                 },
             ],
         }],
+        attachments: Vec::new(),
         failures: vec![ListFailure {
             list: ListKind::TeamMembers,
             owner: WEB.into(),

@@ -117,6 +117,7 @@ pub fn estate() -> Estate {
                 ],
             }],
         }],
+        attachments: Vec::new(),
         failures: vec![],
     }
 }

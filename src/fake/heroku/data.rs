@@ -15,7 +15,7 @@ pub use super::entry::{Entry, PagedList};
 
 use super::Counts;
 use super::generate::{Generator, stable_uuid};
-use super::json::team_member_json;
+use super::json::{addon_attachment_json, team_member_json};
 use super::names::SERVICES;
 use super::range::{ADDON_FIELDS, APP_FIELDS, ID_FIELDS, MEMBER_FIELDS, SortField};
 
@@ -37,6 +37,7 @@ pub(crate) enum Route {
     App,
     AppAddons,
     Addons,
+    AddonAttachments,
 }
 
 /// What a route resolves to.
@@ -97,6 +98,7 @@ pub(super) struct Served {
     apps: PagedList,
     app_addons: HashMap<String, PagedList>,
     addons: PagedList,
+    addon_attachments: PagedList,
     ea_names: HashMap<String, String>,
     team_names: HashMap<String, String>,
     app_names: HashMap<String, String>,
@@ -285,6 +287,13 @@ impl Dataset {
         self.served.addons.values()
     }
 
+    /// `GET /addon-attachments`: every attachment of an add-on to an app of the estate (its
+    /// billing app's and the others).
+    #[must_use]
+    pub fn attachments(&self) -> Vec<Value> {
+        self.served.addon_attachments.values()
+    }
+
     /// The ids of the apps an add-on is attached to besides its billing app.
     #[must_use]
     pub fn addon_attachments(&self, addon_id: &str) -> Vec<String> {
@@ -444,6 +453,7 @@ impl Dataset {
                 .ok_or("app"),
             Route::AppAddons => list(s.app_addons.get(app()?), "app"),
             Route::Addons => Ok(Target::List(&s.addons)),
+            Route::AddonAttachments => Ok(Target::List(&s.addon_attachments)),
         }
     }
 
@@ -690,6 +700,17 @@ impl Dataset {
             ADDON_FIELDS,
             self.addons.values().map(|a| a.entry.clone()).collect(),
         );
+        let mut attachments = Vec::new();
+        for addon in self.addons.values() {
+            let value = addon.entry.value();
+            for app_id in std::iter::once(&addon.billing_app).chain(&addon.attached) {
+                if let Some(app) = self.apps.get(app_id) {
+                    let name = app.app.key(SortField::Name);
+                    attachments.push(Entry::named(&addon_attachment_json(&value, app_id, name)));
+                }
+            }
+        }
+        s.addon_attachments = PagedList::new(ID_FIELDS, attachments);
         self.served = s;
     }
 }
