@@ -824,7 +824,7 @@ fn validator_requires_class_properties() {
     assert_eq!(
         rules_of(&one_entity(entity(
             "addon-key-001",
-            "heroku_addon",
+            "acme_service",
             "Service",
             &service
         ))),
@@ -837,12 +837,32 @@ fn validator_requires_class_properties() {
     assert_eq!(
         rules_of(&one_entity(entity(
             "addon-key-001",
-            "heroku_addon",
+            "acme_service",
             "Service",
             &service
         ))),
         vec![Rule::WrongType]
     );
+    // An add-on no app leads to.
+    let service = named(&[
+        ("category", json!(["platform"])),
+        ("function", json!(["database"])),
+    ]);
+    let mut g = one_entity(entity("addon-key-001", types::ADDON, "Service", &service));
+    assert_eq!(rules_of(&g), vec![Rule::AddonWithoutApp]);
+    g.add_entity(entity(
+        "app-key-0001",
+        types::APPLICATION,
+        "Application",
+        &named(&[]),
+    ));
+    g.add_relationship(Relationship::direct(
+        types::APPLICATION_HAS_ADDON,
+        "HAS",
+        "app-key-0001",
+        "addon-key-001",
+    ));
+    assert_eq!(rules_of(&g), Vec::<Rule>::new());
 }
 
 #[test]
