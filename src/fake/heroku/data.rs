@@ -706,7 +706,10 @@ impl Dataset {
             for app_id in std::iter::once(&addon.billing_app).chain(&addon.attached) {
                 if let Some(app) = self.apps.get(app_id) {
                     let name = app.app.key(SortField::Name);
-                    attachments.push(Entry::named(&addon_attachment_json(&value, app_id, name)));
+                    // An id that depends only on the two ends, so a regenerated estate keeps it.
+                    let id = stable_uuid(&format!("attachment:{}:{app_id}", addon.entry.id()));
+                    let json = addon_attachment_json(&id, &value, app_id, name);
+                    attachments.push(Entry::named(&json));
                 }
             }
         }

@@ -126,10 +126,14 @@ pub(super) struct AddonJson<'a> {
     pub(super) billed_price: BilledPriceJson<'a>,
 }
 
-/// An add-on attachment (`GET /addon-attachments`) of `addon` (the add-on object as served)
-/// to the app `app_id` named `app_name`. Its id depends only on the two ends, so a
-/// regenerated estate keeps it.
-pub(super) fn addon_attachment_json(addon: &Value, app_id: &str, app_name: &str) -> Value {
+/// The add-on attachment `id` (`GET /addon-attachments`) of `addon` (the add-on object as
+/// served) to the app `app_id` named `app_name`.
+pub(super) fn addon_attachment_json(
+    id: &str,
+    addon: &Value,
+    app_id: &str,
+    app_name: &str,
+) -> Value {
     let addon_id = addon["id"].as_str().unwrap_or_default();
     // The config var prefix, e.g. `DATABASE` for `DATABASE_URL`.
     let name = addon["config_vars"][0]
@@ -143,7 +147,7 @@ pub(super) fn addon_attachment_json(addon: &Value, app_id: &str, app_name: &str)
         "addon": {"id": addon_id, "name": addon["name"], "app": addon["app"]},
         "app": {"id": app_id, "name": app_name},
         "created_at": addon["created_at"],
-        "id": super::generate::stable_uuid(&format!("attachment:{addon_id}:{app_id}")),
+        "id": id,
         "log_input_url": null,
         "name": name,
         "namespace": null,
