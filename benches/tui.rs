@@ -81,6 +81,7 @@ fn huge_estate() -> Estate {
             members,
             teams,
         }],
+        attachments: Vec::new(),
         failures: vec![],
     }
 }

@@ -1,9 +1,9 @@
 //! What a crawl of Heroku returns: the raw objects, per enterprise account and per team, and
-//! the lists that could not be read. The graph builder turns it into a [`crate::graph::Graph`].
+//! the lists that could not be read. The graph builder turns it into a graph.
 
-use crate::graph::types;
 use crate::heroku::model::{
-    Account, AddOn, App, EnterpriseAccount, EnterpriseAccountMember, Team, TeamMember,
+    Account, AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, Team,
+    TeamMember,
 };
 
 /// Everything read from Heroku in one crawl.
@@ -12,6 +12,9 @@ pub struct Estate {
     /// The user the key belongs to (`GET /account`).
     pub user: Option<Account>,
     pub enterprise_accounts: Vec<EnterpriseAccountData>,
+    /// Every add-on attachment the key can see (`GET /addon-attachments`): which apps use
+    /// which add-ons, also those billed to another app.
+    pub attachments: Vec<AddOnAttachment>,
     /// Lists that failed for good; their types are partial in the graph.
     pub failures: Vec<ListFailure>,
 }
@@ -37,7 +40,10 @@ pub struct TeamData {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListFailure {
     pub list: ListKind,
-    /// What the list belongs to, e.g. `team acme-platform`.
+    /// The `_key` of the entity the list belongs to (the enterprise account's or team's id):
+    /// what the explorer matches the failure to.
+    pub owner: String,
+    /// What the list belongs to, in words, e.g. `team acme-platform`.
     pub target: String,
     /// The actionable reason, e.g. the missing OAuth scope.
     pub reason: String,
@@ -51,7 +57,8 @@ impl ListFailure {
     }
 }
 
-/// The lists whose failure makes the graph partial.
+/// The lists whose failure makes the graph partial (which `_type`s each one reads is in
+/// the graph's `types` table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ListKind {
     EnterpriseAccountMembers,
@@ -59,6 +66,7 @@ pub enum ListKind {
     TeamMembers,
     TeamApps,
     TeamAddons,
+    AddonAttachments,
 }
 
 impl ListKind {
@@ -71,35 +79,7 @@ impl ListKind {
             Self::TeamMembers => "team members",
             Self::TeamApps => "apps",
             Self::TeamAddons => "add-ons",
-        }
-    }
-
-    /// The entity type the list feeds and every type built from it: the `_type`s that are
-    /// incomplete when the list fails.
-    #[must_use]
-    pub const fn partial_types(self) -> &'static [&'static str] {
-        match self {
-            Self::EnterpriseAccountMembers => &[types::USER, types::ACCOUNT_HAS_MEMBER],
-            // Without the teams, nothing below them was read either.
-            Self::EnterpriseAccountTeams => &[
-                types::TEAM,
-                types::ACCOUNT_HAS_TEAM,
-                types::USER,
-                types::TEAM_HAS_MEMBER,
-                types::APPLICATION,
-                types::TEAM_OWNS_APPLICATION,
-                types::ADDON,
-                types::APPLICATION_HAS_ADDON,
-            ],
-            // Team members also feed the collaborators who are not enterprise members.
-            Self::TeamMembers => &[types::USER, types::TEAM_HAS_MEMBER],
-            // Add-ons billed to a missing app lose their relationship.
-            Self::TeamApps => &[
-                types::APPLICATION,
-                types::TEAM_OWNS_APPLICATION,
-                types::APPLICATION_HAS_ADDON,
-            ],
-            Self::TeamAddons => &[types::ADDON, types::APPLICATION_HAS_ADDON],
+            Self::AddonAttachments => "add-on attachments",
         }
     }
 }

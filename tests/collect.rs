@@ -67,6 +67,7 @@ fn truth(d: &Dataset) -> Estate {
     Estate {
         user: Some(parse_one(&d.account().to_string()).unwrap()),
         enterprise_accounts: accounts,
+        attachments: parse_all(d.attachments(), "id"),
         failures: vec![],
     }
 }
@@ -460,4 +461,75 @@ async fn large_estate_in_about_150_requests() {
     );
     assert!(client.requests() <= 160, "{} requests", client.requests());
     assert!(validate(&graph).is_empty());
+}
+
+/// Every add-on entity has an incoming `heroku_application_has_addon`, and exactly one with
+/// `billingApp: true` when its billing app is in the graph (none otherwise).
+fn assert_addons_reached(graph: &Graph) {
+    let mut shared = 0;
+    let mut billed_outside = 0;
+    for addon in graph.entities_of_type(types::ADDON) {
+        let incoming: Vec<_> = graph
+            .incoming(&addon.key)
+            .filter(|r| r.relationship_type == types::APPLICATION_HAS_ADDON)
+            .collect();
+        assert!(!incoming.is_empty(), "{} has no app", addon.key);
+        let billing: Vec<_> = incoming
+            .iter()
+            .filter(|r| r.properties.bool("billingApp") == Some(true))
+            .collect();
+        let billing_app = addon.properties.str("applicationId").unwrap();
+        if graph.entity(billing_app).is_some() {
+            assert_eq!(billing.len(), 1, "{}", addon.key);
+            assert_eq!(billing[0].from_key(), billing_app);
+        } else {
+            assert!(billing.is_empty(), "{}", addon.key);
+            billed_outside += 1;
+        }
+        assert!(
+            incoming
+                .iter()
+                .all(|r| r.properties.bool("billingApp").is_some())
+        );
+        if incoming.len() > 1 {
+            shared += 1;
+        }
+    }
+    assert!(shared > 0, "no add-on attached to several apps");
+    assert!(
+        billed_outside > 0,
+        "no add-on billed to an app outside the graph"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_addon_is_reached_from_the_apps_it_is_attached_to() {
+    for size in [Size::Demo, Size::Large] {
+        let fake = FakeHeroku::start(FakeHerokuConfig {
+            size,
+            ..FakeHerokuConfig::default()
+        })
+        .await
+        .unwrap();
+        let client = client_for(&fake);
+        let graph = graph::build(&crawl(&client).await.unwrap());
+        assert!(validate(&graph).is_empty(), "{:#?}", validate(&graph));
+        assert_addons_reached(&graph);
+        // One account-wide list, a few pages, never one call per app or add-on.
+        let stats = fake.stats();
+        let calls = |route: &str| stats.per_route.get(route).copied().unwrap_or(0);
+        assert!((1..=5).contains(&calls("/addon-attachments")), "{stats:?}");
+        assert_eq!(calls("/apps/{id}/addons"), 0, "{stats:?}");
+        // An add-on used by an app in the graph is in the graph.
+        let data = fake.data();
+        for a in data.attachments() {
+            if graph.entity(a["app"]["id"].as_str().unwrap()).is_some() {
+                let addon = a["addon"]["id"].as_str().unwrap();
+                assert!(graph.entity(addon).is_some(), "{size:?}: {addon}");
+            }
+        }
+        if size == Size::Large {
+            assert!(client.requests() < 160, "{} requests", client.requests());
+        }
+    }
 }

@@ -6,8 +6,8 @@ use heroku_j1::graph::entity::{Entity, Properties, RawData, Relationship};
 use heroku_j1::graph::validate::{Rule, validate};
 use heroku_j1::graph::{Graph, build, build_owned, export, types};
 use heroku_j1::heroku::model::{
-    Account, AddOn, App, EnterpriseAccount, EnterpriseAccountMember, ErrorBody, HerokuObject, Team,
-    TeamMember, parse_list, parse_one,
+    Account, AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, ErrorBody,
+    HerokuObject, Team, TeamMember, parse_list, parse_one,
 };
 use serde_json::{Value, json};
 
@@ -74,6 +74,7 @@ fn fixture_estate() -> Estate {
                 addons: parse_list(&fixture("app-addons.json")).unwrap(),
             }],
         }],
+        attachments: Vec::new(),
         failures: vec![],
     }
 }
@@ -421,6 +422,7 @@ fn two_account_estate() -> Estate {
                 }],
             },
         ],
+        attachments: Vec::new(),
         failures: vec![],
     }
 }
@@ -501,27 +503,96 @@ fn an_addon_reached_twice_is_one_entity_related_to_its_billing_app() {
     assert!(graph.outgoing(APP2).next().is_none());
 }
 
+fn attachment(addon: &str, billing_app: Option<&str>, app: &str) -> AddOnAttachment {
+    obj(&json!({"id": format!("{addon}:{app}"), "name": "DATABASE",
+        "addon": {"id": addon, "name": "postgresql-rigid-48213",
+                  "app": billing_app.map(|b| json!({"id": b, "name": "billing"}))},
+        "app": {"id": app, "name": "attached"}, "namespace": null,
+        "created_at": "2022-01-18T12:05:40Z", "updated_at": "2026-03-02T07:30:00Z"}))
+}
+
+const OUTSIDE_APP: &str = "dddddddd-0000-4000-8000-0000000000ff";
+const SHARED: &str = "eeeeeeee-0000-4000-8000-000000000002";
+
 #[test]
-fn relationships_need_both_ends() {
+fn an_addon_no_app_of_the_graph_uses_is_not_an_entity() {
     let mut estate = two_account_estate();
-    // An add-on billed to an app that was not collected.
-    estate.enterprise_accounts[0].teams[0].addons.push(addon(
-        "eeeeeeee-0000-4000-8000-000000000002",
-        "dddddddd-0000-4000-8000-0000000000ff",
-    ));
+    // Billed to an app that was not collected, and attached to no app of the graph.
+    estate.enterprise_accounts[0].teams[0]
+        .addons
+        .push(addon(SHARED, OUTSIDE_APP));
+    estate.attachments = vec![attachment(SHARED, Some(OUTSIDE_APP), OUTSIDE_APP)];
     let graph = build(&estate);
-    assert!(
-        graph
-            .entity("eeeeeeee-0000-4000-8000-000000000002")
-            .is_some()
-    );
-    assert!(
-        graph
-            .incoming("eeeeeeee-0000-4000-8000-000000000002")
-            .next()
-            .is_none()
-    );
+    assert!(graph.entity(SHARED).is_none());
+    assert!(graph.relationships().iter().all(|r| r.to_key() != SHARED));
     assert!(validate(&graph).is_empty());
+}
+
+#[test]
+fn attachments_relate_an_addon_to_every_app_that_uses_it() {
+    let mut estate = two_account_estate();
+    // Billed outside the graph, used by APP1 and APP2 (two teams).
+    estate.enterprise_accounts[0].teams[0]
+        .addons
+        .push(addon(SHARED, OUTSIDE_APP));
+    estate.attachments = vec![
+        attachment(SHARED, Some(OUTSIDE_APP), OUTSIDE_APP),
+        attachment(SHARED, Some(OUTSIDE_APP), APP1),
+        attachment(SHARED, Some(OUTSIDE_APP), APP2),
+        // PG is billed to APP1 and also attached to APP2.
+        attachment(PG, Some(APP1), APP1),
+        attachment(PG, Some(APP1), APP2),
+    ];
+    let graph = build(&estate);
+    assert!(validate(&graph).is_empty(), "{:#?}", validate(&graph));
+    let shared = graph.entity(SHARED).unwrap();
+    assert_eq!(shared.properties.str("applicationId"), Some(OUTSIDE_APP));
+    let incoming = |key: &str| -> Vec<(String, Option<bool>)> {
+        let mut v: Vec<_> = graph
+            .incoming(key)
+            .map(|r| {
+                assert_eq!(r.relationship_type, types::APPLICATION_HAS_ADDON);
+                (r.from_key().to_owned(), r.properties.bool("billingApp"))
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        incoming(SHARED),
+        vec![
+            (APP1.to_owned(), Some(false)),
+            (APP2.to_owned(), Some(false))
+        ]
+    );
+    assert_eq!(
+        incoming(PG),
+        vec![
+            (APP1.to_owned(), Some(true)),
+            (APP2.to_owned(), Some(false))
+        ]
+    );
+    // Without the attachments, the add-on billed outside is unknown to the graph, and says so.
+    estate.attachments.clear();
+    estate.failures.push(ListFailure {
+        list: ListKind::AddonAttachments,
+        owner: DANA.into(),
+        target: "the user dana.reyes@acme.example".into(),
+        reason: "403 forbidden".into(),
+    });
+    let graph = build(&estate);
+    assert!(graph.entity(SHARED).is_none());
+    assert_eq!(incoming_count(&graph, PG), 1);
+    let partial: Vec<&str> = graph
+        .partial_datasets()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(partial, vec![types::ADDON, types::APPLICATION_HAS_ADDON]);
+}
+
+fn incoming_count(graph: &Graph, key: &str) -> usize {
+    graph.incoming(key).count()
 }
 
 #[test]
@@ -547,6 +618,7 @@ fn null_and_missing_fields_and_non_uuid_ids() {
                 addons: vec![addon_without_app],
             }],
         }],
+        attachments: vec![attachment("addon-id-0000-0000", None, "app-id-0000-0000")],
         failures: vec![],
     };
     let graph = build(&estate);
@@ -569,6 +641,11 @@ fn null_and_missing_fields_and_non_uuid_ids() {
     assert_eq!(addon.properties.get("function"), Some(json!([])));
     assert_eq!(addon.properties.get("endpoints"), Some(json!([])));
     assert_eq!(addon.properties.get("configVars"), Some(json!([])));
+    assert_eq!(addon.properties.get("applicationId"), Some(Value::Null));
+    let rel = graph
+        .relationship("app-id-0000-0000|has|addon-id-0000-0000")
+        .unwrap();
+    assert_eq!(rel.properties.get("billingApp"), Some(json!(false)));
 }
 
 #[test]
@@ -580,6 +657,7 @@ fn a_short_id_is_a_finding_not_a_prefix() {
             members: vec![],
             teams: vec![],
         }],
+        attachments: Vec::new(),
         failures: vec![],
     };
     let graph = build(&estate);
@@ -598,11 +676,13 @@ fn failed_lists_mark_their_types_partial() {
     let mut estate = two_account_estate();
     estate.failures.push(ListFailure {
         list: ListKind::TeamMembers,
+        owner: T1.into(),
         target: "team acme-platform".into(),
         reason: "403 forbidden: needs the global scope".into(),
     });
     estate.failures.push(ListFailure {
         list: ListKind::TeamAddons,
+        owner: T2.into(),
         target: "team acme-eu-web".into(),
         reason: "403 forbidden".into(),
     });
@@ -744,7 +824,7 @@ fn validator_requires_class_properties() {
     assert_eq!(
         rules_of(&one_entity(entity(
             "addon-key-001",
-            "heroku_addon",
+            "acme_service",
             "Service",
             &service
         ))),
@@ -757,12 +837,32 @@ fn validator_requires_class_properties() {
     assert_eq!(
         rules_of(&one_entity(entity(
             "addon-key-001",
-            "heroku_addon",
+            "acme_service",
             "Service",
             &service
         ))),
         vec![Rule::WrongType]
     );
+    // An add-on no app leads to.
+    let service = named(&[
+        ("category", json!(["platform"])),
+        ("function", json!(["database"])),
+    ]);
+    let mut g = one_entity(entity("addon-key-001", types::ADDON, "Service", &service));
+    assert_eq!(rules_of(&g), vec![Rule::AddonWithoutApp]);
+    g.add_entity(entity(
+        "app-key-0001",
+        types::APPLICATION,
+        "Application",
+        &named(&[]),
+    ));
+    g.add_relationship(Relationship::direct(
+        types::APPLICATION_HAS_ADDON,
+        "HAS",
+        "app-key-0001",
+        "addon-key-001",
+    ));
+    assert_eq!(rules_of(&g), Vec::<Rule>::new());
 }
 
 #[test]
@@ -889,6 +989,7 @@ fn export_round_trip() {
     let mut estate = two_account_estate();
     estate.failures.push(ListFailure {
         list: ListKind::TeamApps,
+        owner: T2.into(),
         target: "team acme-eu-web".into(),
         reason: "503 after 4 tries".into(),
     });
@@ -907,7 +1008,9 @@ fn export_round_trip() {
             .unwrap();
     assert_eq!(
         summary["metadata"]["partialDatasets"]["types"],
+        // Without a team's apps, the add-ons only they use are missing too.
         json!([
+            types::ADDON,
             types::APPLICATION,
             types::APPLICATION_HAS_ADDON,
             types::TEAM_OWNS_APPLICATION
@@ -966,6 +1069,7 @@ fn building_from_an_owned_estate_gives_the_same_graph() {
         let mut estate = two_account_estate();
         estate.failures.push(ListFailure {
             list: ListKind::TeamAddons,
+            owner: T2.into(),
             target: "team acme-eu-web".into(),
             reason: "403 forbidden".into(),
         });

@@ -677,6 +677,7 @@ fn partial_changed_estate() -> heroku_j1::estate::Estate {
     e.enterprise_accounts[0].teams[0].members.clear();
     e.failures.push(heroku_j1::estate::ListFailure {
         list: heroku_j1::estate::ListKind::TeamMembers,
+        owner: T1.into(),
         target: "team acme-platform".into(),
         reason: "listing team members needs the global scope".into(),
     });

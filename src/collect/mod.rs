@@ -3,7 +3,8 @@
 //! `GET /account` and `GET /enterprise-accounts` go out together; then, per enterprise
 //! account, its members and teams; then, per team as soon as its account's teams are known,
 //! its members, apps and add-ons (`/teams/{id}/addons`: one call per team, falling back to
-//! `/apps/{id}/addons` per app only when the team call is refused). Every request shares the
+//! `/apps/{id}/addons` per app only when the team call is refused). Beside all of it,
+//! `/addon-attachments` says which apps use which add-ons. Every request shares the
 //! client's concurrency bound and rate limiter. A list that fails for good is recorded in
 //! [`Estate::failures`] and the crawl goes on; only a rejected key stops it.
 
@@ -19,7 +20,7 @@ use progress::Tracker;
 pub use progress::{Progress, Stage, StageProgress};
 
 use crate::estate::{EnterpriseAccountData, Estate, ListFailure, ListKind, TeamData};
-use crate::heroku::model::{AddOn, App, EnterpriseAccount, HerokuObject, Team};
+use crate::heroku::model::{AddOn, AddOnAttachment, App, EnterpriseAccount, HerokuObject, Team};
 use crate::heroku::{HerokuClient, HerokuError};
 
 /// Why a crawl produced no estate.
@@ -83,7 +84,39 @@ pub async fn crawl_with_progress(
     }
 }
 
+/// The enterprise accounts and everything under them, and beside them the add-on attachments.
 async fn run(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, CrawlError> {
+    // One account-wide list (a few pages) instead of one call per app: see the README's
+    // data model.
+    tracker.expect(Stage::Addons, 1);
+    let attachments = async {
+        let r = client
+            .list::<AddOnAttachment>("/addon-attachments", "id", "the add-on attachments")
+            .await;
+        tracker.done(Stage::Addons, 0, r.is_err());
+        r
+    };
+    let (estate, attachments) = tokio::join!(accounts(client, tracker), attachments);
+    let mut estate = estate?;
+    let user = estate.user.as_ref();
+    let target = format!(
+        "the user {}",
+        user.map_or("of the key", |u| u.email.as_str())
+    );
+    let owner = Owner {
+        key: user.map_or("", |u| u.id.as_str()),
+        target: &target,
+    };
+    estate.attachments = settle(
+        attachments,
+        ListKind::AddonAttachments,
+        owner,
+        &mut estate.failures,
+    )?;
+    Ok(estate)
+}
+
+async fn accounts(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, CrawlError> {
     tracker.expect(Stage::Account, 1);
     tracker.expect(Stage::EnterpriseAccounts, 1);
     let (user, accounts) = tokio::join!(
@@ -122,6 +155,7 @@ async fn run(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, CrawlEr
     let mut estate = Estate {
         user: Some(user),
         enterprise_accounts: Vec::new(),
+        attachments: Vec::new(),
         failures: Vec::new(),
     };
     for result in results {
@@ -134,13 +168,21 @@ async fn run(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, CrawlEr
 
 type Outcome<T> = Result<(T, Vec<ListFailure>), CrawlError>;
 
+/// What a list belongs to: the owner's `_key` and how messages name it.
+#[derive(Clone, Copy)]
+struct Owner<'a> {
+    key: &'a str,
+    target: &'a str,
+}
+
 /// A list result: the objects, or a failure record. A rejected key stops everything.
 fn settle<T>(
     result: Result<Vec<T>, HerokuError>,
     list: ListKind,
-    target: &str,
+    owner: Owner<'_>,
     failures: &mut Vec<ListFailure>,
 ) -> Result<Vec<T>, CrawlError> {
+    let target = owner.target;
     match result {
         Ok(items) => Ok(items),
         Err(e) if e.is_invalid_key() => Err(e.into()),
@@ -148,6 +190,7 @@ fn settle<T>(
             tracing::warn!(list = list.label(), target, error = %e, "list failed");
             failures.push(ListFailure {
                 list,
+                owner: owner.key.to_owned(),
                 target: target.to_owned(),
                 reason: e.to_string(),
             });
@@ -208,16 +251,20 @@ async fn crawl_account(
     };
     let (members, (teams_ok, team_results)) = tokio::join!(members, teams);
     let mut failures = Vec::new();
+    let owner = Owner {
+        key: &account.id,
+        target: &target,
+    };
     let members = settle(
         members,
         ListKind::EnterpriseAccountMembers,
-        &target,
+        owner,
         &mut failures,
     )?;
     settle(
         teams_ok.map(|()| Vec::<()>::new()),
         ListKind::EnterpriseAccountTeams,
-        &target,
+        owner,
         &mut failures,
     )?;
     let mut teams = Vec::new();
@@ -281,15 +328,19 @@ async fn crawl_team(client: &HerokuClient, tracker: &Tracker, team: Team) -> Out
     };
     let (members, (apps, addons)) = tokio::join!(members, apps_and_addons);
     let mut failures = Vec::new();
-    let members = settle(members, ListKind::TeamMembers, &target, &mut failures)?;
-    let apps = settle(apps, ListKind::TeamApps, &target, &mut failures)?;
+    let owner = Owner {
+        key: &team.id,
+        target: &target,
+    };
+    let members = settle(members, ListKind::TeamMembers, owner, &mut failures)?;
+    let apps = settle(apps, ListKind::TeamApps, owner, &mut failures)?;
     let addons = match addons {
         Ok(a) => a,
         // The per-app fallback's own error says more when it exists.
         Err((team_error, per_app)) => settle::<AddOn>(
             Err(per_app.unwrap_or(team_error)),
             ListKind::TeamAddons,
-            &target,
+            owner,
             &mut failures,
         )?,
     };

@@ -12,7 +12,8 @@ use super::entity::{Entity, Properties, RawData, Relationship};
 use super::types::{self, class_of};
 use crate::estate::{Estate, ListFailure, TeamData};
 use crate::heroku::model::{
-    AddOn, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str, Team, TeamMember,
+    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str,
+    Team, TeamMember,
 };
 
 /// Epoch milliseconds of an ISO-8601 timestamp; `None` when missing or unreadable.
@@ -383,6 +384,13 @@ impl Users {
     }
 }
 
+/// `heroku_application_has_addon`, saying whether the app is the one billed.
+fn app_has_addon(app_id: &str, addon_id: &str, billing_app: bool) -> Relationship {
+    let mut r = Relationship::direct(types::APPLICATION_HAS_ADDON, "HAS", app_id, addon_id);
+    r.properties.set("billingApp", billing_app);
+    r
+}
+
 fn member_relationship(account_id: &str, m: &EnterpriseAccountMember) -> Relationship {
     let mut r = Relationship::direct(types::ACCOUNT_HAS_MEMBER, "HAS", account_id, &m.user.id);
     let has = |name: &str| m.permissions.iter().any(|p| p.name == name);
@@ -394,7 +402,8 @@ fn member_relationship(account_id: &str, m: &EnterpriseAccountMember) -> Relatio
 }
 
 /// Builds the graph of an estate. Objects reached twice become one entity; relationships are
-/// kept only when both ends are entities; failed lists mark their types partial.
+/// kept only when both ends are entities; an add-on is kept only when an app of the graph is
+/// billed for it or attached to it; failed lists mark their types partial.
 #[must_use]
 pub fn build(estate: &Estate) -> Graph {
     let mut b = Builder::for_estate(estate);
@@ -406,6 +415,7 @@ pub fn build(estate: &Estate) -> Graph {
             b.team(&ea.account.id, team);
         }
     }
+    b.attachments(&estate.attachments);
     b.finish(&estate.failures)
 }
 
@@ -424,18 +434,25 @@ pub fn build_owned(mut estate: Estate) -> Graph {
             b.team(&ea.account.id, &team);
         }
     }
+    b.attachments(&std::mem::take(&mut estate.attachments));
     b.finish(&estate.failures)
 }
 
-/// The entities and relationships seen so far, in the order of the export steps.
+/// The entities and relationships seen so far.
 struct Builder {
-    accounts: Vec<Entity>,
-    teams: Vec<Entity>,
-    apps: Vec<Entity>,
-    addons: Vec<Entity>,
+    /// Entities per row of [`types::ENTITY_KINDS`], in the order they were first seen.
+    by_kind: Vec<Vec<Entity>>,
     seen: HashSet<Str>,
     users: Users,
     relationships: Vec<Relationship>,
+}
+
+/// The position of an entity type's row in [`types::ENTITY_KINDS`].
+fn kind_index(entity_type: &str) -> usize {
+    types::ENTITY_KINDS
+        .iter()
+        .position(|k| k.entity_type == entity_type)
+        .unwrap_or_default()
 }
 
 impl Builder {
@@ -456,23 +473,35 @@ impl Builder {
             .map(|ea| ea.members.len())
             .sum();
         let team_count = teams().count();
+        let mut by_kind: Vec<Vec<Entity>> = vec![Vec::new(); types::ENTITY_KINDS.len()];
+        for (entity_type, n) in [
+            (types::ACCOUNT, accounts),
+            (types::TEAM, team_count),
+            (types::APPLICATION, apps),
+            (types::ADDON, addons),
+        ] {
+            by_kind[kind_index(entity_type)].reserve_exact(n);
+        }
         Self {
-            accounts: Vec::with_capacity(accounts),
-            teams: Vec::with_capacity(team_count),
-            apps: Vec::with_capacity(apps),
-            addons: Vec::with_capacity(addons),
+            by_kind,
             seen: HashSet::with_capacity(accounts + team_count + apps + addons),
             users: Users::default(),
             relationships: Vec::with_capacity(
-                account_members + team_count + members + apps + addons,
+                account_members + team_count + members + apps + addons + estate.attachments.len(),
             ),
         }
     }
 
-    fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
-        if self.seen.insert(account.id.clone()) {
-            self.accounts.push(account_entity(account));
+    /// Keeps `entity` unless an entity with its key was seen before.
+    fn entity(&mut self, key: &Str, entity: impl FnOnce() -> Entity) {
+        if self.seen.insert(key.clone()) {
+            let e = entity();
+            self.by_kind[kind_index(&e.entity_type)].push(e);
         }
+    }
+
+    fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
+        self.entity(&account.id, || account_entity(account));
         for m in members {
             self.users.add_enterprise_member(&account.id, m);
             self.relationships.push(member_relationship(&account.id, m));
@@ -486,9 +515,7 @@ impl Builder {
             apps,
             addons,
         } = data;
-        if self.seen.insert(team.id.clone()) {
-            self.teams.push(team_entity(team, account_id));
-        }
+        self.entity(&team.id, || team_entity(team, account_id));
         self.relationships.push(Relationship::direct(
             types::ACCOUNT_HAS_TEAM,
             "HAS",
@@ -502,9 +529,7 @@ impl Builder {
             self.relationships.push(r);
         }
         for app in apps {
-            if self.seen.insert(app.id.clone()) {
-                self.apps.push(application_entity(app, team));
-            }
+            self.entity(&app.id, || application_entity(app, team));
             self.relationships.push(Relationship::direct(
                 types::TEAM_OWNS_APPLICATION,
                 "OWNS",
@@ -513,49 +538,77 @@ impl Builder {
             ));
         }
         for addon in addons {
-            if self.seen.insert(addon.id.clone()) {
-                self.addons.push(addon_entity(addon));
-            }
+            self.entity(&addon.id, || addon_entity(addon));
             if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
-                self.relationships.push(Relationship::direct(
-                    types::APPLICATION_HAS_ADDON,
-                    "HAS",
-                    app_id,
-                    &addon.id,
-                ));
+                self.relationships
+                    .push(app_has_addon(app_id, &addon.id, true));
             }
         }
     }
 
+    /// An add-on's relationship from every app it is attached to. The billing app's comes
+    /// first from the add-on lists, so a second one with its key is dropped.
+    fn attachments(&mut self, attachments: &[AddOnAttachment]) {
+        for a in attachments {
+            let Some(app_id) = a.app.id.as_deref() else {
+                continue;
+            };
+            let billing = a.addon.app.as_ref().and_then(|b| b.id.as_deref());
+            self.relationships
+                .push(app_has_addon(app_id, &a.addon.id, billing == Some(app_id)));
+        }
+    }
+
+    /// Drops the add-ons no app of the graph is billed for or attached to: they belong to
+    /// another estate (DATA-MODEL: an add-on is never left without an incoming relationship).
+    fn drop_unused_addons(by_kind: &mut [Vec<Entity>], relationships: &[Relationship]) {
+        let mut addons = std::mem::take(&mut by_kind[kind_index(types::ADDON)]);
+        let apps: HashSet<&str> = by_kind[kind_index(types::APPLICATION)]
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
+        let used: HashSet<&str> = relationships
+            .iter()
+            .filter(|r| {
+                r.relationship_type == types::APPLICATION_HAS_ADDON && apps.contains(r.from_key())
+            })
+            .map(Relationship::to_key)
+            .collect();
+        addons.retain(|e| used.contains(e.key.as_str()));
+        drop((apps, used));
+        by_kind[kind_index(types::ADDON)] = addons;
+    }
+
     fn finish(self, failures: &[ListFailure]) -> Graph {
         let Self {
-            accounts,
-            teams,
-            apps,
-            addons,
+            mut by_kind,
             seen,
             users,
             relationships,
         } = self;
         drop(seen);
-        let mut graph = Graph::with_capacity(
-            accounts.len() + users.order.len() + teams.len() + apps.len() + addons.len(),
-            0,
-        );
+        Self::drop_unused_addons(&mut by_kind, &relationships);
+        by_kind[kind_index(types::USER)]
+            .extend(users.order.into_iter().map(UserFacts::into_entity));
+        let mut graph = Graph::with_capacity(by_kind.iter().map(Vec::len).sum(), 0);
         // The order of the export steps, so that a graph read back is in the same order.
-        let users = users.order.into_iter().map(UserFacts::into_entity);
-        for e in accounts
-            .into_iter()
-            .chain(users)
-            .chain(teams)
-            .chain(apps)
-            .chain(addons)
-        {
+        let mut kinds: Vec<(usize, Vec<Entity>)> = types::ENTITY_KINDS
+            .iter()
+            .map(|k| {
+                types::STEPS
+                    .iter()
+                    .position(|s| *s == k.step)
+                    .unwrap_or(usize::MAX)
+            })
+            .zip(by_kind)
+            .collect();
+        kinds.sort_by_key(|(step, _)| *step);
+        for e in kinds.into_iter().flat_map(|(_, list)| list) {
             graph.add_entity(e);
         }
         graph.adopt_relationships(relationships);
         for f in failures {
-            graph.mark_partial(f.list.partial_types(), &f.describe());
+            graph.mark_partial(&types::partial_types(f.list), &f.describe());
         }
         graph
     }

@@ -1,4 +1,4 @@
-//! The data model as Markdown, generated from the type constants (`heroku-j1 document`).
+//! The data model as Markdown, generated from the table in `types` (`heroku-j1 document`).
 
 use std::fmt::Write as _;
 

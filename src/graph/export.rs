@@ -16,67 +16,10 @@ use serde::{Deserialize, Serialize};
 
 use super::Graph;
 use super::entity::{Entity, Relationship};
-use super::types;
+use super::types::{STEPS, declared_types, step_of};
 
 /// At most this many objects per file, as the official CLI writes.
 pub const OBJECTS_PER_FILE: usize = 500;
-
-/// One step of the collection, as `summary.json` names it.
-#[derive(Debug, Clone, Copy)]
-pub struct Step {
-    pub id: &'static str,
-    pub name: &'static str,
-    pub declared_types: &'static [&'static str],
-    pub depends_on: &'static [&'static str],
-}
-
-/// The steps, and which `_type`s each one writes.
-pub const STEPS: [Step; 6] = [
-    Step {
-        id: "fetch-enterprise-accounts",
-        name: "Fetch Enterprise Accounts",
-        declared_types: &[types::ACCOUNT],
-        depends_on: &[],
-    },
-    Step {
-        id: "fetch-account-members",
-        name: "Fetch Account Members",
-        declared_types: &[types::USER, types::ACCOUNT_HAS_MEMBER],
-        depends_on: &["fetch-enterprise-accounts"],
-    },
-    Step {
-        id: "fetch-teams",
-        name: "Fetch Teams",
-        declared_types: &[types::TEAM, types::ACCOUNT_HAS_TEAM],
-        depends_on: &["fetch-enterprise-accounts"],
-    },
-    Step {
-        id: "fetch-team-members",
-        name: "Fetch Team Members",
-        declared_types: &[types::TEAM_HAS_MEMBER],
-        depends_on: &["fetch-teams", "fetch-account-members"],
-    },
-    Step {
-        id: "fetch-team-apps",
-        name: "Fetch Team Apps",
-        declared_types: &[types::APPLICATION, types::TEAM_OWNS_APPLICATION],
-        depends_on: &["fetch-teams"],
-    },
-    Step {
-        id: "fetch-team-addons",
-        name: "Fetch Team Add-ons",
-        declared_types: &[types::ADDON, types::APPLICATION_HAS_ADDON],
-        depends_on: &["fetch-team-apps"],
-    },
-];
-
-/// The step that writes `_type`, or `None` for a type we do not know.
-#[must_use]
-pub fn step_of(object_type: &str) -> Option<&'static Step> {
-    STEPS
-        .iter()
-        .find(|s| s.declared_types.contains(&object_type))
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -229,13 +172,13 @@ fn summary(graph: &Graph) -> Summary {
     let results = STEPS
         .iter()
         .map(|s| {
-            let is_partial = s.declared_types.iter().any(|t| partial.contains_key(*t));
+            let declared = declared_types(s);
+            let is_partial = declared.iter().any(|t| partial.contains_key(*t));
             StepResult {
                 id: s.id.to_owned(),
                 name: s.name.to_owned(),
-                declared_types: s.declared_types.iter().map(|t| (*t).to_owned()).collect(),
-                encountered_types: s
-                    .declared_types
+                declared_types: declared.iter().map(|t| (*t).to_owned()).collect(),
+                encountered_types: declared
                     .iter()
                     .filter(|t| counts.contains_key(**t))
                     .map(|t| (*t).to_owned())

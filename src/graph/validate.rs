@@ -2,7 +2,8 @@
 //!
 //! The rules are those of the current data model (npm `@jupiterone/data-model` 0.64): the
 //! `#GraphObject` and `#Entity` schemas, the `required` lists of our classes, the upload
-//! rules on property values, unique keys, and relationship ends and verbs.
+//! rules on property values, unique keys, and relationship ends and verbs; and one rule of our
+//! data model: every add-on is reached from an app.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 use super::Graph;
 use super::entity::{PropRef, Properties};
-use super::types::RELATIONSHIP_VERBS;
+use super::types::{ADDON, APPLICATION_HAS_ADDON, RELATIONSHIP_VERBS};
 
 /// Which rule a finding breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -37,6 +38,9 @@ pub enum Rule {
     UnknownVerb,
     /// Two `_rawData` entries share a name.
     DuplicateRawDataName,
+    /// A `heroku_addon` no `heroku_application_has_addon` leads to (DATA-MODEL: an add-on is
+    /// an entity only when an app of the graph is billed for it or attached to it).
+    AddonWithoutApp,
 }
 
 /// One broken rule.
@@ -284,6 +288,19 @@ pub fn validate(graph: &Graph) -> Vec<Finding> {
                 key: r.key().to_owned(),
                 rule: Rule::PropertyValue,
                 message: format!("relationship property {name} must be a primitive, not an array"),
+            });
+        }
+    }
+
+    for addon in graph.entities_of_type(ADDON) {
+        if !graph
+            .incoming(&addon.key)
+            .any(|r| r.relationship_type == APPLICATION_HAS_ADDON)
+        {
+            out.push(Finding {
+                key: addon.key.clone(),
+                rule: Rule::AddonWithoutApp,
+                message: format!("no {APPLICATION_HAS_ADDON} leads to this add-on"),
             });
         }
     }

@@ -2,8 +2,9 @@
 //!
 //! They follow Heroku's official JSON hyper-schema (`heroku-schema-subset.json`): unknown
 //! fields are ignored, every nullable or optional field is an `Option`, and ids are plain
-//! strings (real responses carry ids such as `member-id-0000-0000-0000`). Each object keeps
-//! the JSON exactly as received in `raw`, which becomes the entity's `_rawData`.
+//! strings (real responses carry ids such as `member-id-0000-0000-0000`). Each object that
+//! becomes an entity keeps the JSON exactly as received in `raw`, which becomes the entity's
+//! `_rawData`; an add-on attachment (a relationship) keeps only its two ends.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -45,11 +46,15 @@ macro_rules! heroku_object {
     )*};
 }
 
+/// `{}`, one copy shared by every object that has no JSON of its own yet.
 fn empty_raw() -> Raw {
-    Arc::from(
-        RawValue::from_string("{}".to_owned())
-            .unwrap_or_else(|_| unreachable!("{{}} is valid JSON")),
-    )
+    static EMPTY: std::sync::LazyLock<Raw> = std::sync::LazyLock::new(|| {
+        Arc::from(
+            RawValue::from_string("{}".to_owned())
+                .unwrap_or_else(|_| unreachable!("{{}} is valid JSON")),
+        )
+    });
+    Arc::clone(&EMPTY)
 }
 
 /// Parses a JSON array of objects, keeping each element's original text.
@@ -316,6 +321,39 @@ pub struct AddOn {
     pub web_url: Option<Str>,
     #[serde(skip, default = "empty_raw")]
     pub raw: Raw,
+}
+
+/// `GET /addon-attachments`: one add-on attached to one app. Only the two ends are read;
+/// an attachment is a relationship, not an entity, so its JSON is not kept (`raw` is `{}`):
+/// the `huge` estate has over 100,000 of them.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AddOnAttachment {
+    pub id: Str,
+    /// The add-on, with its billing app.
+    pub addon: AttachedAddOn,
+    /// The app it is attached to.
+    pub app: NamedRef,
+    #[serde(skip, default = "empty_raw")]
+    pub raw: Raw,
+}
+
+/// The `addon` of an attachment: `{id, name, app {id, name}}` (`app` is the billing app).
+#[derive(Debug, Clone, Deserialize)]
+pub struct AttachedAddOn {
+    pub id: Str,
+    #[serde(default)]
+    pub name: Option<Str>,
+    #[serde(default)]
+    pub app: Option<NamedRef>,
+}
+
+impl HerokuObject for AddOnAttachment {
+    fn from_raw(raw: Box<RawValue>) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(raw.get())
+    }
+    fn raw(&self) -> &Raw {
+        &self.raw
+    }
 }
 
 /// `GET /account/rate-limits`.

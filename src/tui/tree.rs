@@ -1,5 +1,7 @@
 //! The explorer's tree: enterprise accounts → teams → apps → add-ons, with members under each
-//! account and team, built once from the graph.
+//! account and team, built once from the graph. Which relationships a node's children come
+//! from, and the groups they sit in, is the data model's table (`graph::types`); a failed list
+//! marks the group of its owner (matched by `_key`) partial.
 //!
 //! Nodes are stored in depth-first order. The rows on screen come from `visible`, a list of
 //! node indices recomputed only when something opens, closes or the filter changes, so
@@ -8,7 +10,8 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::estate::{ListFailure, ListKind};
-use crate::graph::{Graph, types};
+use crate::graph::Graph;
+use crate::graph::types::{self, RelationshipKind};
 
 /// What a security engineer looks for, as bit flags.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -68,7 +71,7 @@ pub enum NodeKind {
     User,
     App,
     Addon,
-    /// "Members (n)", "Teams (n)", "Apps (n)", "Other add-ons (n)".
+    /// "Members (n)", "Teams (n)", "Apps (n)", "Not under any enterprise account (n)".
     Group,
 }
 
@@ -120,6 +123,31 @@ struct Builder<'g> {
     graph: &'g Graph,
     nodes: Vec<Node>,
     failures: &'g [ListFailure],
+    /// Per graph entity: whether a node shows it.
+    placed: Vec<bool>,
+}
+
+/// The node kind of an entity type.
+fn node_kind(entity_type: &str) -> NodeKind {
+    match entity_type {
+        types::ACCOUNT => NodeKind::Account,
+        types::TEAM => NodeKind::Team,
+        types::USER => NodeKind::User,
+        types::APPLICATION => NodeKind::App,
+        // A leaf, drawn plainly.
+        _ => NodeKind::Addon,
+    }
+}
+
+/// The lists whose failure leaves the targets of `kind` incomplete, and everything the tree
+/// shows below them: the relationship's own lists first.
+fn lists_below(kind: &RelationshipKind, out: &mut Vec<ListKind>) {
+    out.extend_from_slice(kind.read_by);
+    for child in types::entity_kind(kind.to).map_or(&[][..], |k| k.tree_children) {
+        if let Some(k) = types::relationship_kind(child) {
+            lists_below(k, out);
+        }
+    }
 }
 
 fn entity_markers(graph: &Graph, index: usize) -> Markers {
@@ -161,16 +189,26 @@ fn entity_markers(graph: &Graph, index: usize) -> Markers {
     m
 }
 
-/// The ends of `from`'s outgoing relationships of one type, with their `role`.
-fn targets<'g>(
-    graph: &'g Graph,
-    from: &str,
-    relationship_type: &str,
-) -> Vec<(&'g str, Option<&'g str>)> {
+/// The ends of `from`'s outgoing relationships of one type, with what the relationship says
+/// of them: its `role`, else the permissions it grants (`manage,billing,create,view`).
+fn targets<'g>(graph: &'g Graph, from: &str, relationship_type: &str) -> Vec<(&'g str, String)> {
     graph
         .outgoing(from)
         .filter(|r| r.relationship_type == relationship_type)
-        .map(|r| (r.to_key(), r.properties.str("role")))
+        .map(|r| {
+            let note = r.properties.str("role").map_or_else(
+                || {
+                    ["canManage", "canBilling", "canCreate", "canView"]
+                        .iter()
+                        .filter(|p| r.properties.bool(p) == Some(true))
+                        .map(|p| p.trim_start_matches("can").to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                },
+                str::to_owned,
+            );
+            (r.to_key(), note)
+        })
         .collect()
 }
 
@@ -253,77 +291,62 @@ impl Builder<'_> {
         g
     }
 
-    fn failure(&self, list: ListKind, target: &str) -> Option<&ListFailure> {
-        self.failures
-            .iter()
-            .find(|f| f.list == list && f.target == target)
+    /// The failure that makes the `kind` group under `owner` incomplete, if any.
+    fn failure(&self, owner: &str, kind: &RelationshipKind) -> Option<&'_ ListFailure> {
+        let mut lists = Vec::new();
+        lists_below(kind, &mut lists);
+        lists.iter().find_map(|list| {
+            self.failures
+                .iter()
+                .find(|f| f.list == *list && f.owner == owner)
+        })
     }
 
-    fn entity_node(&mut self, parent: u32, prefix: &str, key: &str, kind: NodeKind) -> Option<u32> {
-        let i = self.graph.entity_position(key)?;
-        let label = self.graph.entities()[i].display_name().to_owned();
-        let label = if kind == NodeKind::User {
+    /// The node of entity `index` under `parent`, with everything the data model puts below
+    /// it, closed.
+    fn entity_subtree(&mut self, parent: Option<u32>, id: String, index: usize, note: String) {
+        let graph = self.graph;
+        let e = &graph.entities()[index];
+        let kind = node_kind(&e.entity_type);
+        let mut label = e.display_name().to_owned();
+        if kind == NodeKind::User {
             // Users read best as "Name <email>" when the name is known.
-            let email = self.graph.entities()[i]
-                .properties
-                .str("name")
-                .unwrap_or(key);
-            if label == email {
-                label
-            } else {
-                format!("{label} <{email}>")
-            }
-        } else {
-            label
-        };
-        Some(self.push(
-            Some(parent),
-            format!("{prefix}/{key}"),
-            label,
-            kind,
-            Some(i),
-        ))
-    }
-
-    fn members(
-        &mut self,
-        parent: u32,
-        prefix: &str,
-        from: &str,
-        rel: &str,
-        failure: Option<ListFailure>,
-    ) {
-        let members = targets(self.graph, from, rel);
-        let g = self.group(
-            parent,
-            format!("{prefix}/members"),
-            "Members",
-            members.len(),
-            failure.as_ref(),
-        );
-        for (key, role) in members {
-            let permissions = (rel == types::ACCOUNT_HAS_MEMBER)
-                .then(|| self.graph.relationship(&format!("{from}|has|{key}")))
-                .flatten()
-                .map(|r| {
-                    ["canManage", "canBilling", "canCreate", "canView"]
-                        .iter()
-                        .filter(|p| r.properties.bool(p) == Some(true))
-                        .map(|p| p.trim_start_matches("can").to_lowercase())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                });
-            if let Some(n) = self.entity_node(g, &format!("{prefix}/members"), key, NodeKind::User)
-            {
-                let note = role
-                    .map(str::to_owned)
-                    .or(permissions)
-                    .filter(|s| !s.is_empty());
-                self.nodes[n as usize].note = note.map(Into::into);
-                self.close(n);
+            let email = e.properties.str("name").unwrap_or(&e.key);
+            if label != email {
+                label = format!("{label} <{email}>");
             }
         }
-        self.close(g);
+        let node = self.push(parent, id, label, kind, Some(index));
+        if !note.is_empty() {
+            self.nodes[node as usize].note = Some(note.into());
+        }
+        self.placed[index] = true;
+        let key = e.key.as_str();
+        let children = types::entity_kind(&e.entity_type).map_or(&[][..], |k| k.tree_children);
+        for &relationship_type in children {
+            let Some(rk) = types::relationship_kind(relationship_type) else {
+                continue;
+            };
+            let targets = targets(graph, key, relationship_type);
+            let (parent, prefix) = match rk.tree_group {
+                Some(name) => {
+                    let prefix = format!("{key}/{}", name.to_lowercase());
+                    let failure = self.failure(key, rk).cloned();
+                    let g = self.group(node, prefix.clone(), name, targets.len(), failure.as_ref());
+                    (g, prefix)
+                }
+                None => (node, key.to_owned()),
+            };
+            for (to, note) in targets {
+                if let Some(i) = graph.entity_position(to) {
+                    self.entity_subtree(Some(parent), format!("{prefix}/{to}"), i, note);
+                }
+            }
+            if parent != node {
+                self.close(parent);
+            }
+        }
+        self.close(node);
     }
 }
 
@@ -335,108 +358,43 @@ impl Tree {
             graph,
             nodes: Vec::new(),
             failures,
+            placed: vec![false; graph.entities().len()],
         };
-        let mut placed_addons: HashSet<&str> = HashSet::new();
-        for account in graph.entities_of_type(types::ACCOUNT) {
-            let ea_id = account.key.clone();
-            let Some(a) = graph.entity_position(&account.key) else {
-                continue;
-            };
-            let account_node = b.push(
-                None,
-                ea_id.clone(),
-                account.display_name().to_owned(),
-                NodeKind::Account,
-                Some(a),
-            );
-            let target = format!("enterprise account {}", account.display_name());
-            let f = b
-                .failure(ListKind::EnterpriseAccountMembers, &target)
-                .cloned();
-            b.members(
-                account_node,
-                &ea_id,
-                &account.key,
-                types::ACCOUNT_HAS_MEMBER,
-                f,
-            );
-            let teams = targets(graph, &account.key, types::ACCOUNT_HAS_TEAM);
-            let f = b
-                .failure(ListKind::EnterpriseAccountTeams, &target)
-                .cloned();
-            let teams_group = b.group(
-                account_node,
-                format!("{ea_id}/teams"),
-                "Teams",
-                teams.len(),
-                f.as_ref(),
-            );
-            for (team_key, _) in teams {
-                let Some(t) = b.entity_node(
-                    teams_group,
-                    &format!("{ea_id}/teams"),
-                    team_key,
-                    NodeKind::Team,
-                ) else {
-                    continue;
-                };
-                let team_id = (*team_key).to_owned();
-                let team_target = format!(
-                    "team {}",
-                    graph.entities()[b.nodes[t as usize].entity.unwrap_or(0) as usize]
-                        .display_name()
-                );
-                let f = b.failure(ListKind::TeamMembers, &team_target).cloned();
-                b.members(t, &team_id, team_key, types::TEAM_HAS_MEMBER, f);
-                let apps = targets(graph, team_key, types::TEAM_OWNS_APPLICATION);
-                let f = b
-                    .failure(ListKind::TeamApps, &team_target)
-                    .or_else(|| b.failure(ListKind::TeamAddons, &team_target))
-                    .cloned();
-                let apps_group =
-                    b.group(t, format!("{team_id}/apps"), "Apps", apps.len(), f.as_ref());
-                for (app_key, _) in apps {
-                    let Some(app) = b.entity_node(
-                        apps_group,
-                        &format!("{team_id}/apps"),
-                        app_key,
-                        NodeKind::App,
-                    ) else {
-                        continue;
-                    };
-                    for (addon_key, _) in targets(graph, app_key, types::APPLICATION_HAS_ADDON) {
-                        placed_addons.insert(addon_key);
-                        if let Some(n) = b.entity_node(app, app_key, addon_key, NodeKind::Addon) {
-                            b.close(n);
-                        }
-                    }
-                    b.close(app);
+        // The roots: entity types no relationship leads to.
+        let roots = types::ENTITY_KINDS.iter().filter(|k| {
+            !types::RELATIONSHIP_KINDS
+                .iter()
+                .any(|r| r.to == k.entity_type)
+        });
+        for root in roots {
+            for e in graph.entities_of_type(root.entity_type) {
+                if let Some(i) = graph.entity_position(&e.key) {
+                    b.entity_subtree(None, e.key.clone(), i, String::new());
                 }
-                b.close(apps_group);
-                b.close(t);
             }
-            b.close(teams_group);
-            b.close(account_node);
         }
-        // Add-ons whose billing app was not collected still deserve a place.
-        let orphans: Vec<&str> = graph
-            .entities_of_type(types::ADDON)
-            .map(|e| e.key.as_str())
-            .filter(|k| !placed_addons.contains(k))
+        // What no root leads to (a graph read from a folder may hold such objects) still
+        // deserves a place.
+        let unplaced: Vec<usize> = (0..graph.entities().len())
+            .filter(|&i| !b.placed[i])
             .collect();
-        if !orphans.is_empty() {
+        if !unplaced.is_empty() {
             let g = b.push(
                 None,
-                "other-addons".into(),
-                format!("Add-ons of apps not collected ({})", orphans.len()),
+                "unplaced".into(),
+                String::new(),
                 NodeKind::Group,
                 None,
             );
-            for key in orphans {
-                if let Some(n) = b.entity_node(g, "other-addons", key, NodeKind::Addon) {
-                    b.close(n);
+            for i in unplaced {
+                // An earlier one may have placed it below itself.
+                if !b.placed[i] {
+                    let id = format!("unplaced/{}", graph.entities()[i].key);
+                    b.entity_subtree(Some(g), id, i, String::new());
                 }
             }
+            let node = &mut b.nodes[g as usize];
+            node.label = format!("Not under any enterprise account ({})", node.child_count).into();
             b.close(g);
         }
         let nodes = b.nodes;
@@ -658,5 +616,99 @@ impl Tree {
             + self.visible.capacity() * 4
             + self.by_id.len() * (16 + 4 + 8)
             + self.by_entity.len() * 16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use super::*;
+    use crate::graph::entity::{Entity, Properties, Relationship};
+
+    fn entity(key: &str, entity_type: &'static str, name: &str) -> Entity {
+        let mut properties = Properties::new();
+        properties.set("name", name);
+        properties.set("displayName", name);
+        Entity {
+            key: key.to_owned(),
+            entity_type: Cow::Borrowed(entity_type),
+            class: Cow::Borrowed(types::class_of(entity_type).unwrap_or("Entity")),
+            properties,
+            raw_data: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_failed_list_marks_the_group_of_its_owner_by_key() {
+        let mut g = Graph::new();
+        g.add_entity(entity("account-0000000001", types::ACCOUNT, "acme"));
+        // Two teams with the same name: only the key tells them apart.
+        g.add_entity(entity("team-0000000001", types::TEAM, "web"));
+        g.add_entity(entity("team-0000000002", types::TEAM, "web"));
+        for t in ["team-0000000001", "team-0000000002"] {
+            g.add_relationship(Relationship::direct(
+                types::ACCOUNT_HAS_TEAM,
+                "HAS",
+                "account-0000000001",
+                t,
+            ));
+        }
+        let failure = ListFailure {
+            list: ListKind::TeamMembers,
+            owner: "team-0000000002".into(),
+            target: "team web".into(),
+            reason: "403".into(),
+        };
+        let tree = Tree::build(&g, &[failure]);
+        let partial = |id: &str| tree.node(tree.find_id(id).unwrap()).partial.is_some();
+        assert!(partial("team-0000000002/members"));
+        assert!(!partial("team-0000000001/members"));
+        assert!(!partial("team-0000000002/apps"));
+        assert!(!partial("account-0000000001/teams"));
+    }
+
+    #[test]
+    fn groups_follow_the_data_model_table() {
+        let mut g = Graph::new();
+        g.add_entity(entity("account-0000000001", types::ACCOUNT, "acme"));
+        g.add_entity(entity("team-0000000001", types::TEAM, "web"));
+        g.add_entity(entity("app-00000000001", types::APPLICATION, "api"));
+        g.add_entity(entity("addon-000000001", types::ADDON, "pg"));
+        for (t, from, to) in [
+            (
+                types::ACCOUNT_HAS_TEAM,
+                "account-0000000001",
+                "team-0000000001",
+            ),
+            (
+                types::TEAM_OWNS_APPLICATION,
+                "team-0000000001",
+                "app-00000000001",
+            ),
+            (
+                types::APPLICATION_HAS_ADDON,
+                "app-00000000001",
+                "addon-000000001",
+            ),
+        ] {
+            g.add_relationship(Relationship::direct(t, "HAS", from, to));
+        }
+        let tree = Tree::build(&g, &[]);
+        let ids: Vec<&str> = tree.nodes().iter().map(|n| &*n.id).collect();
+        assert_eq!(
+            ids,
+            [
+                "account-0000000001",
+                "account-0000000001/members",
+                "account-0000000001/teams",
+                "account-0000000001/teams/team-0000000001",
+                "team-0000000001/members",
+                "team-0000000001/apps",
+                "team-0000000001/apps/app-00000000001",
+                "app-00000000001/addon-000000001",
+            ]
+        );
+        assert_eq!(&*tree.node(2).label, "Teams (1)");
     }
 }

@@ -114,8 +114,10 @@ pub fn estate() -> Estate {
                 },
             ],
         }],
+        attachments: Vec::new(),
         failures: vec![ListFailure {
             list: ListKind::TeamMembers,
+            owner: WEB.into(),
             target: "team acme-web".into(),
             reason: "Heroku refused the members of team acme-web (403 forbidden: This request requires the global scope). Listing team members needs a key with the `global` OAuth scope: create one with `heroku authorizations:create --scope global`".into(),
         }],

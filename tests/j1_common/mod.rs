@@ -117,6 +117,7 @@ pub fn estate() -> Estate {
                 ],
             }],
         }],
+        attachments: Vec::new(),
         failures: vec![],
     }
 }
@@ -144,6 +145,7 @@ pub fn partial_estate() -> Estate {
     e.enterprise_accounts[0].teams[0].addons.clear();
     e.failures.push(ListFailure {
         list: ListKind::TeamAddons,
+        owner: T1.into(),
         target: "team acme-platform".into(),
         reason: "Heroku refused the add-ons (403 forbidden)".into(),
     });

@@ -49,6 +49,11 @@ pub fn graph_of(size: Size) -> Graph {
     graph::build_owned(Estate {
         user: Some(parse_one(&d.account().to_string()).unwrap()),
         enterprise_accounts: eas,
+        attachments: d
+            .attachments()
+            .iter()
+            .map(|x| parse_one(&x.to_string()).unwrap())
+            .collect(),
         failures: vec![],
     })
 }

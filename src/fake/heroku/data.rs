@@ -15,7 +15,7 @@ pub use super::entry::{Entry, PagedList};
 
 use super::Counts;
 pub(super) use super::json::UserRec;
-use super::json::team_member_json;
+use super::json::{addon_attachment_json, team_member_json};
 use super::names::SERVICES;
 use super::sort::{ADDON_FIELDS, APP_FIELDS, ID_FIELDS, MEMBER_FIELDS, SortField};
 use super::stamp::stable_uuid;
@@ -38,6 +38,7 @@ pub(crate) enum Route {
     App,
     AppAddons,
     Addons,
+    AddonAttachments,
 }
 
 /// What a route resolves to.
@@ -90,6 +91,7 @@ pub(super) struct Served {
     apps: PagedList,
     app_addons: HashMap<String, PagedList>,
     addons: PagedList,
+    addon_attachments: PagedList,
     ea_names: HashMap<String, String>,
     team_names: HashMap<String, String>,
     app_names: HashMap<String, String>,
@@ -271,6 +273,13 @@ impl Dataset {
         self.served.addons.values()
     }
 
+    /// `GET /addon-attachments`: every attachment of an add-on to an app of the estate (its
+    /// billing app's and the others).
+    #[must_use]
+    pub fn attachments(&self) -> Vec<Value> {
+        self.served.addon_attachments.values()
+    }
+
     /// The ids of the apps an add-on is attached to besides its billing app.
     #[must_use]
     pub fn addon_attachments(&self, addon_id: &str) -> Vec<String> {
@@ -430,6 +439,7 @@ impl Dataset {
                 .ok_or("app"),
             Route::AppAddons => list(s.app_addons.get(app()?), "app"),
             Route::Addons => Ok(Target::List(&s.addons)),
+            Route::AddonAttachments => Ok(Target::List(&s.addon_attachments)),
         }
     }
 
@@ -676,6 +686,20 @@ impl Dataset {
             ADDON_FIELDS,
             self.addons.values().map(|a| a.entry.clone()).collect(),
         );
+        let mut attachments = Vec::new();
+        for addon in self.addons.values() {
+            let value = addon.entry.value();
+            for app_id in std::iter::once(&addon.billing_app).chain(&addon.attached) {
+                if let Some(app) = self.apps.get(app_id) {
+                    let name = app.app.key(SortField::Name);
+                    // An id that depends only on the two ends, so a regenerated estate keeps it.
+                    let id = stable_uuid(&format!("attachment:{}:{app_id}", addon.entry.id()));
+                    let json = addon_attachment_json(&id, &value, app_id, name);
+                    attachments.push(Entry::named(&json));
+                }
+            }
+        }
+        s.addon_attachments = PagedList::new(ID_FIELDS, attachments);
         self.served = s;
     }
 }

@@ -1,6 +1,6 @@
 //! The wire shapes of the generated objects: the structs an app or an add-on is serialized
-//! through (in the field order of the recorded responses), and the account and team-member
-//! objects.
+//! through (in the field order of the recorded responses), and the account, team-member and
+//! add-on attachment objects.
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -132,6 +132,36 @@ pub(super) struct AddonJson<'a> {
     pub(super) updated_at: &'a str,
     pub(super) web_url: &'a str,
     pub(super) billed_price: BilledPriceJson<'a>,
+}
+
+/// The add-on attachment `id` (`GET /addon-attachments`) of `addon` (the add-on object as
+/// served) to the app `app_id` named `app_name`.
+pub(super) fn addon_attachment_json(
+    id: &str,
+    addon: &Value,
+    app_id: &str,
+    app_name: &str,
+) -> Value {
+    let addon_id = addon["id"].as_str().unwrap_or_default();
+    // The config var prefix, e.g. `DATABASE` for `DATABASE_URL`.
+    let name = addon["config_vars"][0]
+        .as_str()
+        .map(|v| v.strip_suffix("_URL").unwrap_or(v).to_owned())
+        .unwrap_or_else(|| {
+            let service = addon["addon_service"]["name"].as_str().unwrap_or("ADDON");
+            service.to_uppercase().replace('-', "_")
+        });
+    json!({
+        "addon": {"id": addon_id, "name": addon["name"], "app": addon["app"]},
+        "app": {"id": app_id, "name": app_name},
+        "created_at": addon["created_at"],
+        "id": id,
+        "log_input_url": null,
+        "name": name,
+        "namespace": null,
+        "updated_at": addon["updated_at"],
+        "web_url": addon["web_url"],
+    })
 }
 
 pub(super) fn team_member_json(

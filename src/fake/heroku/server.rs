@@ -47,6 +47,7 @@ const ROUTES: &[(&str, Route)] = &[
     ("/apps/{id}", Route::App),
     ("/apps/{id}/addons", Route::AppAddons),
     ("/addons", Route::Addons),
+    ("/addon-attachments", Route::AddonAttachments),
 ];
 
 const ACCEPT_VALUE: &str = "application/vnd.heroku+json; version=3";
@@ -484,7 +485,11 @@ fn answer(
     let target = if caller == Caller::NonEnterprise {
         match route {
             Route::Account => Ok(Target::One(data.non_enterprise_entry())),
-            Route::EnterpriseAccounts | Route::Teams | Route::Apps | Route::Addons => {
+            Route::EnterpriseAccounts
+            | Route::Teams
+            | Route::Apps
+            | Route::Addons
+            | Route::AddonAttachments => {
                 let fields = match route {
                     Route::Apps => sort::APP_FIELDS,
                     Route::Addons => sort::ADDON_FIELDS,

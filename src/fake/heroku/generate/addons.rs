@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use rand::Rng;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
 
 use super::{AddonOut, AppOut, Generator, T_2026_06_30, T_END, TeamGen, stable_uuid, ts};
 use crate::fake::heroku::data::Entry;
@@ -24,6 +25,46 @@ impl Generator {
             r -= s.weight;
         }
         &SERVICES[0]
+    }
+
+    /// Attaches some shared add-ons to one or two more apps, and makes sure an add-on billed
+    /// to an app outside every enterprise account is attached to an app inside one. Draws
+    /// from a generator of its own, so everything else stays as the seed made it before.
+    pub(super) fn more_attachments(
+        &self,
+        teams: &[TeamGen],
+        apps: &[AppOut],
+        addons: &mut [AddonOut],
+    ) {
+        if apps.len() < 3 {
+            return;
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ 0x0a77_ac4e_d000_0000);
+        for a in addons.iter_mut().filter(|a| !a.attached.is_empty()) {
+            if !rng.random_bool(0.3) {
+                continue;
+            }
+            for _ in 0..rng.random_range(1..=2) {
+                let id = &apps[rng.random_range(0..apps.len())].meta.id;
+                if *id != a.billing_app && !a.attached.contains(id) {
+                    a.attached.push(id.clone());
+                }
+            }
+        }
+        let in_enterprise: HashMap<&str, bool> = apps
+            .iter()
+            .map(|a| (a.meta.id.as_str(), teams[a.meta.team].ea.is_some()))
+            .collect();
+        let inside = |id: &str| in_enterprise.get(id).copied().unwrap_or(false);
+        let billed_outside_used_inside = addons
+            .iter()
+            .any(|a| !inside(&a.billing_app) && a.attached.iter().any(|x| inside(x)));
+        let first_inside = apps.iter().find(|a| inside(&a.meta.id));
+        if let (false, Some(app)) = (billed_outside_used_inside, first_inside)
+            && let Some(a) = addons.iter_mut().find(|a| !inside(&a.billing_app))
+        {
+            a.attached.push(app.meta.id.clone());
+        }
     }
 
     pub(super) fn addons(&mut self, teams: &[TeamGen], apps: &[AppOut], n: usize) -> Vec<AddonOut> {

@@ -99,6 +99,7 @@ struct AddonOut {
 
 pub(super) struct Generator {
     rng: ChaCha8Rng,
+    seed: u64,
     names: HashSet<String>,
     buffer: Vec<u8>,
 }
@@ -116,6 +117,7 @@ impl Generator {
     pub(super) fn new(seed: u64) -> Self {
         Self {
             rng: ChaCha8Rng::seed_from_u64(seed),
+            seed,
             names: HashSet::new(),
             buffer: Vec::with_capacity(4096),
         }
@@ -178,7 +180,8 @@ impl Generator {
         let mut teams = self.teams(&eas, c.teams);
         self.team_members(&eas, &users, &mut teams);
         let apps = self.apps(&eas, &teams, if teams.is_empty() { 0 } else { c.apps });
-        let addons = self.addons(&teams, &apps, if apps.is_empty() { 0 } else { c.addons });
+        let mut addons = self.addons(&teams, &apps, if apps.is_empty() { 0 } else { c.addons });
+        self.more_attachments(&teams, &apps, &mut addons);
         let outsider = self.outsider();
         self.names = HashSet::new();
         self.assemble(&eas, &mut users, &teams, apps, addons, outsider)
