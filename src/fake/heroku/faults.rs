@@ -57,7 +57,11 @@ impl Faults {
     pub(super) fn reshape_page(&self, field: &str, max: usize) -> Option<Reshape> {
         let range = |max: usize| format!("{field} ..; max={}", max.clamp(1, 1000));
         if self.alternate_next_range {
-            let other = if max % 2 == 0 { max - 1 } else { max + 1 };
+            let other = if max.is_multiple_of(2) {
+                max - 1
+            } else {
+                max + 1
+            };
             return Some(Reshape {
                 first: None,
                 next_range: range(other),
