@@ -533,3 +533,210 @@ async fn every_addon_is_reached_from_the_apps_it_is_attached_to() {
         }
     }
 }
+
+/// The crawl with one fault on `/teams/{id}/apps`, the client tweaked, and every progress
+/// notice it sent.
+async fn crawl_with_fault(
+    faults: Faults,
+    tweak: impl FnOnce(&mut ClientConfig),
+) -> (FakeHeroku, Graph, Vec<String>, Duration) {
+    let fake = FakeHeroku::start(FakeHerokuConfig {
+        faults,
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client_with(&fake, tweak);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let started = std::time::Instant::now();
+    let estate = collect::crawl(&client, Some(tx), CancellationToken::new())
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    let mut notices = Vec::new();
+    while let Ok(p) = rx.try_recv() {
+        if let Some(n) = p.notice
+            && notices.last() != Some(&n)
+        {
+            notices.push(n);
+        }
+    }
+    (fake, graph::build(&estate), notices, took)
+}
+
+/// The apps lists failed (a partial dataset, like any list failure) and the rest is whole.
+fn apps_partial(graph: &Graph) -> Vec<String> {
+    let partial = graph.partial_datasets();
+    assert!(
+        partial.contains_key(types::TEAM_OWNS_APPLICATION),
+        "{partial:?}"
+    );
+    assert!(!partial.contains_key(types::USER), "{partial:?}");
+    partial[types::APPLICATION].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alternating_next_ranges_stop_at_the_first_repeat() {
+    let faults = Faults {
+        alternate_next_range: true,
+        ..Faults::default()
+    };
+    let (fake, graph, _, _) = crawl_with_fault(faults, |_| {}).await;
+    let reasons = apps_partial(&graph);
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.contains("repeated a range already sent") && r.contains("after 2 pages")),
+        "{reasons:?}"
+    );
+    // Two pages per team (A, B), then the repeat of A is never sent.
+    let teams = graph.counts()[types::TEAM] as u64;
+    assert_eq!(fake.stats().per_route["/teams/{id}/apps"], 2 * teams);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_without_new_objects_stop_the_list() {
+    let faults = Faults {
+        stalled_pages: true,
+        ..Faults::default()
+    };
+    let (fake, graph, _, _) = crawl_with_fault(faults, |_| {}).await;
+    let reasons = apps_partial(&graph);
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.contains("no object not already read") && r.contains("after 2 pages")),
+        "{reasons:?}"
+    );
+    let teams = graph.counts()[types::TEAM] as u64;
+    assert_eq!(fake.stats().per_route["/teams/{id}/apps"], 2 * teams);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_beyond_what_the_objects_justify_stop_the_list() {
+    let faults = Faults {
+        creeping_pages: true,
+        ..Faults::default()
+    };
+    let (fake, graph, _, _) = crawl_with_fault(faults, |_| {}).await;
+    let reasons = apps_partial(&graph);
+    // A page of 1, 2, 3 objects (one new each): 3 objects justify 1 page + 2.
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("more pages than its 3 objects justify")),
+        "{reasons:?}"
+    );
+    // Teams with fewer than three apps run out of new objects first.
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.contains("justify") || r.contains("no object not already read")),
+        "{reasons:?}"
+    );
+    let teams = graph.counts()[types::TEAM] as u64;
+    assert!(fake.stats().per_route["/teams/{id}/apps"] <= 3 * teams);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_giant_body_fails_its_list_at_the_cap() {
+    let faults = Faults {
+        giant_body_bytes: 8 * 1024 * 1024,
+        ..Faults::default()
+    };
+    let (_, graph, _, _) = crawl_with_fault(faults, |c| c.max_body_bytes = 1024 * 1024).await;
+    let reasons = apps_partial(&graph);
+    assert!(
+        reasons
+            .iter()
+            .all(|r| r.contains("larger than 1 MB") && r.contains("max_body_bytes")),
+        "{reasons:?}"
+    );
+    // Add-ons, members and teams stay whole.
+    assert!(graph.counts()[types::ADDON] > 0);
+}
+
+#[test]
+fn the_body_cap_defaults_to_64_mb() {
+    let c = ClientConfig::new("http://127.0.0.1:1", Secret::new("k"));
+    assert_eq!(c.max_body_bytes, 64 * 1024 * 1024);
+    assert_eq!(c.deadline, Duration::from_secs(3600));
+    assert_eq!(c.max_retry_after, Duration::from_secs(120));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_retry_after_is_capped_and_the_wait_is_reported() {
+    let faults = Faults {
+        retry_after_secs: 3600,
+        ..Faults::default()
+    };
+    let (_, graph, notices, took) = crawl_with_fault(faults, |c| {
+        c.max_retry_after = Duration::from_millis(150);
+        c.max_rate_limit_retries = 2;
+    })
+    .await;
+    let reasons = apps_partial(&graph);
+    assert!(
+        reasons.iter().all(|r| r.contains("rate limit")),
+        "{reasons:?}"
+    );
+    assert!(took < Duration::from_secs(30), "{took:?}");
+    let waiting = notices
+        .iter()
+        .find(|n| n.starts_with("waiting for Heroku's rate limit until "))
+        .unwrap_or_else(|| panic!("{notices:?}"));
+    assert!(
+        waiting.contains("Heroku asked for 3600 s, capped"),
+        "{waiting}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_deadline_ends_a_rate_limit_wait_and_the_crawl() {
+    let faults = Faults {
+        retry_after_secs: 3600,
+        ..Faults::default()
+    };
+    let (_, graph, _, took) = crawl_with_fault(faults, |c| {
+        c.max_retry_after = Duration::from_secs(60);
+        c.deadline = Duration::from_secs(2);
+    })
+    .await;
+    let reasons = apps_partial(&graph);
+    assert!(
+        reasons.iter().all(|r| r.contains("deadline passed")),
+        "{reasons:?}"
+    );
+    assert!(took < Duration::from_secs(10), "{took:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_are_reported_as_they_happen() {
+    let fake = FakeHeroku::start(FakeHerokuConfig {
+        faults: Faults {
+            slow_ms: 1_500,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = client_with(&fake, |c| {
+        c.timeout = Duration::from_millis(300);
+        c.max_retries = 2;
+    });
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    collect::crawl(&client, Some(tx), CancellationToken::new())
+        .await
+        .unwrap_err();
+    let mut notices = Vec::new();
+    while let Ok(p) = rx.try_recv() {
+        notices.extend(p.notice);
+    }
+    for n in [
+        "retrying 1/2 after a timeout",
+        "retrying 2/2 after a timeout",
+    ] {
+        assert!(notices.iter().any(|s| s.starts_with(n)), "{n}: {notices:?}");
+    }
+}

@@ -1800,3 +1800,82 @@ async fn served_objects_parse_with_the_crate_s_models() {
     parse_list::<AddOn>(&body(format!("/teams/{team}/addons")).await).unwrap();
     parse_list::<App>(&body("/apps".into()).await).unwrap();
 }
+
+async fn with_faults(faults: Faults) -> (FakeHeroku, String) {
+    let fake = start(FakeHerokuConfig {
+        faults,
+        ..FakeHerokuConfig::default()
+    })
+    .await;
+    let path = format!("/teams/{}/apps", biggest_team(&fake.data()));
+    (fake, path)
+}
+
+#[tokio::test]
+async fn alternate_next_range_cycles_a_b_a() {
+    let (fake, path) = with_faults(Faults {
+        alternate_next_range: true,
+        ..Faults::default()
+    })
+    .await;
+    let a = "id ..; max=1000";
+    let first = get_range(&fake, &path, a).await;
+    assert_eq!(first.status, 206);
+    let b = first.header("next-range").expect("a Next-Range").to_owned();
+    assert_eq!(b, "id ..; max=999");
+    let second = get_range(&fake, &path, &b).await;
+    assert_eq!((second.status, second.header("next-range")), (206, Some(a)));
+    // Other lists page normally.
+    let teams = get(&fake, "/teams").await;
+    assert!(teams.header("next-range").is_none());
+}
+
+#[tokio::test]
+async fn stalled_pages_repeat_the_objects_under_new_ranges() {
+    let (fake, path) = with_faults(Faults {
+        stalled_pages: true,
+        ..Faults::default()
+    })
+    .await;
+    let first = get_range(&fake, &path, "id ..; max=1000").await;
+    let next = first.header("next-range").expect("a Next-Range").to_owned();
+    let second = get_range(&fake, &path, &next).await;
+    assert_eq!(second.status, 206);
+    assert_ne!(second.header("next-range"), Some(next.as_str()));
+    assert_eq!(ids(&first.list()), ids(&second.list()));
+}
+
+#[tokio::test]
+async fn creeping_pages_add_one_object_a_page() {
+    let (fake, path) = with_faults(Faults {
+        creeping_pages: true,
+        ..Faults::default()
+    })
+    .await;
+    let mut range = "id ..; max=1000".to_owned();
+    for n in 1..=3 {
+        let a = get_range(&fake, &path, &range).await;
+        assert_eq!((a.status, a.list().len()), (206, n));
+        range = a.header("next-range").expect("a Next-Range").to_owned();
+    }
+}
+
+#[tokio::test]
+async fn a_giant_body_and_a_long_retry_after() {
+    let (fake, path) = with_faults(Faults {
+        giant_body_bytes: 3_000_000,
+        ..Faults::default()
+    })
+    .await;
+    let a = get(&fake, &path).await;
+    assert_eq!((a.status, a.body.len()), (200, 3_000_000));
+    assert!(a.list().is_empty());
+
+    fake.state().set_faults(Faults {
+        retry_after_secs: 3600,
+        ..Faults::default()
+    });
+    let a = get(&fake, &path).await;
+    assert_eq!((a.status, a.header("retry-after")), (429, Some("3600")));
+    assert_eq!(get(&fake, "/teams").await.status, 200);
+}

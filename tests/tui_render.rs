@@ -170,6 +170,7 @@ fn loading() {
             stages,
             requests: 17,
             rate_limit_remaining: Some(4483),
+            notice: None,
         }),
     });
     insta::assert_snapshot!(render(&app));

@@ -127,8 +127,13 @@ fn show(bar: &ProgressBar, p: &Progress) {
         .rate_limit_remaining
         .map(|r| format!(" · rate limit {r}"))
         .unwrap_or_default();
+    let notice = p
+        .notice
+        .as_deref()
+        .map(|n| format!(" · {n}"))
+        .unwrap_or_default();
     bar.set_message(format!(
-        "{current} · {} objects · {} requests{remaining}",
+        "{current} · {} objects · {} requests{remaining}{notice}",
         p.objects(),
         p.requests
     ));

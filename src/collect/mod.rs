@@ -51,8 +51,9 @@ impl CrawlError {
     }
 }
 
-/// Reads the whole estate. Progress snapshots go to `progress` when given; `cancel` stops
-/// the crawl.
+/// Reads the whole estate. Progress snapshots (with retries and rate-limit waits as they
+/// happen) go to `progress` when given; `cancel` stops the crawl, and the client's
+/// `deadline` bounds it: lists not read by then are partial datasets.
 ///
 /// # Errors
 /// A rejected key, a failure of the first two calls, no enterprise account, or cancellation.
@@ -61,10 +62,10 @@ pub async fn crawl(
     progress: Option<UnboundedSender<Progress>>,
     cancel: CancellationToken,
 ) -> Result<Estate, CrawlError> {
-    let tracker = Tracker::new(client.clone(), progress);
+    let (client, tracker) = Tracker::start(client, progress);
     tokio::select! {
         () = cancel.cancelled() => Err(CrawlError::Cancelled),
-        result = run(client, &tracker) => result,
+        result = run(&client, &tracker) => result,
     }
 }
 
@@ -77,10 +78,10 @@ pub async fn crawl_with_progress(
     progress: Option<UnboundedSender<Progress>>,
     cancel: CancellationToken,
 ) -> Result<(Estate, Progress), CrawlError> {
-    let tracker = Tracker::new(client.clone(), progress);
+    let (client, tracker) = Tracker::start(client, progress);
     tokio::select! {
         () = cancel.cancelled() => Err(CrawlError::Cancelled),
-        result = run(client, &tracker) => result.map(|e| (e, tracker.snapshot())),
+        result = run(&client, &tracker) => result.map(|e| (e, tracker.snapshot())),
     }
 }
 

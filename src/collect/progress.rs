@@ -1,11 +1,13 @@
-//! Progress of a crawl, per stage, sent as snapshots on a channel.
+//! Progress of a crawl, per stage, sent as snapshots on a channel, with the latest retry or
+//! rate-limit wait as a notice.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::heroku::HerokuClient;
+use crate::http::RetryEvent;
 
 /// The stages of a crawl, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -65,6 +67,9 @@ pub struct Progress {
     pub stages: [StageProgress; 7],
     pub requests: u64,
     pub rate_limit_remaining: Option<i64>,
+    /// The latest retry or rate-limit wait ("retrying 2/4 after a timeout from Heroku …",
+    /// "waiting for Heroku's rate limit until 14:05:31 …"), until the next list finishes.
+    pub notice: Option<String>,
 }
 
 impl Progress {
@@ -91,35 +96,53 @@ impl Progress {
 /// Keeps the counters and sends a snapshot on every change.
 pub(crate) struct Tracker {
     stages: Mutex<[StageProgress; 7]>,
+    notice: Mutex<Option<String>>,
     sender: Option<UnboundedSender<Progress>>,
     client: HerokuClient,
 }
 
 impl Tracker {
-    pub(crate) fn new(client: HerokuClient, sender: Option<UnboundedSender<Progress>>) -> Self {
-        Self {
+    /// A tracker for one crawl, and the crawl's client: it has the crawl's deadline and
+    /// tells the tracker of every retry.
+    pub(crate) fn start(
+        client: &HerokuClient,
+        sender: Option<UnboundedSender<Progress>>,
+    ) -> (HerokuClient, Arc<Self>) {
+        let tracker = Arc::new(Self {
             stages: Mutex::new([StageProgress::default(); 7]),
+            notice: Mutex::new(None),
             sender,
-            client,
-        }
+            client: client.clone(),
+        });
+        let t = tracker.clone();
+        let crawl_client = client.for_crawl(Some(Arc::new(move |e: &RetryEvent| t.retry(e))));
+        (crawl_client, tracker)
     }
 
     fn update(&self, f: impl FnOnce(&mut [StageProgress; 7])) {
-        let stages = {
+        {
             let mut s = self
                 .stages
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             f(&mut s);
-            *s
-        };
-        if let Some(tx) = &self.sender {
-            let _ = tx.send(Progress {
-                stages,
-                requests: self.client.requests(),
-                rate_limit_remaining: self.client.rate_limit_remaining(),
-            });
         }
+        self.send();
+    }
+
+    fn send(&self) {
+        if let Some(tx) = &self.sender {
+            let _ = tx.send(self.snapshot());
+        }
+    }
+
+    /// A retry or a rate-limit wait: the notice every snapshot carries until a list finishes.
+    fn retry(&self, event: &RetryEvent) {
+        *self
+            .notice
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(event.to_string());
+        self.send();
     }
 
     /// `lists` more lists of `stage` are known.
@@ -129,6 +152,10 @@ impl Tracker {
 
     /// One list of `stage` finished with `objects` objects (or failed).
     pub(crate) fn done(&self, stage: Stage, objects: usize, failed: bool) {
+        *self
+            .notice
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
         self.update(|s| {
             let p = &mut s[stage.index()];
             p.done += 1;
@@ -145,6 +172,11 @@ impl Tracker {
                 .unwrap_or_else(std::sync::PoisonError::into_inner),
             requests: self.client.requests(),
             rate_limit_remaining: self.client.rate_limit_remaining(),
+            notice: self
+                .notice
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clone(),
         }
     }
 }

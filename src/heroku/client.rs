@@ -1,17 +1,24 @@
-//! The Heroku Platform API client: headers, Range pagination, the shared rate limiter,
-//! retries with backoff, a timeout on every request, and typed errors.
+//! The Heroku Platform API client: headers, Range pagination (with the guards of
+//! [`super::pagination`]), the shared rate limiter, a cap on every answer's size, and typed
+//! errors. Retries, backoff, `Retry-After` and the deadline are the shared [`crate::http`]
+//! layer's; this file only classifies Heroku's answers.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::http::{describe_error, header_str, jitter};
+use crate::http::{
+    Attempt, BodyError, GaveUp, RetryObserver, RetryPolicy, Retrying, build_client, describe_error,
+    failure_cause, header_str, jitter, read_capped, retry_after,
+};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use tokio::sync::Semaphore;
+use tokio::time::Instant;
 
-use super::error::{HerokuError, backoff};
+use super::error::HerokuError;
 use super::model::{Account, ErrorBody, HerokuObject, RateLimits, parse_list, parse_one};
+use super::pagination::Pages;
 use super::rate_limit::RateLimiter;
 use crate::secrets::Secret;
 
@@ -19,8 +26,12 @@ use crate::secrets::Secret;
 pub const ACCEPT: &str = "application/vnd.heroku+json; version=3";
 /// The production API.
 pub const DEFAULT_BASE_URL: &str = "https://api.heroku.com";
-/// A safety net against a server that never stops paginating.
-pub const MAX_PAGES: usize = 10_000;
+/// The default cap on one answer's body: far above a real page (1,000 apps are about 3 MB).
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
+/// The default overall deadline of a crawl.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
+/// The default longest wait on one `Retry-After`.
+pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 /// The largest page Heroku serves.
 pub const PAGE_SIZE: usize = 1000;
 
@@ -39,6 +50,15 @@ pub struct ClientConfig {
     pub backoff_max: Duration,
     pub rate_limit_backoff_min: Duration,
     pub rate_limit_backoff_max: Duration,
+    /// The longest wait on one `Retry-After` (a longer one is waited this long, then the
+    /// request is tried again within `max_rate_limit_retries`).
+    pub max_retry_after: Duration,
+    /// The largest answer body read (default [`DEFAULT_MAX_BODY_BYTES`]); a larger one fails
+    /// its list, which becomes a partial dataset.
+    pub max_body_bytes: u64,
+    /// The whole crawl's deadline, from its start (default [`DEFAULT_DEADLINE`]): no request
+    /// starts and no retry waits past it; the lists left fail as partial datasets.
+    pub deadline: Duration,
     /// Below this many remaining tokens, requests are paced at `pace_interval`.
     pub pace_below: i64,
     /// One request per this interval while pacing (Heroku refills a token every 0.8 s).
@@ -60,6 +80,9 @@ impl ClientConfig {
             backoff_max: Duration::from_secs(8),
             rate_limit_backoff_min: Duration::from_secs(1),
             rate_limit_backoff_max: Duration::from_secs(60),
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            deadline: DEFAULT_DEADLINE,
             pace_below: super::rate_limit::LOW_WATER,
             pace_interval: super::rate_limit::REFILL_INTERVAL,
             concurrency: 8,
@@ -67,31 +90,37 @@ impl ClientConfig {
     }
 }
 
-/// The `User-Agent` we send.
-#[must_use]
-pub fn user_agent() -> String {
-    format!(
-        "heroku-j1/{} ({}; {})",
-        env!("CARGO_PKG_VERSION"),
-        std::env::consts::OS,
-        std::env::consts::ARCH
-    )
+impl ClientConfig {
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            service: "Heroku",
+            max_retries: self.max_retries,
+            max_rate_limit_retries: self.max_rate_limit_retries,
+            backoff_base: self.backoff_base,
+            backoff_max: self.backoff_max,
+            max_retry_after: self.max_retry_after,
+        }
+    }
 }
 
 struct Inner {
     http: reqwest::Client,
     base_url: String,
     config: ClientConfig,
+    policy: RetryPolicy,
     limiter: RateLimiter,
     permits: Semaphore,
     requests: AtomicU64,
 }
 
 /// A Heroku API client. Cloning is cheap; clones share the rate limiter, the concurrency
-/// bound and the request counter.
+/// bound and the request counter. [`HerokuClient::for_crawl`] gives a clone with a deadline
+/// and a retry observer.
 #[derive(Clone)]
 pub struct HerokuClient {
     inner: Arc<Inner>,
+    deadline: Option<Instant>,
+    observer: Option<RetryObserver>,
 }
 
 impl std::fmt::Debug for HerokuClient {
@@ -161,16 +190,11 @@ impl HerokuClient {
             })?;
         auth.set_sensitive(true);
         headers.insert(header::AUTHORIZATION, auth);
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(user_agent())
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| HerokuError::Setup(e.to_string()))?;
+        let http = build_client(headers, config.timeout).map_err(HerokuError::Setup)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
+                policy: config.retry_policy(),
                 base_url: config.base_url.trim_end_matches('/').to_owned(),
                 limiter: RateLimiter::with_pacing(
                     config.rate_limit_backoff_min,
@@ -182,7 +206,20 @@ impl HerokuClient {
                 requests: AtomicU64::new(0),
                 config,
             }),
+            deadline: None,
+            observer: None,
         })
+    }
+
+    /// A clone for one crawl: no request starts and no retry waits past the configured
+    /// deadline from now, and every retry is told to `observer`.
+    #[must_use]
+    pub fn for_crawl(&self, observer: Option<RetryObserver>) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            deadline: Some(Instant::now() + self.inner.config.deadline),
+            observer,
+        }
     }
 
     /// Requests sent so far (every try counts).
@@ -247,7 +284,8 @@ impl HerokuClient {
     /// members); `what` names the list in messages.
     ///
     /// # Errors
-    /// A typed [`HerokuError`]; a repeating `Next-Range` is [`HerokuError::PaginationLoop`].
+    /// A typed [`HerokuError`]; pagination that repeats a range, stops making progress or runs
+    /// past what its items justify is [`HerokuError::PaginationLoop`].
     pub async fn list<T: HerokuObject>(
         &self,
         path: &str,
@@ -255,14 +293,15 @@ impl HerokuClient {
         what: &str,
     ) -> Result<Vec<T>, HerokuError> {
         let mut range = Some(format!("{sort_field} ..; max={PAGE_SIZE}"));
+        let mut pages = Pages::new(range.clone());
         let mut items = Vec::new();
-        let mut pages = 0usize;
         loop {
             let page = match self.get(path, what, range.as_deref()).await {
                 Ok(page) => page,
-                Err(GetError::RangeRefused) if pages == 0 && range.is_some() => {
+                Err(GetError::RangeRefused) if pages.count() == 0 && range.is_some() => {
                     tracing::info!(path, "416 for our Range; retrying without one");
                     range = None;
+                    pages = Pages::new(None);
                     continue;
                 }
                 Err(GetError::RangeRefused) => {
@@ -275,157 +314,164 @@ impl HerokuClient {
                 }
                 Err(GetError::Heroku(e)) => return Err(e),
             };
-            pages += 1;
             let list = parse_list::<T>(&page.body).map_err(|e| HerokuError::Unreadable {
                 what: what.into(),
                 detail: e.to_string(),
             })?;
-            items.extend(list);
-            if page.status != StatusCode::PARTIAL_CONTENT {
-                return Ok(items);
+            pages.add_page(list, |item| item.raw().get(), &mut items);
+            let next = match page.next_range {
+                Some(next) if page.status == StatusCode::PARTIAL_CONTENT => next,
+                _ => return Ok(items),
+            };
+            if let Some(rule) = pages.stop_before(&next) {
+                return Err(HerokuError::PaginationLoop {
+                    what: what.into(),
+                    range: next,
+                    pages: pages.count(),
+                    rule,
+                });
             }
-            match page.next_range {
-                None => return Ok(items),
-                Some(next) if range.as_deref() == Some(next.as_str()) || pages >= MAX_PAGES => {
-                    return Err(HerokuError::PaginationLoop {
-                        what: what.into(),
-                        range: next,
-                    });
-                }
-                Some(next) => range = Some(next),
-            }
+            range = Some(next);
         }
     }
 
-    /// One GET with the rate limiter, the concurrency bound and retries.
+    /// One GET with the rate limiter, the concurrency bound and the shared retry loop.
     async fn get(&self, path: &str, what: &str, range: Option<&str>) -> Result<Page, GetError> {
         let inner = &*self.inner;
-        let cfg = &inner.config;
         let url = format!("{}{path}", inner.base_url);
-        let mut failures = 0u32;
-        let mut rate_limited = 0u32;
-        loop {
-            inner.limiter.acquire().await;
-            let permit = inner
-                .permits
-                .acquire()
-                .await
-                .map_err(|_| HerokuError::Setup("the client was shut down".into()))?;
-            inner.requests.fetch_add(1, Ordering::Relaxed);
-            let mut request = inner.http.get(&url);
-            if let Some(r) = range {
-                request = request.header(header::RANGE, r);
-            }
-            let sent = request.send().await;
-            let transient = match sent {
-                Err(e) => describe_error(&e),
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    let remaining = header_str(&headers, "ratelimit-remaining")
-                        .and_then(|v| v.trim().parse().ok());
-                    inner.limiter.on_answer(remaining);
-                    let body = response.text().await;
-                    drop(permit);
-                    let body = match body {
-                        Ok(b) => b,
-                        Err(e) => {
-                            failures += 1;
-                            if failures > cfg.max_retries {
-                                return Err(HerokuError::Network {
-                                    what: what.into(),
-                                    attempts: failures,
-                                    detail: describe_error(&e),
-                                }
-                                .into());
-                            }
-                            tokio::time::sleep(backoff(
-                                cfg.backoff_base,
-                                cfg.backoff_max,
-                                failures,
-                                jitter(),
-                            ))
-                            .await;
-                            continue;
-                        }
-                    };
-                    tracing::debug!(path, status = status.as_u16(), ?remaining, "heroku answer");
-                    if status == StatusCode::TOO_MANY_REQUESTS {
-                        rate_limited += 1;
-                        if rate_limited > cfg.max_rate_limit_retries {
-                            return Err(HerokuError::RateLimited {
-                                what: what.into(),
-                                attempts: rate_limited,
-                            }
-                            .into());
-                        }
-                        let retry_after = header_str(&headers, "retry-after")
-                            .and_then(|v| v.trim().parse::<f64>().ok())
-                            .filter(|s| s.is_finite() && *s >= 0.0)
-                            .map(|s| Duration::from_secs_f64(s.min(3600.0)));
-                        let pause = inner.limiter.on_rate_limited(retry_after, jitter());
-                        tracing::warn!(path, ?pause, "429 from Heroku; pausing");
-                        continue;
-                    }
-                    inner.limiter.on_success();
-                    if status.is_server_error() {
-                        let b = error_body(&body);
-                        let message = b.message.or(b.error).unwrap_or_else(|| status.to_string());
-                        failures += 1;
-                        if failures > cfg.max_retries {
-                            return Err(HerokuError::Server {
-                                what: what.into(),
-                                status: status.as_u16(),
-                                attempts: failures,
-                                message,
-                            }
-                            .into());
-                        }
-                        tracing::warn!(
-                            path,
-                            status = status.as_u16(),
-                            failures,
-                            "server error; retrying"
-                        );
-                        tokio::time::sleep(backoff(
-                            cfg.backoff_base,
-                            cfg.backoff_max,
-                            failures,
-                            jitter(),
-                        ))
-                        .await;
-                        continue;
-                    }
-                    if status.is_success() {
-                        let next_range = header_str(&headers, "next-range").map(str::to_owned);
-                        return Ok(Page {
-                            status,
-                            body,
-                            next_range,
-                        });
-                    }
-                    return Err(classify(status, path, what, &headers, &body));
-                }
-            };
-            drop(permit);
-            failures += 1;
-            if failures > cfg.max_retries {
-                return Err(HerokuError::Network {
-                    what: what.into(),
-                    attempts: failures,
-                    detail: transient,
-                }
-                .into());
-            }
-            tracing::warn!(path, failures, error = %transient, "request failed; retrying");
-            tokio::time::sleep(backoff(
-                cfg.backoff_base,
-                cfg.backoff_max,
-                failures,
-                jitter(),
-            ))
+        let retrying = Retrying {
+            policy: &inner.policy,
+            what,
+            deadline: self.deadline,
+            observer: self.observer.as_ref(),
+        };
+        let result = retrying
+            .run(
+                || self.try_get(&url, path, what, range),
+                |retry_after| Some(inner.limiter.on_rate_limited(retry_after, jitter())),
+            )
             .await;
+        result.unwrap_or_else(|gave_up| Err(GetError::Heroku(gave_up_error(gave_up, what))))
+    }
+
+    /// One try: the answer classified as final, transient or rate-limited.
+    async fn try_get(
+        &self,
+        url: &str,
+        path: &str,
+        what: &str,
+        range: Option<&str>,
+    ) -> Attempt<Result<Page, GetError>, Transient> {
+        let inner = &*self.inner;
+        inner.limiter.acquire().await;
+        let Ok(_permit) = inner.permits.acquire().await else {
+            return Attempt::Done(Err(
+                HerokuError::Setup("the client was shut down".into()).into()
+            ));
+        };
+        inner.requests.fetch_add(1, Ordering::Relaxed);
+        let mut request = inner.http.get(url);
+        if let Some(r) = range {
+            request = request.header(header::RANGE, r);
         }
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return network_failure(&e),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let remaining =
+            header_str(&headers, "ratelimit-remaining").and_then(|v| v.trim().parse().ok());
+        inner.limiter.on_answer(remaining);
+        let body = match read_capped(response, inner.config.max_body_bytes).await {
+            Ok(b) => b,
+            Err(BodyError::Cut(e)) => return network_failure(&e),
+            Err(BodyError::TooLarge { limit }) => {
+                return Attempt::Done(Err(HerokuError::TooLarge {
+                    what: what.into(),
+                    limit,
+                }
+                .into()));
+            }
+            Err(BodyError::NotText) => {
+                return Attempt::Done(Err(HerokuError::Unreadable {
+                    what: what.into(),
+                    detail: "the answer is not UTF-8 text".into(),
+                }
+                .into()));
+            }
+        };
+        tracing::debug!(path, status = status.as_u16(), ?remaining, "heroku answer");
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Attempt::RateLimited {
+                retry_after: retry_after(&headers, &["retry-after"]),
+                last: Transient::RateLimited,
+            };
+        }
+        inner.limiter.on_success();
+        if status.is_server_error() {
+            let b = error_body(&body);
+            let message = b.message.or(b.error).unwrap_or_else(|| status.to_string());
+            return Attempt::Failed {
+                cause: format!("a {} answer", status.as_u16()),
+                last: Transient::Server {
+                    status: status.as_u16(),
+                    message,
+                },
+            };
+        }
+        if status.is_success() {
+            let next_range = header_str(&headers, "next-range").map(str::to_owned);
+            return Attempt::Done(Ok(Page {
+                status,
+                body,
+                next_range,
+            }));
+        }
+        Attempt::Done(Err(classify(status, path, what, &headers, &body)))
+    }
+}
+
+/// The last transient failure of a request, for the message when retries run out.
+enum Transient {
+    Network(String),
+    Server { status: u16, message: String },
+    RateLimited,
+}
+
+fn network_failure<T>(e: &reqwest::Error) -> Attempt<T, Transient> {
+    Attempt::Failed {
+        cause: failure_cause(e).to_owned(),
+        last: Transient::Network(describe_error(e)),
+    }
+}
+
+fn gave_up_error(gave_up: GaveUp<Transient>, what: &str) -> HerokuError {
+    let what = what.to_owned();
+    match gave_up {
+        GaveUp::RateLimited { attempts, .. } => HerokuError::RateLimited { what, attempts },
+        GaveUp::Failures {
+            last: Transient::Server { status, message },
+            attempts,
+        } => HerokuError::Server {
+            what,
+            status,
+            attempts,
+            message,
+        },
+        GaveUp::Failures {
+            last: Transient::Network(detail),
+            attempts,
+        } => HerokuError::Network {
+            what,
+            attempts,
+            detail,
+        },
+        GaveUp::Failures {
+            last: Transient::RateLimited,
+            attempts,
+        } => HerokuError::RateLimited { what, attempts },
+        GaveUp::Deadline { attempts, .. } => HerokuError::Deadline { what, attempts },
     }
 }
 

@@ -1,7 +1,7 @@
 //! What can go wrong talking to Heroku, each with a message that tells the user what to do.
 //! No message ever contains the key.
 
-use std::time::Duration;
+use super::pagination::PaginationRule;
 
 /// An error from the Heroku Platform API.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -59,9 +59,30 @@ pub enum HerokuError {
     /// A body that is not the JSON we expect.
     #[error("Heroku sent a response for {what} that heroku-j1 cannot read: {detail}")]
     Unreadable { what: String, detail: String },
-    /// `Next-Range` repeated the range just sent.
-    #[error("Heroku's pagination for {what} repeated the range {range:?}; stopped to avoid a loop")]
-    PaginationLoop { what: String, range: String },
+    /// Pagination stopped by one of the guards of [`super::pagination`].
+    #[error(
+        "Heroku's pagination for {what} was stopped after {pages} pages because {rule} \
+         (next range {range:?}); the list is incomplete"
+    )]
+    PaginationLoop {
+        what: String,
+        range: String,
+        pages: usize,
+        rule: PaginationRule,
+    },
+    /// An answer larger than the client's `max_body_bytes`.
+    #[error(
+        "Heroku's answer for {what} is larger than {} MB, the most heroku-j1 reads \
+         (max_body_bytes); the list is incomplete",
+        limit / (1024 * 1024)
+    )]
+    TooLarge { what: String, limit: u64 },
+    /// The crawl's deadline passed before this request could finish.
+    #[error(
+        "the crawl's deadline passed before {what} could be read ({attempts} tries); the list \
+         is incomplete. Allow more time with a longer deadline"
+    )]
+    Deadline { what: String, attempts: u32 },
     /// The HTTP client could not be built.
     #[error("cannot set up the HTTP client: {0}")]
     Setup(String),
@@ -79,13 +100,4 @@ impl HerokuError {
     pub const fn is_forbidden(&self) -> bool {
         matches!(self, Self::Forbidden { .. })
     }
-}
-
-/// How long to wait before try `attempt` (1-based) after a transient failure.
-#[must_use]
-pub fn backoff(base: Duration, max: Duration, attempt: u32, jitter: f64) -> Duration {
-    let exp = base.saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
-    let capped = exp.min(max);
-    // Full jitter in [50 %, 100 %] of the capped delay.
-    capped.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
 }

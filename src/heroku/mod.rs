@@ -1,8 +1,10 @@
-//! The Heroku Platform API: serde models, and the client that reads them.
+//! The Heroku Platform API: serde models, the client that reads them, its rate limiter and
+//! its pagination guards.
 
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod pagination;
 pub mod rate_limit;
 
 pub use client::{ClientConfig, HerokuClient};

@@ -6,14 +6,16 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use crate::http::{describe_error, header_str, jitter};
+use crate::http::{
+    Attempt, GaveUp, RetryPolicy, Retrying, build_client, describe_error, failure_cause,
+    retry_after,
+};
 use axum::body::Bytes;
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::target::Target;
-use crate::heroku::error::backoff;
 use crate::secrets::Secret;
 
 /// The US region (JupiterOne's default).
@@ -63,10 +65,17 @@ impl JupiterOneConfig {
     }
 }
 
-/// The `User-Agent` we send (the same as to Heroku).
-#[must_use]
-pub fn user_agent() -> String {
-    crate::heroku::client::user_agent()
+impl JupiterOneConfig {
+    fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            service: "JupiterOne",
+            max_retries: self.max_retries,
+            max_rate_limit_retries: self.max_rate_limit_retries,
+            backoff_base: self.backoff_base,
+            backoff_max: self.backoff_max,
+            max_retry_after: self.max_retry_after,
+        }
+    }
 }
 
 /// An error of the JupiterOne API, each with what to do. No message contains the key.
@@ -334,13 +343,7 @@ impl JupiterOneClient {
             HeaderValue::from_static("application/json"),
         );
         headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .user_agent(user_agent())
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .build()
-            .map_err(|e| JupiterOneError::Setup(describe_error(&e)))?;
+        let http = build_client(headers, config.timeout).map_err(JupiterOneError::Setup)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 http,
@@ -483,7 +486,7 @@ impl JupiterOneClient {
         }
     }
 
-    /// One request with retries; the body of a 2xx answer.
+    /// One request through the shared retry loop; the body of a 2xx answer.
     async fn call(
         &self,
         method: Method,
@@ -493,112 +496,129 @@ impl JupiterOneClient {
         job_id: Option<&str>,
     ) -> Result<String, JupiterOneError> {
         let inner = &*self.inner;
-        let cfg = &inner.config;
         let url = format!("{}{path}", inner.api_url);
-        let mut failures = 0u32;
-        let mut rate_limited = 0u32;
         let correlation = uuid::Uuid::new_v4().to_string();
-        loop {
-            inner.requests.fetch_add(1, Ordering::Relaxed);
-            let mut request = inner
-                .http
-                .request(method.clone(), &url)
-                .header("jupiterone-correlation-id", &correlation);
-            if let Some(b) = &body {
-                request = request.body(b.clone());
-            }
-            let bytes = body.as_ref().map_or(0, Bytes::len);
-            let transient = match request.send().await {
-                Err(e) => describe_error(&e),
-                Ok(response) => {
-                    let status = response.status();
-                    let headers = response.headers().clone();
-                    match response.text().await {
-                        Err(e) => describe_error(&e),
-                        Ok(text) => {
-                            tracing::debug!(
-                                %method, path, status = status.as_u16(), bytes,
-                                "jupiterone answer"
-                            );
-                            if status.is_success() {
-                                return Ok(text);
-                            }
-                            if status == StatusCode::TOO_MANY_REQUESTS {
-                                rate_limited += 1;
-                                if rate_limited > cfg.max_rate_limit_retries {
-                                    return Err(JupiterOneError::RateLimited {
-                                        what: what.into(),
-                                        attempts: rate_limited,
-                                    });
-                                }
-                                let pause = header_str(&headers, "retry-after")
-                                    .or_else(|| header_str(&headers, "ratelimit-reset"))
-                                    .and_then(|v| v.trim().parse::<f64>().ok())
-                                    .filter(|s| s.is_finite() && *s >= 0.0)
-                                    .map_or_else(
-                                        || {
-                                            backoff(
-                                                cfg.backoff_base,
-                                                cfg.backoff_max,
-                                                rate_limited,
-                                                jitter(),
-                                            )
-                                        },
-                                        Duration::from_secs_f64,
-                                    )
-                                    .min(cfg.max_retry_after);
-                                tracing::warn!(path, ?pause, "429 from JupiterOne; waiting");
-                                tokio::time::sleep(pause).await;
-                                continue;
-                            }
-                            if status.is_server_error() {
-                                let (code, message) = error_of(status, &text);
-                                failures += 1;
-                                if failures > cfg.max_retries {
-                                    return Err(JupiterOneError::Server {
-                                        what: what.into(),
-                                        status: status.as_u16(),
-                                        attempts: failures,
-                                        code,
-                                        message,
-                                    });
-                                }
-                                tracing::warn!(
-                                    path, status = status.as_u16(), failures, %code,
-                                    "server error from JupiterOne; retrying"
-                                );
-                                tokio::time::sleep(backoff(
-                                    cfg.backoff_base,
-                                    cfg.backoff_max,
-                                    failures,
-                                    jitter(),
-                                ))
-                                .await;
-                                continue;
-                            }
-                            return Err(self.classify(status, &text, what, bytes, job_id));
-                        }
-                    }
-                }
-            };
-            failures += 1;
-            if failures > cfg.max_retries {
-                return Err(JupiterOneError::Network {
-                    what: what.into(),
-                    api_url: inner.api_url.clone(),
-                    attempts: failures,
-                    detail: transient,
-                });
-            }
-            tracing::warn!(path, failures, error = %transient, "JupiterOne request failed; retrying");
-            tokio::time::sleep(backoff(
-                cfg.backoff_base,
-                cfg.backoff_max,
-                failures,
-                jitter(),
-            ))
-            .await;
+        let policy = inner.config.retry_policy();
+        let retrying = Retrying {
+            policy: &policy,
+            what,
+            deadline: None,
+            observer: None,
+        };
+        let attempt = || {
+            self.try_call(
+                &method,
+                &url,
+                path,
+                body.as_ref(),
+                what,
+                job_id,
+                &correlation,
+            )
+        };
+        match retrying.run(attempt, |_| None).await {
+            Ok(result) => result,
+            Err(GaveUp::RateLimited { attempts, .. }) => Err(JupiterOneError::RateLimited {
+                what: what.into(),
+                attempts,
+            }),
+            Err(GaveUp::Failures {
+                last:
+                    Transient::Server {
+                        status,
+                        code,
+                        message,
+                    },
+                attempts,
+            }) => Err(JupiterOneError::Server {
+                what: what.into(),
+                status,
+                attempts,
+                code,
+                message,
+            }),
+            Err(
+                GaveUp::Failures { last, attempts }
+                | GaveUp::Deadline {
+                    last: Some(last),
+                    attempts,
+                },
+            ) => Err(JupiterOneError::Network {
+                what: what.into(),
+                api_url: inner.api_url.clone(),
+                attempts,
+                detail: last.detail(),
+            }),
+            Err(GaveUp::Deadline {
+                last: None,
+                attempts,
+            }) => Err(JupiterOneError::Network {
+                what: what.into(),
+                api_url: inner.api_url.clone(),
+                attempts,
+                detail: "the deadline passed".into(),
+            }),
         }
+    }
+
+    /// One try: the answer classified as final, transient or rate-limited.
+    #[allow(clippy::too_many_arguments)]
+    async fn try_call(
+        &self,
+        method: &Method,
+        url: &str,
+        path: &str,
+        body: Option<&Bytes>,
+        what: &str,
+        job_id: Option<&str>,
+        correlation: &str,
+    ) -> Attempt<Result<String, JupiterOneError>, Transient> {
+        let inner = &*self.inner;
+        inner.requests.fetch_add(1, Ordering::Relaxed);
+        let mut request = inner
+            .http
+            .request(method.clone(), url)
+            .header("jupiterone-correlation-id", correlation);
+        if let Some(b) = body {
+            request = request.body(b.clone());
+        }
+        let bytes = body.map_or(0, Bytes::len);
+        let network = |e: &reqwest::Error| Attempt::Failed {
+            cause: failure_cause(e).to_owned(),
+            last: Transient::Network(describe_error(e)),
+        };
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return network(&e),
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = match response.text().await {
+            Ok(t) => t,
+            Err(e) => return network(&e),
+        };
+        tracing::debug!(%method, path, status = status.as_u16(), bytes, "jupiterone answer");
+        if status.is_success() {
+            return Attempt::Done(Ok(text));
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return Attempt::RateLimited {
+                retry_after: retry_after(&headers, &["retry-after", "ratelimit-reset"]),
+                last: Transient::RateLimited,
+            };
+        }
+        if status.is_server_error() {
+            let (code, message) = error_of(status, &text);
+            return Attempt::Failed {
+                cause: format!("a {} answer", status.as_u16()),
+                last: Transient::Server {
+                    status: status.as_u16(),
+                    code,
+                    message,
+                },
+            };
+        }
+        Attempt::Done(Err(self.classify(status, &text, what, bytes, job_id)))
     }
 
     fn classify(
@@ -646,6 +666,27 @@ impl JupiterOneClient {
                 code,
                 message,
             },
+        }
+    }
+}
+
+/// The last transient failure of a request, for the message when retries run out.
+enum Transient {
+    Network(String),
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    RateLimited,
+}
+
+impl Transient {
+    fn detail(self) -> String {
+        match self {
+            Self::Network(d) => d,
+            Self::Server { code, message, .. } => format!("{code}: {message}"),
+            Self::RateLimited => "rate limited".into(),
         }
     }
 }

@@ -29,4 +29,64 @@ pub struct Faults {
     pub reset_connection_rate: f64,
     /// Every request is 401 `unauthorized` (an expired key).
     pub unauthorized: bool,
+    /// `/teams/{id}/apps`: every page is a 206 whose `Next-Range` alternates between two
+    /// ranges (`max=N` → `max=N-1` → `max=N` …), a cycle A → B → A.
+    pub alternate_next_range: bool,
+    /// `/teams/{id}/apps`: every page is a 206 with a new `Next-Range` (`max` one less each
+    /// time) and the same objects: pagination that makes no progress.
+    pub stalled_pages: bool,
+    /// `/teams/{id}/apps`: every page is a 206 with a new `Next-Range` and one object more
+    /// than the last (the list's first 1, 2, 3 … objects): progress by one object a page.
+    pub creeping_pages: bool,
+    /// `/teams/{id}/apps`: a 200 whose body is this many bytes (a JSON array padded with
+    /// spaces); 0 is off.
+    pub giant_body_bytes: u64,
+    /// `/teams/{id}/apps`: 429 with this `Retry-After` in seconds; 0 is off.
+    pub retry_after_secs: u64,
+}
+
+/// How a paging fault reshapes a page: the list's first `first` objects instead of the
+/// page asked for (when set), and the `Next-Range` to send.
+pub(super) struct Reshape {
+    pub first: Option<usize>,
+    pub next_range: String,
+}
+
+impl Faults {
+    /// The paging fault in force for a `/teams/{id}/apps` page asked with `field` and `max`.
+    pub(super) fn reshape_page(&self, field: &str, max: usize) -> Option<Reshape> {
+        let range = |max: usize| format!("{field} ..; max={}", max.clamp(1, 1000));
+        if self.alternate_next_range {
+            let other = if max.is_multiple_of(2) {
+                max - 1
+            } else {
+                max + 1
+            };
+            return Some(Reshape {
+                first: None,
+                next_range: range(other),
+            });
+        }
+        if self.stalled_pages || self.creeping_pages {
+            return Some(Reshape {
+                first: self
+                    .creeping_pages
+                    .then(|| 1 + 1000usize.saturating_sub(max)),
+                next_range: range(max - 1),
+            });
+        }
+        None
+    }
+
+    /// The giant body, when that fault is on.
+    pub(super) fn giant_body(&self) -> Option<String> {
+        let n = usize::try_from(self.giant_body_bytes)
+            .ok()
+            .filter(|n| *n >= 2)?;
+        let mut body = String::with_capacity(n);
+        body.push('[');
+        body.extend(std::iter::repeat_n(' ', n - 2));
+        body.push(']');
+        Some(body)
+    }
 }

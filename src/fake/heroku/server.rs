@@ -421,6 +421,13 @@ fn answer(
             }
         }
     };
+    if route == Route::TeamApps && faults.retry_after_secs > 0 {
+        let body =
+            json!({"id": "rate_limit", "message": RATE_LIMIT_MESSAGE, "url": RATE_LIMIT_URL});
+        let reply = Reply::json(StatusCode::TOO_MANY_REQUESTS, body.to_string())
+            .header("retry-after", &faults.retry_after_secs.to_string());
+        return (reply, remaining);
+    }
     if st.require_accept && !accepts_v3(headers) {
         let reply = Reply::error(
             StatusCode::NOT_ACCEPTABLE,
@@ -563,6 +570,23 @@ fn list_reply(
             || format!("{} ..; max={}", spec.field.as_str(), spec.max),
             str::to_owned,
         ));
+    }
+    if route == Route::TeamApps {
+        if let Some(giant) = faults.giant_body() {
+            return Reply::json(StatusCode::OK, giant);
+        }
+        if let Some(reshape) = faults.reshape_page(spec.field.as_str(), spec.max) {
+            if let Some(first) = reshape.first {
+                let first = range::RangeSpec {
+                    start: None,
+                    max: first.clamp(1, 1000),
+                    ..spec.clone()
+                };
+                body = range::page(list, &first).body();
+            }
+            status = StatusCode::PARTIAL_CONTENT;
+            next_range = Some(reshape.next_range);
+        }
     }
     if faults.malformed_page && route == Route::TeamApps && spec.start.is_none() {
         let mut cut = body.len() / 2;
