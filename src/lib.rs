@@ -13,6 +13,7 @@ pub mod http;
 pub mod jupiterone;
 pub mod logging;
 pub mod query;
+pub mod secret;
 pub mod secrets;
 pub mod settings;
 pub mod tui;

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::query::{GraphSource, load_questions, printable};
 use super::exit;
-use crate::settings::Settings;
+use super::query::{GraphSource, load_questions, printable};
 use crate::query::questions::{self, Severity};
+use crate::settings::Settings;
 
 /// Options of `heroku-j1 questions`.
 #[derive(Debug, Clone, clap::Args)]

@@ -238,7 +238,9 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
 
 /// Where and as whom to sync: the key from `JUPITERONE_API_KEY` or the OS keyring, the
 /// account and URL from the settings.
-pub(super) async fn jupiterone_config(settings: &Settings) -> Result<jupiterone::JupiterOneConfig, String> {
+pub(super) async fn jupiterone_config(
+    settings: &Settings,
+) -> Result<jupiterone::JupiterOneConfig, String> {
     let key = Keys::new(KeyStore::platform())
         .resolve(Which::JupiterOne)
         .await

@@ -20,7 +20,7 @@ use super::error::HerokuError;
 use super::model::{Account, ErrorBody, HerokuObject, RateLimits, parse_list, parse_one};
 use super::pagination::Pages;
 use super::rate_limit::RateLimiter;
-use crate::secrets::Secret;
+use crate::secret::Secret;
 
 /// The media type every request must accept.
 pub const ACCEPT: &str = "application/vnd.heroku+json; version=3";

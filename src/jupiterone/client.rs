@@ -16,7 +16,7 @@ use reqwest::{Method, StatusCode};
 use serde::{Deserialize, Serialize};
 
 use super::target::Target;
-use crate::secrets::Secret;
+use crate::secret::Secret;
 
 /// The US region (JupiterOne's default).
 pub const US_API_URL: &str = "https://api.us.jupiterone.io";

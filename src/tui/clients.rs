@@ -19,7 +19,6 @@ pub struct JupiterOneSetup {
 
 impl JupiterOneSetup {
     /// The sync target for the Heroku user `heroku_user_id`.
-    #[must_use]
     ///
     /// # Errors
     /// No target is configured and the Heroku user is unknown: never guess one.

@@ -20,10 +20,6 @@
 
 use std::sync::Arc;
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -31,7 +27,6 @@ use super::data::{AppRec, Dataset};
 use super::entry::Entry;
 use super::generate::stable_uuid;
 use super::range::SortField;
-use super::server::FakeHerokuState;
 
 /// One change to the estate. Apps, teams and add-ons are named by id or name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,22 +315,4 @@ pub fn demo_drift(d: &Dataset, round: usize) -> Vec<Drift> {
         });
     }
     out
-}
-
-/// `POST /__fake/drift`.
-pub(super) async fn post_drift(
-    State(st): State<Arc<FakeHerokuState>>,
-    Json(body): Json<Drifts>,
-) -> Response {
-    let drifts = body.into_vec();
-    let mut result = Ok(());
-    st.mutate(|d| result = apply_all(d, &drifts));
-    match result {
-        Ok(()) => Json(json!({"applied": drifts})).into_response(),
-        Err(what) => (
-            StatusCode::NOT_FOUND,
-            Json(json!({"id": "not_found", "message": format!("Couldn't find {what}.")})),
-        )
-            .into_response(),
-    }
 }
