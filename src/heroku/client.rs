@@ -318,7 +318,7 @@ impl HerokuClient {
                 what: what.into(),
                 detail: e.to_string(),
             })?;
-            pages.add_page(list, |item| item.raw().get(), &mut items);
+            pages.add_page(list, HerokuObject::identity, &mut items);
             let next = match page.next_range {
                 Some(next) if page.status == StatusCode::PARTIAL_CONTENT => next,
                 _ => return Ok(items),

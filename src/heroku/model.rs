@@ -29,6 +29,11 @@ pub trait HerokuObject: DeserializeOwned {
     fn from_raw(raw: Box<RawValue>) -> Result<Self, serde_json::Error>;
     /// The JSON exactly as received.
     fn raw(&self) -> &Raw;
+    /// What tells two objects of one list apart (pagination keeps one of each): the JSON
+    /// as received, unless the object keeps none.
+    fn identity(&self) -> &str {
+        self.raw().get()
+    }
 }
 
 macro_rules! heroku_object {
@@ -353,6 +358,10 @@ impl HerokuObject for AddOnAttachment {
     }
     fn raw(&self) -> &Raw {
         &self.raw
+    }
+    /// Its id: an attachment keeps no JSON (`raw` is the shared `{}`).
+    fn identity(&self) -> &str {
+        &self.id
     }
 }
 
