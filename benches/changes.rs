@@ -134,8 +134,11 @@ fn main() {
     let path = state::state_path(dir.path(), "http://j1", "acct", &target);
     let first = preview(&before, &target, None);
     let t = Instant::now();
-    state::save_snapshot(&path, &first.snapshot(&before, "http://j1", "acct", "job-1"))
-        .expect("state written");
+    state::save_snapshot(
+        &path,
+        &first.snapshot(&before, "http://j1", "acct", "job-1"),
+    )
+    .expect("state written");
     let write = t.elapsed();
     drop(first);
     let size = std::fs::metadata(&path).map_or(0, |m| m.len());
