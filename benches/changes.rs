@@ -111,6 +111,21 @@ fn reset_peak() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
+/// CPU seconds this process has used (user + system), from `/proc/self/stat`.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of the line, 11 and 12 after the name; 100 Hz.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn mb(kb: u64) -> f64 {
     kb as f64 / 1024.0
 }
@@ -162,16 +177,22 @@ fn main() {
     );
 
     let mut times = Vec::new();
+    let mut cpu = Vec::new();
     let mut last = None;
     for _ in 0..5 {
+        // The previous result is dropped first, so each run allocates afresh.
+        drop(last.take());
         reset_peak();
         let base = kb("VmRSS:");
+        let c = cpu_seconds();
         let t = Instant::now();
         let set = changes::compute(&after, &target, Some(&stored));
         times.push(t.elapsed());
+        cpu.push(cpu_seconds() - c);
         let peak = kb("VmHWM:").saturating_sub(base);
         last = Some((set, peak));
     }
+    cpu.sort_by(f64::total_cmp);
     times.sort();
     let (set, peak) = last.expect("ran");
     let e = set.counts(false);
@@ -186,6 +207,12 @@ fn main() {
         median.as_secs_f64(),
         times[0].as_secs_f64(),
         times.len()
+    );
+    println!(
+        "change set CPU time (all threads): median {:.3} s, best {:.3} s (wall time depends on the \
+         other load of the machine; `uptime` shows it)",
+        cpu[cpu.len() / 2],
+        cpu[0]
     );
     if peak_resettable {
         println!(
