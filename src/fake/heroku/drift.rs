@@ -15,15 +15,12 @@
 //! ```
 //!
 //! The answer is `{"applied": [...]}`, or 404 with Heroku's error body naming what was not
-//! found (then nothing of the request was applied). [`demo_drift`] is the small,
-//! deterministic drift the demo applies on each refresh after a sync.
+//! found (then nothing of the request was applied; the route is registered in `server.rs`).
+//! [`demo_drift`] is the small, deterministic drift the demo applies on each refresh after a
+//! sync.
 
 use std::sync::Arc;
 
-use axum::Json;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -31,7 +28,6 @@ use super::data::{AppRec, Dataset};
 use super::entry::Entry;
 use super::generate::stable_uuid;
 use super::range::SortField;
-use super::server::FakeHerokuState;
 
 /// One change to the estate. Apps, teams and add-ons are named by id or name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -320,22 +316,4 @@ pub fn demo_drift(d: &Dataset, round: usize) -> Vec<Drift> {
         });
     }
     out
-}
-
-/// `POST /__fake/drift`.
-pub(super) async fn post_drift(
-    State(st): State<Arc<FakeHerokuState>>,
-    Json(body): Json<Drifts>,
-) -> Response {
-    let drifts = body.into_vec();
-    let mut result = Ok(());
-    st.mutate(|d| result = apply_all(d, &drifts));
-    match result {
-        Ok(()) => Json(json!({"applied": drifts})).into_response(),
-        Err(what) => (
-            StatusCode::NOT_FOUND,
-            Json(json!({"id": "not_found", "message": format!("Couldn't find {what}.")})),
-        )
-            .into_response(),
-    }
 }

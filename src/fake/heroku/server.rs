@@ -232,7 +232,7 @@ pub fn router(state: Arc<FakeHerokuState>) -> Router {
         .route("/__fake/faults", get(get_faults).post(post_faults))
         .route("/__fake/stats", get(get_stats))
         .route("/__fake/reset-stats", post(post_reset_stats))
-        .route("/__fake/drift", post(super::drift::post_drift))
+        .route("/__fake/drift", post(post_drift))
         .with_state(state)
 }
 
@@ -246,6 +246,24 @@ async fn post_faults(
 ) -> Json<Faults> {
     st.set_faults(faults.clone());
     Json(faults)
+}
+
+/// `POST /__fake/drift`: one [`super::drift::Drift`] or an array, all or nothing.
+async fn post_drift(
+    State(st): State<Arc<FakeHerokuState>>,
+    Json(body): Json<super::drift::Drifts>,
+) -> Response {
+    let drifts = body.into_vec();
+    let mut result = Ok(());
+    st.mutate(|d| result = super::drift::apply_all(d, &drifts));
+    match result {
+        Ok(()) => Json(json!({"applied": drifts})).into_response(),
+        Err(what) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"id": "not_found", "message": format!("Couldn't find {what}.")})),
+        )
+            .into_response(),
+    }
 }
 
 async fn get_stats(State(st): State<Arc<FakeHerokuState>>) -> Json<Stats> {
