@@ -19,7 +19,7 @@ use std::io::{self, Write};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::diff::{LastSync, entity_hash, relationship_hash};
+use super::hash::{entity_hash, relationship_hash};
 use super::state::{StoredObject, SyncState};
 use super::target::Target;
 use crate::graph::{Entity, Graph, Relationship};
@@ -249,6 +249,14 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync)
             .flat_map(|(c, h)| h.join().unwrap_or_else(|_| c.iter().map(f).collect()))
             .collect()
     })
+}
+
+/// The last sync the preview compares with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LastSync {
+    pub job_id: String,
+    pub synced_at: String,
 }
 
 /// A writer that checks its input equals `expected`, failing at the first difference (so a

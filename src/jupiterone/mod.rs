@@ -17,6 +17,7 @@
 pub mod changes;
 pub mod client;
 pub mod diff;
+pub mod hash;
 pub mod plan;
 pub mod state;
 pub mod target;

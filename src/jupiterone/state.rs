@@ -514,6 +514,34 @@ mod tests {
         assert_eq!(leftovers.len(), 1, "no temporary file left");
     }
 
+    /// A body that fails halfway through, as a write interrupted by a full disk or a crash.
+    struct FailsHalfway;
+
+    impl Serialize for FailsHalfway {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(None)?;
+            seq.serialize_element(&"x".repeat(1 << 20))?;
+            Err(serde::ser::Error::custom("interrupted"))
+        }
+    }
+
+    #[test]
+    fn an_interrupted_write_leaves_the_previous_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.state.zst");
+        save(&path, &state()).unwrap();
+        let before = fs::read(&path).unwrap();
+        let e = write_atomic(&path, &Header::default(), &FailsHalfway).unwrap_err();
+        assert!(matches!(e, StateError::Write { .. }), "{e}");
+        assert_eq!(fs::read(&path).unwrap(), before, "the old state is intact");
+        assert_eq!(load(&path).unwrap(), Some(state()));
+        let files: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(files.len(), 1, "the temporary file is gone");
+        // What a killed process leaves behind (a partial temporary file) is ignored.
+        fs::write(dir.path().join(".s.state.zst.999.tmp"), b"\x28\xb5partial").unwrap();
+        assert_eq!(load(&path).unwrap(), Some(state()));
+    }
+
     #[test]
     fn a_future_version_is_refused_by_name() {
         let dir = tempfile::tempdir().unwrap();

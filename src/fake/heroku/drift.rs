@@ -15,8 +15,9 @@
 //! ```
 //!
 //! The answer is `{"applied": [...]}`, or 404 with Heroku's error body naming what was not
-//! found (then nothing of the request was applied). [`demo_drift`] is the small,
-//! deterministic drift the demo applies on each refresh after a sync.
+//! found (then nothing of the request was applied; the route is registered in `server.rs`).
+//! [`demo_drift`] is the small, deterministic drift the demo applies on each refresh after a
+//! sync.
 
 use std::sync::Arc;
 

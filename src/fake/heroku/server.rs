@@ -250,6 +250,24 @@ async fn post_faults(
     Json(faults)
 }
 
+/// `POST /__fake/drift`: one [`super::drift::Drift`] or an array, all or nothing.
+async fn post_drift(
+    State(st): State<Arc<FakeHerokuState>>,
+    Json(body): Json<super::drift::Drifts>,
+) -> Response {
+    let drifts = body.into_vec();
+    let mut result = Ok(());
+    st.mutate(|d| result = super::drift::apply_all(d, &drifts));
+    match result {
+        Ok(()) => Json(json!({"applied": drifts})).into_response(),
+        Err(what) => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"id": "not_found", "message": format!("Couldn't find {what}.")})),
+        )
+            .into_response(),
+    }
+}
+
 async fn get_stats(State(st): State<Arc<FakeHerokuState>>) -> Json<Stats> {
     Json(st.stats())
 }
@@ -655,22 +673,4 @@ fn finish(
         response.headers_mut().remove(header::CONTENT_TYPE);
     }
     response
-}
-
-/// `POST /__fake/drift`.
-async fn post_drift(
-    State(st): State<Arc<FakeHerokuState>>,
-    Json(body): Json<super::drift::Drifts>,
-) -> Response {
-    let drifts = body.into_vec();
-    let mut result = Ok(());
-    st.mutate(|d| result = super::drift::apply_all(d, &drifts));
-    match result {
-        Ok(()) => Json(json!({"applied": drifts})).into_response(),
-        Err(what) => (
-            StatusCode::NOT_FOUND,
-            Json(json!({"id": "not_found", "message": format!("Couldn't find {what}.")})),
-        )
-            .into_response(),
-    }
 }
