@@ -26,7 +26,7 @@ pub struct QuestionsArgs {
 
 /// One question's result, as `--json` prints it.
 #[derive(Debug, Serialize)]
-pub struct Result {
+pub struct QuestionResult {
     pub id: String,
     pub title: String,
     pub severity: Severity,
@@ -53,11 +53,11 @@ pub async fn run(settings: &Settings, args: QuestionsArgs) -> anyhow::Result<Exi
         Err(code) => return Ok(ExitCode::from(code)),
     };
     let now = chrono::Utc::now().timestamp_millis();
-    let results: Vec<Result> = questions::run_all(&all, &graph, now)
+    let results: Vec<QuestionResult> = questions::run_all(&all, &graph, now)
         .into_iter()
         .map(|a| {
             let count = a.output.len();
-            Result {
+            QuestionResult {
                 id: a.question.id.clone(),
                 title: a.question.title.clone(),
                 severity: a.question.severity,
@@ -87,7 +87,7 @@ pub async fn run(settings: &Settings, args: QuestionsArgs) -> anyhow::Result<Exi
 
 /// The human table: severity, count, id and title, one line per question.
 #[must_use]
-pub fn render(results: &[Result], fail_on: Option<Severity>) -> String {
+pub fn render(results: &[QuestionResult], fail_on: Option<Severity>) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let width = results.iter().map(|r| r.id.len()).max().unwrap_or(2);

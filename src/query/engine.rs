@@ -129,10 +129,46 @@ fn verb_matches(verbs: &Verbs, class: &str) -> bool {
     }
 }
 
+/// The entity positions at both ends of each relationship, looked up by key once per run
+/// and only for the relationships a run walks (a lookup hashes a key).
+struct Ends {
+    at: Vec<[u32; 2]>,
+}
+
+const UNKNOWN: u32 = u32::MAX;
+const MISSING: u32 = u32::MAX - 1;
+
+impl Ends {
+    fn new(graph: &Graph) -> Self {
+        Self {
+            at: vec![[UNKNOWN; 2]; graph.relationships().len()],
+        }
+    }
+
+    /// The position of one end (0 from, 1 to) of relationship `r`.
+    fn end(&mut self, graph: &Graph, r: u32, side: usize) -> Option<usize> {
+        let slot = &mut self.at[r as usize][side];
+        if *slot == UNKNOWN {
+            let rel = &graph.relationships()[r as usize];
+            let key = if side == 0 {
+                rel.from_key()
+            } else {
+                rel.to_key()
+            };
+            *slot = graph
+                .entity_position(key)
+                .and_then(|p| u32::try_from(p).ok())
+                .unwrap_or(MISSING);
+        }
+        (*slot != MISSING).then_some(*slot as usize)
+    }
+}
+
 /// Calls `f(neighbour, relationship)` for each entity linked to `entity` by `link`; with
 /// `reverse`, from the right end of the link to its left.
 fn each_neighbour(
     graph: &Graph,
+    ends: &mut Ends,
     entity: usize,
     link: &LinkSpec,
     reverse: bool,
@@ -148,7 +184,7 @@ fn each_neighbour(
         for &r in graph.outgoing_positions(entity) {
             let rel = &relationships[r as usize];
             if verb_matches(&link.verbs, &rel.class)
-                && let Some(to) = graph.entity_position(rel.to_key())
+                && let Some(to) = ends.end(graph, r, 1)
             {
                 f(to, r);
             }
@@ -158,7 +194,7 @@ fn each_neighbour(
         for &r in graph.incoming_positions(entity) {
             let rel = &relationships[r as usize];
             if verb_matches(&link.verbs, &rel.class)
-                && let Some(from) = graph.entity_position(rel.from_key())
+                && let Some(from) = ends.end(graph, r, 0)
             {
                 f(from, r);
             }
@@ -215,7 +251,7 @@ fn filtered(graph: &Graph, selector: &Selector, filters: &[Cond]) -> Vec<u32> {
     list
 }
 
-fn candidates(graph: &Graph, step: &PlanStep, plan: &Plan, now_ms: i64) -> Set {
+fn candidates(graph: &Graph, ends: &mut Ends, step: &PlanStep, plan: &Plan, now_ms: i64) -> Set {
     let n = graph.entities().len();
     let compile = |filters: &[Expr]| -> Vec<Cond> {
         filters
@@ -231,9 +267,16 @@ fn candidates(graph: &Graph, step: &PlanStep, plan: &Plan, now_ms: i64) -> Set {
         );
         list.retain(|&i| {
             let mut linked = false;
-            each_neighbour(graph, i as usize, &negation.link, false, &mut |nb, _| {
-                linked |= excluded.contains(nb);
-            });
+            each_neighbour(
+                graph,
+                ends,
+                i as usize,
+                &negation.link,
+                false,
+                &mut |nb, _| {
+                    linked |= excluded.contains(nb);
+                },
+            );
             !linked
         });
     }
@@ -241,10 +284,17 @@ fn candidates(graph: &Graph, step: &PlanStep, plan: &Plan, now_ms: i64) -> Set {
 }
 
 /// Keeps in `target` the entities linked to some entity of `source`.
-fn semi_join(graph: &Graph, source: &Set, target: &mut Set, link: &LinkSpec, reverse: bool) {
+fn semi_join(
+    graph: &Graph,
+    ends: &mut Ends,
+    source: &Set,
+    target: &mut Set,
+    link: &LinkSpec,
+    reverse: bool,
+) {
     let mut reached = vec![false; graph.entities().len()];
     for &e in &source.list {
-        each_neighbour(graph, e as usize, link, reverse, &mut |nb, _| {
+        each_neighbour(graph, ends, e as usize, link, reverse, &mut |nb, _| {
             if target.contains(nb) {
                 reached[nb] = true;
             }
@@ -261,37 +311,45 @@ fn link_of(plan: &Plan, step: usize) -> &LinkSpec {
 }
 
 /// Joins step `i` (left) and `i + 1` (right) one way.
-fn join_pair(graph: &Graph, plan: &Plan, sets: &mut [Set], i: usize, rightwards: bool) {
+fn join_pair(
+    graph: &Graph,
+    ends: &mut Ends,
+    plan: &Plan,
+    sets: &mut [Set],
+    i: usize,
+    rightwards: bool,
+) {
     let link = link_of(plan, i + 1).clone();
     let (left, right) = sets.split_at_mut(i + 1);
     if rightwards {
-        semi_join(graph, &left[i], &mut right[0], &link, false);
+        semi_join(graph, ends, &left[i], &mut right[0], &link, false);
     } else {
-        semi_join(graph, &right[0], &mut left[i], &link, true);
+        semi_join(graph, ends, &right[0], &mut left[i], &link, true);
     }
 }
 
 /// Runs the plan.
 pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
     let k = plan.steps.len();
+    let mut ends = Ends::new(graph);
     let mut sets: Vec<Set> = plan
         .steps
         .iter()
-        .map(|s| candidates(graph, s, plan, now_ms))
+        .map(|s| candidates(graph, &mut ends, s, plan, now_ms))
         .collect();
     // Outwards from the most selective step, then one pass each way.
     let start = (0..k).min_by_key(|&i| sets[i].list.len()).unwrap_or(0);
     for i in start..k.saturating_sub(1) {
-        join_pair(graph, plan, &mut sets, i, true);
+        join_pair(graph, &mut ends, plan, &mut sets, i, true);
     }
     for i in (0..start).rev() {
-        join_pair(graph, plan, &mut sets, i, false);
+        join_pair(graph, &mut ends, plan, &mut sets, i, false);
     }
     for i in 0..k.saturating_sub(1) {
-        join_pair(graph, plan, &mut sets, i, true);
+        join_pair(graph, &mut ends, plan, &mut sets, i, true);
     }
     for i in (0..k.saturating_sub(1)).rev() {
-        join_pair(graph, plan, &mut sets, i, false);
+        join_pair(graph, &mut ends, plan, &mut sets, i, false);
     }
 
     let residual = plan
@@ -361,7 +419,19 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
             };
             for &e in &sets[lo].list {
                 path[lo] = e;
-                walk(graph, plan, &sets, lo, hi, &mut path, &mut rels, &mut visit);
+                walk(
+                    &mut Walk {
+                        graph,
+                        ends: &mut ends,
+                        plan,
+                        sets: &sets,
+                        hi,
+                    },
+                    lo,
+                    &mut path,
+                    &mut rels,
+                    &mut visit,
+                );
             }
             if want_tree {
                 let mut v: Vec<u32> = vertices.into_iter().collect();
@@ -379,36 +449,49 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
     build_output(plan, graph, tuples, want_tree.then_some(tree))
 }
 
-/// Extends `path` from step `at` to step `hi`, calling `visit` on each complete path.
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    graph: &Graph,
-    plan: &Plan,
-    sets: &[Set],
-    at: usize,
+/// What [`walk`] reads.
+struct Walk<'a> {
+    graph: &'a Graph,
+    ends: &'a mut Ends,
+    plan: &'a Plan,
+    sets: &'a [Set],
     hi: usize,
+}
+
+/// Extends `path` from step `at` to step `w.hi`, calling `visit` on each complete path.
+fn walk(
+    w: &mut Walk<'_>,
+    at: usize,
     path: &mut Vec<u32>,
     rels: &mut Vec<u32>,
     visit: &mut dyn FnMut(&[u32], &[u32]),
 ) {
-    if at == hi {
+    if at == w.hi {
         visit(path, rels);
         return;
     }
-    let link = link_of(plan, at + 1);
+    let link = link_of(w.plan, at + 1);
     let mut next: Vec<(usize, u32)> = Vec::new();
-    each_neighbour(graph, path[at] as usize, link, false, &mut |nb, r| {
-        if sets[at + 1].contains(nb) {
-            next.push((nb, r));
-        }
-    });
+    let sets = w.sets;
+    each_neighbour(
+        w.graph,
+        w.ends,
+        path[at] as usize,
+        link,
+        false,
+        &mut |nb, r| {
+            if sets[at + 1].contains(nb) {
+                next.push((nb, r));
+            }
+        },
+    );
     // Two relationships to the same neighbour make one path.
     next.sort_unstable();
     next.dedup_by_key(|x| x.0);
     for (nb, r) in next {
         path[at + 1] = u32::try_from(nb).unwrap_or(u32::MAX);
         rels.push(r);
-        walk(graph, plan, sets, at + 1, hi, path, rels, visit);
+        walk(w, at + 1, path, rels, visit);
         rels.pop();
     }
 }
@@ -421,15 +504,25 @@ fn build_output(
 ) -> Output {
     let entities = graph.entities();
     if !plan.order.is_empty() {
-        tuples.sort_by(|a, b| {
-            for (step, name, descending) in &plan.order {
-                let pa = entities
-                    .get(a[*step] as usize)
-                    .and_then(|e| property(e, name));
-                let pb = entities
-                    .get(b[*step] as usize)
-                    .and_then(|e| property(e, name));
-                let mut o = order(pa, pb);
+        // Each tuple's keys are looked up once, not at every comparison.
+        let mut keyed: Vec<(Vec<Option<crate::graph::PropRef<'_>>>, Vec<u32>)> = tuples
+            .into_iter()
+            .map(|t| {
+                let keys = plan
+                    .order
+                    .iter()
+                    .map(|(step, name, _)| {
+                        entities
+                            .get(t[*step] as usize)
+                            .and_then(|e| property(e, name))
+                    })
+                    .collect();
+                (keys, t)
+            })
+            .collect();
+        keyed.sort_by(|(a, _), (b, _)| {
+            for ((x, y), (_, _, descending)) in a.iter().zip(b).zip(&plan.order) {
+                let mut o = order(*x, *y);
                 if *descending {
                     o = o.reverse();
                 }
@@ -439,6 +532,7 @@ fn build_output(
             }
             std::cmp::Ordering::Equal
         });
+        tuples = keyed.into_iter().map(|(_, t)| t).collect();
     }
     let (columns, mut rows) = match &plan.output {
         Shape::Default | Shape::Tree => {
@@ -497,14 +591,13 @@ fn build_output(
 }
 
 /// Rows of a `RETURN` with `COUNT`: one per distinct value of the other columns, each count
-/// the number of distinct entities of its alias in the group.
+/// the number of distinct entities of its alias in the group. Tuples are grouped by the
+/// entities the other columns read first (cheap), then those groups by value.
 fn grouped(
     items: &[Item],
     tuples: &[Vec<u32>],
     cell: &dyn Fn(&Item, &[u32]) -> Cell,
 ) -> Vec<Vec<Cell>> {
-    let mut order: Vec<Vec<Cell>> = Vec::new();
-    let mut groups: HashMap<String, (usize, Vec<HashSet<u32>>)> = HashMap::new();
     let counted: Vec<usize> = items
         .iter()
         .filter_map(|i| match i {
@@ -512,31 +605,58 @@ fn grouped(
             _ => None,
         })
         .collect();
+    let mut read: Vec<usize> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Entity(s) | Item::Prop(s, _) => Some(*s),
+            Item::Count(_) => None,
+        })
+        .collect();
+    read.sort_unstable();
+    read.dedup();
+    if tuples.is_empty() && read.is_empty() {
+        return vec![items.iter().map(|_| Cell::Count(0)).collect()];
+    }
+    // By entities.
+    let mut by_ids: HashMap<Vec<u32>, usize> = HashMap::new();
+    let mut id_groups: Vec<(&[u32], Vec<HashSet<u32>>)> = Vec::new();
     for t in tuples {
-        let cells: Vec<Cell> = items.iter().map(|i| cell(i, t)).collect();
-        let key = serde_json::to_string(&cells).unwrap_or_default();
-        let entry = groups.entry(key).or_insert_with(|| {
-            order.push(cells);
-            (order.len() - 1, vec![HashSet::new(); counted.len()])
+        let ids: Vec<u32> = read.iter().map(|&s| t[s]).collect();
+        let at = *by_ids.entry(ids).or_insert_with(|| {
+            id_groups.push((t.as_slice(), vec![HashSet::new(); counted.len()]));
+            id_groups.len() - 1
         });
-        for (set, s) in entry.1.iter_mut().zip(&counted) {
+        for (set, s) in id_groups[at].1.iter_mut().zip(&counted) {
             set.insert(t[*s]);
         }
     }
-    if tuples.is_empty() && items.iter().all(|i| matches!(i, Item::Count(_))) {
-        return vec![items.iter().map(|_| Cell::Count(0)).collect()];
+    // By value, in order of first appearance.
+    let mut by_value: HashMap<String, usize> = HashMap::new();
+    let mut groups: Vec<(Vec<Cell>, Vec<HashSet<u32>>)> = Vec::new();
+    for (t, sets) in id_groups {
+        let cells: Vec<Cell> = items.iter().map(|i| cell(i, t)).collect();
+        let key = serde_json::to_string(&cells).unwrap_or_default();
+        match by_value.get(&key) {
+            Some(&at) => {
+                for (mine, theirs) in groups[at].1.iter_mut().zip(sets) {
+                    mine.extend(theirs);
+                }
+            }
+            None => {
+                by_value.insert(key, groups.len());
+                groups.push((cells, sets));
+            }
+        }
     }
-    let mut by_index: Vec<(usize, Vec<HashSet<u32>>)> = groups.into_values().collect();
-    by_index.sort_by_key(|g| g.0);
-    by_index
+    groups
         .into_iter()
-        .map(|(index, sets)| {
+        .map(|(cells, sets)| {
             let mut counts = sets.into_iter().map(|s| s.len());
-            order[index]
-                .iter()
+            cells
+                .into_iter()
                 .map(|c| match c {
                     Cell::Count(_) => Cell::Count(counts.next().unwrap_or(0)),
-                    other => other.clone(),
+                    other => other,
                 })
                 .collect()
         })

@@ -7,7 +7,7 @@
 
 use winnow::ascii::{Caseless, digit1, multispace0};
 use winnow::combinator::{not, opt, peek};
-use winnow::error::{ContextError, ErrMode, StrContext, StrContextValue};
+use winnow::error::{ContextError, ErrMode, StrContext};
 use winnow::stream::{Location, Stream};
 use winnow::token::{any, one_of, take_while};
 use winnow::{LocatingSlice, ModalResult, Parser};
@@ -40,26 +40,14 @@ pub fn parse(text: &str) -> Result<Query, QueryError> {
         .map_err(|e| QueryError::new(e.offset(), describe(e.inner())))
 }
 
-/// The message of a failure: the unsupported construct's name, or what was expected.
+/// The message of a failure: every error here is raised by [`fail_with`] with its message.
 fn describe(e: &ContextError) -> String {
-    let mut expected = Vec::new();
-    for c in e.context() {
-        match c {
-            StrContext::Label(message) => return (*message).to_owned(),
-            StrContext::Expected(StrContextValue::Description(d)) => expected.push(*d),
-            StrContext::Expected(other) => expected.push(leak_free(other)),
-            _ => {}
-        }
-    }
-    match expected.as_slice() {
-        [] => "invalid query".to_owned(),
-        [one] => (*one).to_owned(),
-        many => many.join("; "),
-    }
-}
-
-fn leak_free(_: &StrContextValue) -> &'static str {
-    "expected something else here"
+    e.context()
+        .find_map(|c| match c {
+            StrContext::Label(message) => Some((*message).to_owned()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "invalid query".to_owned())
 }
 
 /// An error at the current position that stops the parse.
