@@ -3,7 +3,6 @@
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use heroku_j1::fake::heroku::DEFAULT_TOKEN;
 
@@ -51,6 +50,8 @@ fn spawn(args: &[&str]) -> Server {
 
 #[tokio::test]
 async fn serves_the_demo_estate_until_terminated() {
+    // `mut` for the SIGTERM check, which runs on Unix only.
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut server = spawn(&["--size", "demo", "--seed", "3"]);
     assert_eq!(server.token, DEFAULT_TOKEN);
     let http = reqwest::Client::new();
@@ -109,6 +110,7 @@ async fn serves_the_demo_estate_until_terminated() {
     // SIGTERM (or Ctrl-C) stops it with status 0.
     #[cfg(unix)]
     {
+        use std::time::{Duration, Instant};
         let pid = server.child.id().to_string();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(killed.success());
