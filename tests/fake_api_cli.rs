@@ -5,7 +5,6 @@
 mod fake_api_process;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
 
 use fake_api_process::spawn;
 use heroku_j1::fake::heroku::DEFAULT_TOKEN;
@@ -15,6 +14,8 @@ const ACCEPT: &str = "application/vnd.heroku+json; version=3";
 
 #[tokio::test]
 async fn serves_the_demo_estate_until_terminated() {
+    // `mut` for the SIGTERM check, which runs on Unix only.
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut server = spawn(&["--size", "demo", "--seed", "3"]);
     assert_eq!(server.token, DEFAULT_TOKEN);
     let http = reqwest::Client::new();
@@ -73,6 +74,7 @@ async fn serves_the_demo_estate_until_terminated() {
     // SIGTERM (or Ctrl-C) stops it with status 0.
     #[cfg(unix)]
     {
+        use std::time::{Duration, Instant};
         let pid = server.child.id().to_string();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         assert!(killed.success());

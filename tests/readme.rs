@@ -42,7 +42,11 @@ fn readme_names_the_two_commands() {
     assert!(readme.contains(".ci/test"));
     let ci = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/.ci/run")).unwrap();
     assert!(
-        ci.contains("exec bash .ci/test"),
-        ".ci/run must run the README's test command"
+        ci.contains("\nbash .ci/test || status=$?\n"),
+        ".ci/run must run the README's test command and keep its exit status"
+    );
+    assert!(
+        ci.contains("\nbash .ci/cross-check || status=1\n"),
+        ".ci/run must run the macOS/Windows cross check after the tests"
     );
 }
