@@ -233,12 +233,20 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
         }
     };
     ctrl_c.abort();
+    // Ctrl-C: 130 (128 + SIGINT) whatever the interrupted run reported.
+    let code = if cancel.is_cancelled() {
+        exit::INTERRUPTED
+    } else {
+        code
+    };
     Ok(ExitCode::from(code))
 }
 
 /// Where and as whom to sync: the key from `JUPITERONE_API_KEY` or the OS keyring, the
 /// account and URL from the settings.
-pub(super) async fn jupiterone_config(settings: &Settings) -> Result<jupiterone::JupiterOneConfig, String> {
+pub(super) async fn jupiterone_config(
+    settings: &Settings,
+) -> Result<jupiterone::JupiterOneConfig, String> {
     let key = Keys::new(KeyStore::platform())
         .resolve(Which::JupiterOne)
         .await
@@ -666,7 +674,8 @@ pub fn render(r: &SyncReport) -> String {
         );
     }
     if let (Some(req), Some(bytes)) = (r.requests, r.bytes_sent) {
-        let _ = writeln!(out, "  {req} requests, {bytes} bytes uploaded");
+        let size = bytesize::ByteSize(bytes).display().si();
+        let _ = writeln!(out, "  {req} requests, {size} uploaded");
     }
     if !r.truncated_keys.is_empty() {
         let _ = writeln!(
