@@ -230,7 +230,14 @@ async fn ctrl_c_during_collect_exits_130() {
         .env("HEROKU_API_KEY", fake.token())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let child = cmd.spawn().unwrap();
+    let o = interrupt_when_crawling(cmd.spawn().unwrap(), &fake).await;
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+}
+
+/// Sends SIGINT (as Ctrl-C does) to `child` once `fake` has seen a request, and returns
+/// its output.
+async fn interrupt_when_crawling(child: std::process::Child, fake: &FakeHeroku) -> Output {
     let started = Instant::now();
     while fake.stats().requests == 0 {
         assert!(started.elapsed() < Duration::from_secs(60), "no request");
@@ -244,12 +251,39 @@ async fn ctrl_c_during_collect_exits_130() {
     let o = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
         .await
         .unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
     assert!(
         started.elapsed() < Duration::from_secs(20),
         "not stopped at once"
     );
+    o
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_sync_exits_130() {
+    let heroku = FakeHeroku::start(FakeHerokuConfig {
+        faults: Faults {
+            slow_ms: 30_000,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let s = Sync::new();
+    let child = bin(s.home.path())
+        .args(["sync", "--scope", "x", "--yes"])
+        .env("JUPITERONE_API_URL", s.fake.url())
+        .env("JUPITERONE_API_KEY", J1_KEY)
+        .env("JUPITERONE_ACCOUNT", s.fake.account())
+        .env("HEROKU_API_KEY", heroku.token())
+        .env("HEROKU_API_URL", heroku.url())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let o = interrupt_when_crawling(child, &heroku).await;
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(s.fake.jobs().is_empty(), "nothing was uploaded");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
