@@ -109,7 +109,7 @@ async fn partial_data_exits_3_and_json_says_why() {
     .await;
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let reasons = summary["partial_datasets"][types::TEAM_HAS_MEMBER]
+    let reasons = summary["partialDatasets"][types::TEAM_HAS_MEMBER]
         .as_array()
         .unwrap();
     assert!(reasons[0].as_str().unwrap().contains("global"));

@@ -1,5 +1,6 @@
 //! `heroku-j1 collect`: crawl Heroku, write the graph in the j1-integration layout, print a
-//! summary.
+//! summary (`--json`: camelCase keys, as JupiterOne's own JSON and `sync --json`). Ctrl-C
+//! stops the crawl and exits 130.
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -68,8 +69,9 @@ impl CollectArgs {
     }
 }
 
-/// What `collect` prints, and `--json` prints as JSON.
+/// What `collect` prints, and `--json` prints as JSON (camelCase keys, like `sync --json`).
 #[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Summary {
     pub heroku_api_url: String,
     pub heroku_user: Option<String>,
@@ -152,7 +154,7 @@ pub struct Collected {
 ///
 /// # Errors
 /// The exit code: [`exit::USAGE`] for a missing or rejected key or no enterprise account,
-/// [`exit::FAILURE`] otherwise.
+/// [`exit::INTERRUPTED`] after Ctrl-C, [`exit::FAILURE`] otherwise.
 pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Result<Collected, u8> {
     let key = match heroku_key().await {
         Ok(k) => k.key,
@@ -190,7 +192,7 @@ pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Res
             }
         })
     };
-    let result = collect::crawl(&client, bar.is_some().then_some(tx), cancel).await;
+    let result = collect::crawl(&client, bar.is_some().then_some(tx), cancel.clone()).await;
     ctrl_c.abort();
     if let Some(t) = bar_task {
         t.abort();
@@ -204,6 +206,11 @@ pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Res
             client,
             started,
         }),
+        Err(_) if cancel.is_cancelled() => {
+            tracing::warn!("collect interrupted");
+            eprintln!("heroku-j1: interrupted (Ctrl-C)");
+            Err(exit::INTERRUPTED)
+        }
         Err(e) => {
             tracing::error!(error = %e, "collect failed");
             eprintln!("heroku-j1: {e}");

@@ -1,6 +1,8 @@
 //! `heroku-j1` with no subcommand: the explorer, on the real Heroku or (`--demo`) on the
-//! built-in fakes.
+//! built-in fakes. It needs a terminal on stdin and stdout; without one it says so and
+//! points to the headless commands (exit code 2).
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -49,8 +51,17 @@ async fn jupiterone_setup(settings: &Settings, keys: &Keys) -> Result<JupiterOne
 /// # Errors
 /// When the terminal cannot be used or the demo servers cannot start.
 pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
+    if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
+        eprintln!(
+            "heroku-j1: the explorer needs a terminal (stdin and stdout are not both one). \
+             For scripts, cron and CI use `heroku-j1 collect` (write the graph) or \
+             `heroku-j1 sync` (upload it); see `heroku-j1 --help`."
+        );
+        return Ok(ExitCode::from(exit::USAGE));
+    }
+    let color = settings.color.enabled(true);
     if demo {
-        return run_demo().await;
+        return run_demo(color).await;
     }
     let Ok(data_dir) = settings.data_dir().map(std::path::Path::to_path_buf) else {
         eprintln!(
@@ -101,6 +112,7 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
         login: Some(login),
         need_login,
         data_dir: Some(data_dir),
+        color,
     })
     .await?;
     Ok(ExitCode::SUCCESS)
@@ -109,7 +121,7 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
 /// Starts the fake Heroku (the demo estate) and the fake JupiterOne on 127.0.0.1 and opens
 /// the explorer on them: no key, no network. The sync state lives in a temporary folder
 /// removed on exit, so every demo starts with a first sync.
-async fn run_demo() -> anyhow::Result<ExitCode> {
+async fn run_demo(color: bool) -> anyhow::Result<ExitCode> {
     let heroku = FakeHeroku::start(FakeHerokuConfig::default()).await?;
     let j1 = FakeJupiterOne::start(FakeJupiterOneConfig::default())?;
     tracing::info!(heroku = %heroku.url(), jupiterone = %j1.url(), "demo: fakes started");
@@ -145,6 +157,7 @@ async fn run_demo() -> anyhow::Result<ExitCode> {
         login: None,
         need_login: None,
         data_dir: Some(data_dir.clone()),
+        color,
     })
     .await;
     let _ = std::fs::remove_dir_all(&data_dir);

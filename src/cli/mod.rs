@@ -1,8 +1,10 @@
-//! The command line: `heroku-j1 [--demo] [COMMAND]`. Parses the flags, resolves the
+//! The command line: `heroku-j1 [--demo] [COMMAND]`. Parses the flags, checks the folders
+//! named on the command line ([`preflight`]) before anything else, resolves the
 //! [`Settings`] once (flag > environment > config.toml > default), starts the log and runs
 //! the command with them.
 
 pub mod collect;
+pub mod completions;
 pub mod diff;
 pub mod diff_report;
 pub mod document;
@@ -10,6 +12,8 @@ pub mod explore;
 pub mod fake_api;
 pub mod login;
 pub mod logout;
+pub mod man;
+pub mod preflight;
 pub mod query;
 pub mod questions;
 pub mod status;
@@ -22,7 +26,7 @@ use std::time::Duration;
 use clap::{Parser, Subcommand};
 
 use crate::config::Config;
-use crate::settings::{Flags, Settings, value};
+use crate::settings::{ColorChoice, Flags, Settings, value};
 
 /// Exit codes, documented in README and `--help`.
 pub mod exit {
@@ -34,6 +38,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// Complete but partial: some datasets could not be read.
     pub const PARTIAL: u8 = 3;
+    /// Interrupted by Ctrl-C (128 + SIGINT, the shell convention).
+    pub const INTERRUPTED: u8 = 130;
 }
 
 const AFTER_HELP: &str = "\
@@ -45,7 +51,53 @@ Exit codes:
   1  any other failure (e.g. the OS keyring is unavailable, the API cannot be reached)
   2  usage or authentication error (e.g. a missing or rejected key, no Heroku Enterprise
      account; a rejected key is never stored), or `sync` refused without --yes / --allow-partial
-  3  complete but partial: some lists could not be read (see the summary)";
+  3  complete but partial: some lists could not be read (see the summary)
+  130  interrupted (Ctrl-C)
+
+Log: --log-file; level -v/-q, else HEROKU_J1_LOG, else RUST_LOG (e.g. debug), else info.
+Colour: --color, else none when NO_COLOR is set.";
+
+/// `collect --help`: examples, environment, exit codes.
+const COLLECT_AFTER_HELP: &str = "\
+Examples:
+  heroku-j1 collect --out ./.j1-integration     table of counts, partial datasets, findings
+  heroku-j1 collect --json --out /tmp/graph     the same summary as JSON (camelCase keys)
+  heroku-j1 collect --concurrency 4 --timeout 1m
+
+Environment:
+  HEROKU_API_KEY          the Heroku key (else the OS keyring: `heroku-j1 login --heroku`)
+  HEROKU_API_URL, HEROKU_J1_CONCURRENCY, HEROKU_J1_TIMEOUT, HEROKU_J1_CONFIG_DIR,
+  HEROKU_J1_DATA_DIR, HEROKU_J1_LOG_FILE, HEROKU_J1_LOG / RUST_LOG, NO_COLOR
+
+Exit codes:
+  0    complete
+  1    any other failure (the API cannot be reached, a write failed)
+  2    usage or authentication error (a bad flag or --out, a missing or rejected key,
+       no Heroku Enterprise account)
+  3    complete but partial: some lists could not be read (see the summary)
+  130  interrupted (Ctrl-C)";
+
+/// `sync --help`: examples, environment, exit codes.
+const SYNC_AFTER_HELP: &str = "\
+Examples:
+  heroku-j1 sync --yes                                  collect and upload in one job
+  heroku-j1 sync --from ./.j1-integration --scope S --yes   upload a collected folder
+  heroku-j1 sync --yes --allow-partial --every 1h       keep JupiterOne current
+  heroku-j1 sync --dry-run                              preview only, nothing is sent
+
+Environment:
+  JUPITERONE_API_KEY, JUPITERONE_ACCOUNT, JUPITERONE_REGION (us|eu), JUPITERONE_API_URL
+  HEROKU_API_KEY, HEROKU_API_URL, HEROKU_J1_SCOPE, HEROKU_J1_INTEGRATION_INSTANCE_ID,
+  HEROKU_J1_POLL_INTERVAL, HEROKU_J1_GUARD_PERCENT, HEROKU_J1_DATA_DIR,
+  HEROKU_J1_LOG_FILE, HEROKU_J1_LOG / RUST_LOG, NO_COLOR
+
+Exit codes:
+  0    complete
+  1    any other failure (including validation findings)
+  2    usage or authentication error (a bad flag or --from, a missing or rejected key),
+       or a sync the guard refuses without --yes / --allow-partial
+  3    complete but partial (uploaded with --allow-partial)
+  130  interrupted (Ctrl-C)";
 
 /// Browse a Heroku Enterprise estate as a JupiterOne graph, preview the upload, sync it.
 #[derive(Debug, Parser)]
@@ -60,8 +112,34 @@ pub struct Cli {
     pub jupiterone: JupiterOneOpts,
     #[command(flatten)]
     pub files: FileOpts,
+    #[command(flatten)]
+    pub output: OutputOpts,
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// Log verbosity and colour (every command).
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputOpts {
+    /// More detail in the log (-v debug, -vv trace); overrides HEROKU_J1_LOG and RUST_LOG.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Less detail in the log (-q warnings, -qq errors, -qqq nothing).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub quiet: u8,
+    /// Colour: auto (on a terminal), always or never [default: auto; never when NO_COLOR is
+    /// set].
+    #[arg(long, value_name = "WHEN", global = true)]
+    pub color: Option<ColorChoice>,
+}
+
+impl OutputOpts {
+    /// -v minus -q: 0 when neither was given.
+    #[must_use]
+    pub fn verbosity(&self) -> i8 {
+        i8::try_from(self.verbose).unwrap_or(i8::MAX) - i8::try_from(self.quiet).unwrap_or(i8::MAX)
+    }
 }
 
 /// The Heroku API option (the explorer, `collect`, `sync`, `login`, `status`).
@@ -135,10 +213,12 @@ impl FileOpts {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the Heroku estate and write the graph in the j1-integration layout.
+    #[command(after_help = COLLECT_AFTER_HELP)]
     Collect(collect::CollectArgs),
     /// Print the data model (entity and relationship tables) as Markdown.
     Document,
     /// Collect (or read a collected folder) and upload the graph to JupiterOne.
+    #[command(after_help = SYNC_AFTER_HELP)]
     Sync(sync::SyncArgs),
     /// Serve the fake Heroku and JupiterOne APIs on 127.0.0.1 (for demos, tests and benchmarks).
     FakeApi(fake_api::FakeApiArgs),
@@ -157,11 +237,16 @@ pub enum Command {
     Query(query::QueryArgs),
     /// Run the saved J1QL questions; --fail-on SEVERITY makes it a CI gate.
     Questions(questions::QuestionsArgs),
+    /// Print a shell completion script, e.g. `source <(heroku-j1 completions bash)`.
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff), e.g. `heroku-j1 man > heroku-j1.1`.
+    Man,
 }
 
 impl Cli {
     /// The flags given for the settings: those before the subcommand, replaced by those
-    /// after it. `None` for the commands that take no settings (`document`, `fake-api`).
+    /// after it. `None` for the commands that take no settings (`document`, `fake-api`,
+    /// `completions`, `man`).
     #[must_use]
     pub fn flags(&self) -> Option<Flags> {
         let mut f = Flags::default();
@@ -170,7 +255,9 @@ impl Cli {
         self.files.apply(&mut f);
         match &self.command {
             None => {}
-            Some(Command::Document | Command::FakeApi(_)) => return None,
+            Some(
+                Command::Document | Command::FakeApi(_) | Command::Completions(_) | Command::Man,
+            ) => return None,
             Some(Command::Collect(a)) => a.apply(&mut f),
             Some(Command::Sync(a)) => a.apply(&mut f),
             Some(Command::Login(a)) => a.apply(&mut f),
@@ -180,6 +267,7 @@ impl Cli {
             Some(Command::Query(a)) => a.source.apply(&mut f),
             Some(Command::Questions(a)) => a.source.apply(&mut f),
         }
+        f.color = self.output.color;
         Some(f)
     }
 
@@ -213,9 +301,15 @@ fn settings(flags: &Flags, tolerate_bad_config: bool) -> Result<Settings, String
 #[must_use]
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Err(e) = preflight::check(&cli) {
+        eprintln!("heroku-j1: {e}");
+        return ExitCode::from(exit::USAGE);
+    }
     let Some(flags) = cli.flags() else {
         return match cli.command {
             Some(Command::FakeApi(args)) => block_on(fake_api::run(args)),
+            Some(Command::Completions(args)) => completions::run(&args),
+            Some(Command::Man) => man::run(),
             _ => document::run(),
         };
     };
@@ -226,7 +320,8 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit::USAGE);
         }
     };
-    crate::logging::init(settings.log_file.as_deref());
+    crate::logging::init(settings.log_file.as_deref(), cli.output.verbosity());
+    set_cli_colors(settings.color);
     match cli.command {
         Some(Command::Collect(args)) => block_on(collect::run(&settings, args)),
         Some(Command::Sync(args)) => block_on(sync::run(&settings, args)),
@@ -236,9 +331,18 @@ pub fn main() -> ExitCode {
         Some(Command::Diff(args)) => block_on(diff::run(&settings, args)),
         Some(Command::Query(args)) => block_on(query::run(&settings, args)),
         Some(Command::Questions(args)) => block_on(questions::run(&settings, args)),
-        Some(Command::Document | Command::FakeApi(_)) => document::run(),
+        Some(Command::Document | Command::FakeApi(_) | Command::Completions(_) | Command::Man) => {
+            document::run()
+        }
         None => block_on(explore::run(&settings, cli.demo)),
     }
+}
+
+/// Colour of the progress bars and styled text (indicatif draws with `console`).
+fn set_cli_colors(choice: ColorChoice) {
+    use std::io::IsTerminal as _;
+    console::set_colors_enabled(choice.enabled(std::io::stdout().is_terminal()));
+    console::set_colors_enabled_stderr(choice.enabled(std::io::stderr().is_terminal()));
 }
 
 /// Runs a command future on a new multi-threaded runtime, printing its error.

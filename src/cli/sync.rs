@@ -209,7 +209,12 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
                     eprintln!("{a}");
                 }
             }
-            report.exit_code
+            // Ctrl-C: 130 (128 + SIGINT) whatever the interrupted run reported.
+            if cancel.is_cancelled() {
+                exit::INTERRUPTED
+            } else {
+                report.exit_code
+            }
         }
         Some(every) => {
             loop {
@@ -222,7 +227,12 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
                 }
                 // A missing or rejected key will not fix itself.
                 let fatal = report.status == "failed" && report.exit_code == exit::USAGE;
-                if fatal || cancel.is_cancelled() {
+                // Ctrl-C during a run: 130; between runs (the way to stop --every): the
+                // last run's code.
+                if cancel.is_cancelled() {
+                    break exit::INTERRUPTED;
+                }
+                if fatal {
                     break last;
                 }
                 tokio::select! {
@@ -668,7 +678,8 @@ pub fn render(r: &SyncReport) -> String {
         );
     }
     if let (Some(req), Some(bytes)) = (r.requests, r.bytes_sent) {
-        let _ = writeln!(out, "  {req} requests, {bytes} bytes uploaded");
+        let size = bytesize::ByteSize(bytes).display().si();
+        let _ = writeln!(out, "  {req} requests, {size} uploaded");
     }
     if !r.truncated_keys.is_empty() {
         let _ = writeln!(

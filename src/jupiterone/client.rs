@@ -378,7 +378,10 @@ impl JupiterOneClient {
     /// # Errors
     /// [`JupiterOneError::Unauthorized`] for a rejected key, or any transport error.
     pub async fn validate(&self) -> Result<(), JupiterOneError> {
-        match self.get_job(PROBE_JOB_ID).await {
+        // Messages name what the user asked for (a key check), never the probe's job id.
+        let path = format!("{JOBS_PATH}/{PROBE_JOB_ID}");
+        let what = "a check of the API key and account";
+        match self.call(Method::GET, &path, None, what, None).await {
             Ok(_) | Err(JupiterOneError::NotFound { .. }) => Ok(()),
             Err(e) => Err(e),
         }

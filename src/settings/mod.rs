@@ -42,6 +42,29 @@ pub mod env {
     pub const TIMEOUT: &str = "HEROKU_J1_TIMEOUT";
     pub const POLL_INTERVAL: &str = "HEROKU_J1_POLL_INTERVAL";
     pub const GUARD_PERCENT: &str = "HEROKU_J1_GUARD_PERCENT";
+    /// Any non-empty value turns colour off unless `--color` says otherwise (no-color.org).
+    pub const NO_COLOR: &str = "NO_COLOR";
+}
+
+/// `--color`: colour on a terminal only (`auto`), always, or never.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to use colour on a stream that is (`terminal`) or is not a terminal.
+    #[must_use]
+    pub fn enabled(self, terminal: bool) -> bool {
+        match self {
+            Self::Auto => terminal,
+            Self::Always => true,
+            Self::Never => false,
+        }
+    }
 }
 
 /// What the command line gave (each `None` when the flag was not given). Flags are checked
@@ -62,6 +85,7 @@ pub struct Flags {
     pub timeout: Option<Duration>,
     pub poll_interval: Option<Duration>,
     pub guard_percent: Option<f64>,
+    pub color: Option<ColorChoice>,
 }
 
 /// Every non-secret option, resolved.
@@ -86,6 +110,9 @@ pub struct Settings {
     pub poll_interval: Duration,
     /// The guard: how much deletion makes a sync ask first.
     pub guard: Guard,
+    /// Colour in the CLI and the explorer: `--color`, else `never` when `NO_COLOR` is set,
+    /// else `auto`.
+    pub color: ColorChoice,
 }
 
 /// A setting that cannot be used: which one, where it came from, and why.
@@ -300,6 +327,13 @@ impl Settings {
         let guard = guard_percent.map_or_else(Guard::default, |p| Guard {
             delete_threshold: p / 100.0,
         });
+        let color = flags.color.unwrap_or_else(|| {
+            if l.env(env::NO_COLOR).is_some() {
+                ColorChoice::Never
+            } else {
+                ColorChoice::Auto
+            }
+        });
         Ok(Self {
             heroku_api_url,
             jupiterone_api_url,
@@ -313,6 +347,7 @@ impl Settings {
             timeout,
             poll_interval,
             guard,
+            color,
         })
     }
 

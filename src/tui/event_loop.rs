@@ -92,6 +92,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
         login,
         need_login,
         data_dir,
+        color: _,
     } = startup;
     let size = terminal.size()?;
     let mut app = App::new(endpoints, size.width, size.height);

@@ -30,4 +30,6 @@ pub struct Startup {
     /// The data folder (sync state) of a JupiterOne setup made by the login form; `None`
     /// when there is none (no home directory), so a login cannot set JupiterOne up.
     pub data_dir: Option<PathBuf>,
+    /// Whether the views may use colour (`--color`, `NO_COLOR`), resolved for the terminal.
+    pub color: bool,
 }
