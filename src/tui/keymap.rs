@@ -337,7 +337,7 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::ShowQuestions,
         label: "Q",
         help: "saved questions with their counts and a chart",
-        footer: Some("questions"),
+        footer: None,
     },
     Binding {
         layers: QL,

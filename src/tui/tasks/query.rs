@@ -41,22 +41,23 @@ pub fn spawn_questions(
     tx: UnboundedSender<Action>,
 ) {
     tokio::task::spawn_blocking(move || {
-        let result = count_questions(&graph, config_dir.as_deref());
+        let now = chrono::Utc::now().timestamp_millis();
+        let result = count_questions(&graph, config_dir.as_deref(), now);
         let _ = tx.send(Action::QuestionsDone(result));
     });
 }
 
-/// Every saved question with its count on `graph`.
+/// Every saved question with its count on `graph`, `date.now` being `now_ms`.
 ///
 /// # Errors
 /// The message for an invalid user file.
 pub fn count_questions(
     graph: &Graph,
     config_dir: Option<&std::path::Path>,
+    now_ms: i64,
 ) -> Result<Vec<QuestionCount>, String> {
     let all = questions::load(config_dir).map_err(|e| e.to_string())?;
-    let now = chrono::Utc::now().timestamp_millis();
-    Ok(questions::run_all(&all, graph, now)
+    Ok(questions::run_all(&all, graph, now_ms)
         .into_iter()
         .map(|a| QuestionCount {
             id: a.question.id.clone(),

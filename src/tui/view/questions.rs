@@ -85,7 +85,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             [
                 Constraint::Length(6),
                 Constraint::Length(9),
-                Constraint::Length(28),
+                Constraint::Length(42),
                 Constraint::Min(10),
             ],
         )
