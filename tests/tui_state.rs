@@ -817,3 +817,26 @@ async fn the_questions_view_counts_after_the_load_and_enter_runs_one() {
     assert_eq!(results.title, with_rows.title);
     assert_eq!(results.output.len(), with_rows.count);
 }
+
+#[tokio::test]
+async fn f_in_the_results_filters_the_tree_to_the_rows_and_esc_clears_it() {
+    let mut app = app();
+    cmd(&mut app, Command::StartQuery);
+    type_text(&mut app, "FIND heroku_team WITH name = 'acme-web'");
+    let effect = cmd(&mut app, Command::RunQuery);
+    run_query_task(&mut app, effect, None).await;
+    assert_eq!(app.query.results.as_ref().unwrap().output.len(), 1);
+    cmd(&mut app, Command::FilterToResults);
+    assert_eq!(app.layer(), Layer::Browse);
+    assert_eq!(
+        visible_labels(&app),
+        vec!["acme", "  Teams (2)", "    acme-web"],
+        "only the row's entity and its ancestors"
+    );
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.filter, 0);
+    assert!(visible_labels(&app).len() > 3);
+    // A refresh replaces the graph: the old rows are forgotten, not shown against it.
+    app.update(Action::CrawlDone(Ok(Box::new(Data::new(loaded())))));
+    assert!(app.query.results.is_none());
+}

@@ -60,6 +60,8 @@ pub enum Command {
     HistoryNewer,
     /// The saved questions view.
     ShowQuestions,
+    /// Filter the tree to the query's rows.
+    FilterToResults,
 }
 
 /// An input to `App::update` (in `tui::app`).

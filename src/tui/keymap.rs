@@ -160,7 +160,7 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char('f')],
         command: Command::CycleFilter,
         label: "f",
-        help: "cycle findings: no 2FA, admins, collaborators, SSO, maintenance, archived, deprovisioned, partial",
+        help: "cycle findings: no 2FA, admins, collaborators, SSO, maintenance, archived, deprovisioned, partial, the last query's rows",
         footer: Some("findings"),
     },
     Binding {
@@ -426,6 +426,14 @@ pub const KEYMAP: &[Binding] = &[
         label: "Enter",
         help: "jump to the row's entity in the tree",
         footer: Some("jump"),
+    },
+    Binding {
+        layers: &[Layer::QueryResults],
+        keys: &[Key::Char('F'), Key::Char('f')],
+        command: Command::FilterToResults,
+        label: "F",
+        help: "filter the tree to these rows (Esc clears it)",
+        footer: Some("filter tree"),
     },
     Binding {
         layers: &[Layer::Questions],

@@ -31,7 +31,7 @@ pub enum Pane {
 }
 
 /// The findings filters `f` cycles through, with their names.
-pub const FILTERS: [(Markers, &str); 9] = [
+pub const FILTERS: [(Markers, &str); 10] = [
     (Markers(0), "all"),
     (Markers::NO_2FA, "users without 2FA"),
     (Markers::ADMIN, "admins"),
@@ -44,6 +44,7 @@ pub const FILTERS: [(Markers, &str); 9] = [
     (Markers::ARCHIVED, "archived apps"),
     (Markers::DEPROVISIONED, "deprovisioned add-ons"),
     (Markers::PARTIAL, "partial datasets"),
+    (Markers::QUERY, "the last query's rows"),
 ];
 
 /// The search box.
@@ -343,6 +344,7 @@ impl App {
                 match result {
                     Ok(data) => {
                         self.load(*data);
+                        self.forget_query_rows();
                         return self.recount_questions();
                     }
                     Err(message) => self.error(message),
@@ -632,7 +634,8 @@ impl App {
             | Command::RunQuery
             | Command::HistoryOlder
             | Command::HistoryNewer
-            | Command::ShowQuestions => {}
+            | Command::ShowQuestions
+            | Command::FilterToResults => {}
         }
         None
     }

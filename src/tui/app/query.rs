@@ -4,12 +4,13 @@
 
 use std::sync::Arc;
 
-use super::{App, Pane};
+use super::{App, FILTERS, Pane};
 use crate::query::{self, QueryError};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::overlay::{Layer, Overlay};
 use crate::tui::query_line::QueryLine;
 use crate::tui::query_results::{QueryResults, QuestionCount};
+use crate::tui::tree::Markers;
 
 /// The query line and the results table.
 #[derive(Debug, Default)]
@@ -86,6 +87,10 @@ impl App {
                 None
             }
             Command::Enter if layer == Layer::Questions => self.run_question(),
+            Command::FilterToResults if layer == Layer::QueryResults => {
+                self.filter_to_results();
+                None
+            }
             _ => return None,
         })
     }
@@ -218,6 +223,35 @@ impl App {
             _ => {}
         }
         None
+    }
+
+    /// `F` in the results: the tree shows only the rows' entities (the findings filter's
+    /// last entry; Esc clears it).
+    fn filter_to_results(&mut self) {
+        let entities = match &self.query.results {
+            Some(r) => r.output.entities(),
+            None => return,
+        };
+        if let Some(data) = self.data.as_mut() {
+            data.tree.mark_entities(&entities, Markers::QUERY);
+        }
+        self.overlays.close(|o| matches!(o, Overlay::Query { .. }));
+        self.focus = Pane::Tree;
+        let at = FILTERS
+            .iter()
+            .position(|(m, _)| *m == Markers::QUERY)
+            .unwrap_or(0);
+        self.set_filter(at);
+    }
+
+    /// A new crawl replaced the graph: the rows pointed into the old one.
+    pub(super) fn forget_query_rows(&mut self) {
+        if self.query.results.take().is_some() {
+            self.query.cursor = 0;
+        }
+        if FILTERS[self.filter].0 == Markers::QUERY {
+            self.set_filter(0);
+        }
     }
 
     /// After a crawl loads: count the questions again.
