@@ -226,3 +226,68 @@ fn login_form() {
     );
     insta::assert_snapshot!(screen);
 }
+
+fn type_query(app: &mut App, text: &str) {
+    cmd(app, Command::StartQuery);
+    app.update(Action::QueryPaste(text.into()));
+}
+
+/// Runs the query as the task does, without the thread.
+fn finish_query(app: &mut App, effect: Option<heroku_j1::tui::action::Effect>) {
+    let Some(heroku_j1::tui::action::Effect::RunQuery {
+        title,
+        query,
+        graph,
+        ..
+    }) = effect
+    else {
+        panic!("expected a query to run");
+    };
+    let output = query.run(&graph);
+    app.update(Action::QueryDone(Box::new(
+        heroku_j1::tui::query_results::QueryResults { title, output },
+    )));
+}
+
+#[test]
+fn query_error_with_caret() {
+    let mut app = app(100, 30);
+    type_query(&mut app, "FIND User WITH mfaEnabled == true");
+    cmd(&mut app, Command::RunQuery);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn query_results_table() {
+    let mut app = app(100, 30);
+    type_query(&mut app, "FIND User");
+    let effect = app.update(Action::Command(Command::RunQuery));
+    finish_query(&mut app, effect);
+    cmd(&mut app, Command::Down);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn query_results_with_returned_columns() {
+    let mut app = app(100, 30);
+    type_query(
+        &mut app,
+        "FIND User AS u THAT RELATES TO heroku_team AS t RETURN u.email, t.name, COUNT(t)",
+    );
+    let effect = app.update(Action::Command(Command::RunQuery));
+    finish_query(&mut app, effect);
+    insta::assert_snapshot!(render(&app));
+}
+
+/// 2026-12-01T00:00:00Z: `date.now` for the questions, so their counts never drift.
+const NOW_MS: i64 = 1_796_083_200_000;
+
+#[test]
+fn questions_view_with_chart() {
+    let mut app = app(110, 50);
+    let graph = std::sync::Arc::clone(&app.data.as_ref().unwrap().loaded.graph);
+    let counts = heroku_j1::tui::tasks::query::count_questions(&graph, None, NOW_MS);
+    cmd(&mut app, Command::ShowQuestions);
+    app.update(Action::QuestionsDone(counts));
+    insta::assert_snapshot!(render(&app));
+}

@@ -656,3 +656,187 @@ async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
     j1.shutdown();
     heroku.shutdown().await;
 }
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::QueryInput(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Char(c),
+        )));
+    }
+}
+
+fn backspace(app: &mut App, n: usize) {
+    for _ in 0..n {
+        app.update(Action::QueryInput(crossterm::event::KeyEvent::from(
+            crossterm::event::KeyCode::Backspace,
+        )));
+    }
+}
+
+/// Runs the effect as the explorer's task does (on a blocking thread) and feeds the result
+/// back into the app.
+async fn run_query_task(
+    app: &mut App,
+    effect: Option<Effect>,
+    data_dir: Option<std::path::PathBuf>,
+) {
+    let Some(Effect::RunQuery {
+        title,
+        query,
+        graph,
+        history,
+    }) = effect
+    else {
+        panic!("expected a query to run, got {effect:?}");
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    heroku_j1::tui::tasks::query::spawn_query(title, *query, graph, history, data_dir, tx);
+    let done = rx.recv().await.unwrap();
+    assert!(matches!(done, Action::QueryDone(_)));
+    app.update(done);
+}
+
+#[tokio::test]
+async fn the_query_line_shows_a_caret_runs_and_jumps_to_the_entity() {
+    let mut app = app();
+    let dir = tempfile::tempdir().unwrap();
+    assert!(cmd(&mut app, Command::StartQuery).is_none());
+    assert_eq!(app.layer(), Layer::QueryLine);
+    type_text(&mut app, "FIND User WTH email ^= 'dana'");
+    assert!(cmd(&mut app, Command::RunQuery).is_none());
+    let (text, error) = app.query.error.clone().expect("a parse error");
+    assert_eq!(text, "FIND User WTH email ^= 'dana'");
+    // The caret is under the typo.
+    let rendered = error.render_with_caret(&text);
+    let caret = rendered.lines().nth(1).unwrap();
+    assert_eq!(caret.find('^'), Some(10), "{rendered}");
+    assert_eq!(app.layer(), Layer::QueryLine);
+    // Fix the typo: delete back to it and type the rest again.
+    backspace(&mut app, "WTH email ^= 'dana'".len());
+    assert!(app.query.error.is_none(), "typing clears the error");
+    type_text(&mut app, "WITH email ^= 'dana'");
+    let effect = cmd(&mut app, Command::RunQuery);
+    assert!(app.query.error.is_none());
+    assert!(app.query.running);
+    run_query_task(&mut app, effect, Some(dir.path().to_owned())).await;
+    assert_eq!(app.layer(), Layer::QueryResults);
+    let results = app.query.results.as_ref().unwrap();
+    assert_eq!(results.output.len(), 1);
+    let graph = app.graph().unwrap();
+    let entity = graph.entities()[results.output.row_entity(0).unwrap()].clone();
+    assert_eq!(entity.display_name(), "Dana Reyes");
+    // The history was written to the data folder, readable only by the user.
+    let path = dir.path().join("query-history");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "FIND User WITH email ^= 'dana'\n"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    // Enter jumps to the entity in the tree and closes the results.
+    assert!(cmd(&mut app, Command::Enter).is_none());
+    assert_eq!(app.layer(), Layer::Browse);
+    assert_eq!(app.selected_entity().unwrap().key, entity.key);
+}
+
+#[test]
+fn the_query_history_walks_with_up_and_down_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let queries: Vec<String> = (0..105).map(|i| format!("FIND User LIMIT {i}")).collect();
+    heroku_j1::tui::query_line::save_history(dir.path(), &queries).unwrap();
+    let history = heroku_j1::tui::query_line::load_history(dir.path());
+    assert_eq!(history.len(), 100, "only the last 100 are kept");
+    assert_eq!(history.last().unwrap(), "FIND User LIMIT 104");
+    let mut app = app();
+    app.query.line = heroku_j1::tui::query_line::QueryLine::new(history);
+    cmd(&mut app, Command::StartQuery);
+    type_text(&mut app, "FIND Te");
+    cmd(&mut app, Command::HistoryOlder);
+    assert_eq!(app.query.line.text(), "FIND User LIMIT 104");
+    cmd(&mut app, Command::HistoryOlder);
+    assert_eq!(app.query.line.text(), "FIND User LIMIT 103");
+    cmd(&mut app, Command::HistoryNewer);
+    cmd(&mut app, Command::HistoryNewer);
+    assert_eq!(
+        app.query.line.text(),
+        "FIND Te",
+        "back to what was being typed"
+    );
+    // A pasted query of several lines becomes one line.
+    app.update(Action::QueryPaste("am\n WITH name = 'acme-web'".into()));
+    assert_eq!(app.query.line.text(), "FIND Team WITH name = 'acme-web'");
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Browse);
+}
+
+#[tokio::test]
+async fn the_questions_view_counts_after_the_load_and_enter_runs_one() {
+    let mut app = app();
+    // A crawl that loads (the first or a refresh) counts the questions again.
+    assert!(matches!(
+        app.update(Action::CrawlDone(Ok(Box::new(Data::new(loaded()))))),
+        Some(Effect::RunQuestions(_))
+    ));
+    app.questions.running = false;
+    let Some(Effect::RunQuestions(graph)) = cmd(&mut app, Command::ShowQuestions) else {
+        panic!("the questions view counts the questions");
+    };
+    assert_eq!(app.layer(), Layer::Questions);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    heroku_j1::tui::tasks::query::spawn_questions(graph, None, tx);
+    app.update(rx.recv().await.unwrap());
+    let counts = match &app.questions.counts {
+        Some(Ok(c)) => c.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(counts.len() >= 10);
+    // Each count is what the question's query returns on this graph.
+    let graph = app.graph().unwrap();
+    for q in &counts {
+        assert_eq!(q.count, q.query.run(graph).len(), "{}", q.id);
+    }
+    let (at, with_rows) = counts
+        .iter()
+        .enumerate()
+        .find(|(_, q)| q.count > 0)
+        .expect("some question has rows on the demo estate");
+    for _ in 0..at {
+        cmd(&mut app, Command::Down);
+    }
+    assert_eq!(app.questions.cursor, at);
+    let effect = cmd(&mut app, Command::Enter);
+    assert_eq!(app.layer(), Layer::QueryResults);
+    run_query_task(&mut app, effect, None).await;
+    let results = app.query.results.as_ref().unwrap();
+    assert_eq!(results.title, with_rows.title);
+    assert_eq!(results.output.len(), with_rows.count);
+}
+
+#[tokio::test]
+async fn f_in_the_results_filters_the_tree_to_the_rows_and_esc_clears_it() {
+    let mut app = app();
+    cmd(&mut app, Command::StartQuery);
+    type_text(&mut app, "FIND heroku_team WITH name = 'acme-web'");
+    let effect = cmd(&mut app, Command::RunQuery);
+    run_query_task(&mut app, effect, None).await;
+    assert_eq!(app.query.results.as_ref().unwrap().output.len(), 1);
+    cmd(&mut app, Command::FilterToResults);
+    assert_eq!(app.layer(), Layer::Browse);
+    assert_eq!(
+        visible_labels(&app),
+        vec!["acme", "  Teams (2)", "    acme-web"],
+        "only the row's entity and its ancestors"
+    );
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.filter, 0);
+    assert!(visible_labels(&app).len() > 3);
+    // A refresh replaces the graph: the old rows are forgotten, not shown against it.
+    app.update(Action::CrawlDone(Ok(Box::new(Data::new(loaded())))));
+    assert!(app.query.results.is_none());
+}

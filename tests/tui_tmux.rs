@@ -511,3 +511,72 @@ fn a_sync_from_the_explorer_is_seen_by_sync_with_the_same_data_dir() {
     );
     assert_eq!(out.status.code(), Some(0), "{stdout}{stderr}");
 }
+
+/// The character column of `needle` on the first screen line holding it.
+fn column_of(screen: &str, needle: &str) -> Option<(usize, usize)> {
+    screen.lines().enumerate().find_map(|(row, line)| {
+        line.find(needle)
+            .map(|byte| (row, line[..byte].chars().count()))
+    })
+}
+
+#[test]
+fn query_line_and_questions_in_a_real_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let command = format!(
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY {bin} --demo ; echo heroku-j1-exit=$? ; sleep 120"
+    );
+    let t = Tmux::start(&command, 110, 40);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(10);
+    t.wait_for("Teams (", long);
+    let team = row_below(&t.screen(), "▾ Teams (");
+    assert!(!team.is_empty());
+
+    // A query with a typo: the caret is under it, the message below.
+    t.keys(&[":"]);
+    t.wait_for("J1QL query", short);
+    let tail = format!("WTH name = '{team}'");
+    t.text(&format!("FIND heroku_team {tail}"));
+    t.keys(&["Enter"]);
+    let screen = t.wait_until("the caret", short, |s| {
+        s.lines()
+            .any(|l| l.trim_end().ends_with('^') || l.contains("^ "))
+    });
+    let (query_row, typo) = column_of(&screen, "WTH name").expect("the query on screen");
+    let (caret_row, caret) = column_of(&screen, "^").expect("a caret");
+    assert_eq!(caret_row, query_row + 1, "{screen}");
+    assert_eq!(caret, typo, "the caret is under the typo:\n{screen}");
+
+    // Fix it and run: one row, the team.
+    for _ in 0..tail.chars().count() {
+        t.keys(&["BSpace"]);
+    }
+    t.text(&format!("WITH name = '{team}'"));
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("1 row —", short);
+    assert!(!screen.contains('^'), "the error is gone:\n{screen}");
+    assert!(screen.contains("heroku_team"), "{screen}");
+
+    // Enter jumps to the team in the tree.
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_team", short);
+    assert!(!screen.contains("J1QL query"), "{screen}");
+    assert!(screen.contains(&team), "{screen}");
+
+    // The saved questions with their chart; Enter runs one into the results table.
+    t.keys(&["Q"]);
+    let screen = t.wait_for("rows per question", short);
+    assert!(screen.contains("Saved questions"), "{screen}");
+    assert!(screen.contains("admins-without-2fa"), "{screen}");
+    assert!(screen.contains('█'), "bars in the chart:\n{screen}");
+    t.keys(&["Enter"]);
+    t.wait_for(" — Admins without two-factor", short);
+    t.keys(&["Escape"]);
+    t.wait_until("back to the tree", short, |s| !s.contains("J1QL query"));
+    t.keys(&["q"]);
+    t.wait_for("heroku-j1-exit=0", short);
+}

@@ -6,8 +6,11 @@ use std::sync::Arc;
 use super::clients::Clients;
 use super::data::Data;
 use super::login_form::{Field, LoginRequest};
+use super::query_results::{QueryResults, QuestionCount};
 use crate::collect::Progress;
+use crate::graph::Graph;
 use crate::jupiterone::{Plan, Preview, SyncEvent, SyncOutcome};
+use crate::query::Query;
 
 /// A command a key can be bound to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +53,15 @@ pub enum Command {
     ShowLogin,
     /// Delete the stored keys (keys view).
     DeleteKeys,
+    /// The query line (`:`), running what it holds, and its history.
+    StartQuery,
+    RunQuery,
+    HistoryOlder,
+    HistoryNewer,
+    /// The saved questions view.
+    ShowQuestions,
+    /// Filter the tree to the query's rows.
+    FilterToResults,
 }
 
 /// An input to `App::update` (in `tui::app`).
@@ -90,6 +102,14 @@ pub enum Action {
     LoginDone(Result<LoginOk, LoginFailure>),
     /// The keys view's text: each key's source and masked value.
     KeysInfo(String),
+    /// A key typed into the query line.
+    QueryInput(crossterm::event::KeyEvent),
+    /// Text pasted into the query line.
+    QueryPaste(String),
+    /// A query's rows.
+    QueryDone(Box<QueryResults>),
+    /// The saved questions' counts (or why they could not be loaded).
+    QuestionsDone(Result<Vec<QuestionCount>, String>),
 }
 
 /// A login that worked.
@@ -127,5 +147,14 @@ pub enum Effect {
     KeyStatus,
     /// Remove both keys from the OS keyring.
     DeleteKeys,
+    /// Run a parsed query on the graph; save the query history.
+    RunQuery {
+        title: String,
+        query: Box<Query>,
+        graph: Arc<Graph>,
+        history: Vec<String>,
+    },
+    /// Count every saved question on the graph.
+    RunQuestions(Arc<Graph>),
     Quit,
 }

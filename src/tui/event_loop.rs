@@ -38,6 +38,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
             if layer == Layer::Login {
                 return Some(Action::LoginInput(*key));
             }
+            if layer == Layer::QueryLine {
+                return Some(Action::QueryInput(*key));
+            }
             None
         }
         Event::Mouse(m) => match m.kind {
@@ -60,6 +63,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
             height: *height,
         }),
         Event::Paste(text) if app.layer() == Layer::Login => Some(Action::LoginPaste(text.clone())),
+        Event::Paste(text) if app.layer() == Layer::QueryLine => {
+            Some(Action::QueryPaste(text.clone()))
+        }
         Event::Paste(text) if app.search.active => text.chars().next().map(Action::SearchInput),
         _ => None,
     }
@@ -98,6 +104,9 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
     let mut app = App::new(endpoints, size.width, size.height);
     app.clients = clients;
     app.can_login = login.is_some();
+    if let Some(dir) = &data_dir {
+        app.query.line = super::query_line::QueryLine::new(super::query_line::load_history(dir));
+    }
     let (tx, mut rx) = mpsc::unbounded_channel::<Action>();
     let ctx = tasks::Context {
         tx: tx.clone(),

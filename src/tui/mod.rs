@@ -7,7 +7,8 @@
 //! - `tasks`: all background work (crawl, preview, sync, login, keys), reporting through
 //!   messages that carry the results; `clients`: the API clients those tasks use.
 //! - `event_loop`: reads events, dispatches them to `update`, starts tasks, draws `view`
-//!   (drawn from `&App`); `login_form`: the login form's fields; `startup`, `layout`.
+//!   (drawn from `&App`); `login_form`: the login form's fields; `query_line`: the J1QL
+//!   line and its history, `query_results`: what queries deliver; `startup`, `layout`.
 
 pub mod action;
 pub mod app;
@@ -18,6 +19,8 @@ pub mod keymap;
 pub mod layout;
 pub mod login_form;
 pub mod overlay;
+pub mod query_line;
+pub mod query_results;
 pub mod startup;
 pub mod tasks;
 pub mod tree;

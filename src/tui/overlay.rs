@@ -20,6 +20,12 @@ pub enum Layer {
     Login,
     /// The keys view.
     Keys,
+    /// Typing a J1QL query.
+    QueryLine,
+    /// The rows of a query.
+    QueryResults,
+    /// The saved questions.
+    Questions,
 }
 
 /// One thing shown over the tree. The preview's content lives in the app (it stays fresh
@@ -28,6 +34,12 @@ pub enum Layer {
 pub enum Overlay {
     Help,
     Preview,
+    /// The query line and its results (`editing`: the line has the keyboard).
+    Query {
+        editing: bool,
+    },
+    /// The saved questions with their counts.
+    Questions,
     Login(LoginForm),
     /// The keys view's text: each key's source and masked value.
     Keys(String),
@@ -41,12 +53,12 @@ pub enum Overlay {
 
 impl Overlay {
     /// Stacking order: a higher rank lies above a lower one and has the keyboard. Two
-    /// overlays of one rank never coexist: opening one replaces the other (help and preview
-    /// share the bottom rank).
+    /// overlays of one rank never coexist: opening one replaces the other (help, preview,
+    /// query and questions share the bottom rank).
     #[must_use]
     pub const fn rank(&self) -> u8 {
         match self {
-            Self::Help | Self::Preview => 0,
+            Self::Help | Self::Preview | Self::Query { .. } | Self::Questions => 0,
             Self::Login(_) => 1,
             Self::Keys(_) => 2,
             Self::Notice { .. } => 3,
@@ -60,6 +72,9 @@ impl Overlay {
         match self {
             Self::Help => Layer::Help,
             Self::Preview => Layer::Preview,
+            Self::Query { editing: true } => Layer::QueryLine,
+            Self::Query { editing: false } => Layer::QueryResults,
+            Self::Questions => Layer::Questions,
             Self::Login(_) => Layer::Login,
             Self::Keys(_) => Layer::Keys,
             Self::Notice { .. } | Self::Error(_) => Layer::Popup,

@@ -27,6 +27,8 @@ impl Markers {
     pub const ARCHIVED: Self = Self(1 << 6);
     pub const DEPROVISIONED: Self = Self(1 << 7);
     pub const PARTIAL: Self = Self(1 << 8);
+    /// A row of the last J1QL query (set by [`Tree::mark_entities`], no tag).
+    pub const QUERY: Self = Self(1 << 9);
 
     /// Every marker with its short tag, in display order.
     pub const ALL: [(Self, &'static str); 9] = [
@@ -464,6 +466,32 @@ impl Tree {
 
     fn filter_is_off(&self) -> bool {
         self.filter.0 == 0
+    }
+
+    /// Sets `marker` on every node showing one of `entities` (and in its ancestors'
+    /// subtrees), clearing it everywhere else: how a query's rows become a filter.
+    pub fn mark_entities(&mut self, entities: &[usize], marker: Markers) {
+        let wanted: HashSet<u32> = entities
+            .iter()
+            .filter_map(|&e| u32::try_from(e).ok())
+            .collect();
+        for n in &mut self.nodes {
+            n.markers.0 &= !marker.0;
+            n.subtree.0 &= !marker.0;
+        }
+        for i in 0..self.nodes.len() {
+            if !self.nodes[i].entity.is_some_and(|e| wanted.contains(&e)) {
+                continue;
+            }
+            self.nodes[i].markers.insert(marker);
+            let mut at = Some(i as u32);
+            while let Some(j) = at {
+                let node = &mut self.nodes[j as usize];
+                node.subtree.insert(marker);
+                at = node.parent;
+            }
+        }
+        self.refresh_visible();
     }
 
     /// Shows only nodes with one of `filter`'s markers, with their ancestors, all open.

@@ -1,8 +1,10 @@
 //! The explorer's state, changed only by [`App::update`]: the state types, `update`,
 //! loading a crawl, the overlays and the commands. Moving around the tree is in `navigate`,
-//! the preview and sync state in `sync`.
+//! the preview and sync state in `sync`, the query line, its results and the
+//! questions view in `query`.
 
 mod navigate;
+mod query;
 mod sync;
 
 use std::collections::HashSet;
@@ -18,6 +20,7 @@ use super::tree::{Markers, NodeKind, Tree};
 use crate::collect::Progress;
 use crate::graph::{Entity, Graph};
 use crate::jupiterone::{Plan, Preview, SyncEvent};
+pub use query::{QueryState, QuestionsState};
 use sync::sync_summary;
 
 /// Which pane has the keyboard.
@@ -28,7 +31,7 @@ pub enum Pane {
 }
 
 /// The findings filters `f` cycles through, with their names.
-pub const FILTERS: [(Markers, &str); 9] = [
+pub const FILTERS: [(Markers, &str); 10] = [
     (Markers(0), "all"),
     (Markers::NO_2FA, "users without 2FA"),
     (Markers::ADMIN, "admins"),
@@ -41,6 +44,7 @@ pub const FILTERS: [(Markers, &str); 9] = [
     (Markers::ARCHIVED, "archived apps"),
     (Markers::DEPROVISIONED, "deprovisioned add-ons"),
     (Markers::PARTIAL, "partial datasets"),
+    (Markers::QUERY, "the last query's rows"),
 ];
 
 /// The search box.
@@ -138,6 +142,10 @@ pub struct App {
     pub syncing: Option<SyncRun>,
     /// First row of the help screen.
     pub help_offset: usize,
+    /// The query line and its results.
+    pub query: QueryState,
+    /// The saved questions and their counts.
+    pub questions: QuestionsState,
     pub width: u16,
     pub height: u16,
 }
@@ -165,6 +173,8 @@ impl App {
             sync_after_preview: false,
             syncing: None,
             help_offset: 0,
+            query: QueryState::default(),
+            questions: QuestionsState::default(),
             width,
             height,
         }
@@ -279,6 +289,10 @@ impl App {
     /// Applies one action. Returns work for the event loop, if any.
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         match action {
+            a @ (Action::QueryInput(_)
+            | Action::QueryPaste(_)
+            | Action::QueryDone(_)
+            | Action::QuestionsDone(_)) => return self.query_update(a),
             Action::Start { need_login } => {
                 if self.clients.heroku.is_some() {
                     self.crawl = Some(Crawl { progress: None });
@@ -328,7 +342,11 @@ impl App {
             Action::CrawlDone(result) => {
                 self.crawl = None;
                 match result {
-                    Ok(data) => self.load(*data),
+                    Ok(data) => {
+                        self.load(*data);
+                        self.forget_query_rows();
+                        return self.recount_questions();
+                    }
                     Err(message) => self.error(message),
                 }
             }
@@ -478,6 +496,9 @@ impl App {
     }
 
     fn command(&mut self, c: Command) -> Option<Effect> {
+        if let Some(effect) = self.query_command(c) {
+            return effect;
+        }
         match c {
             Command::Quit => return Some(Effect::Quit),
             Command::Preview => {
@@ -609,6 +630,12 @@ impl App {
             Command::Fold => self.fold(),
             Command::Unfold => self.unfold(),
             Command::Enter => self.enter(),
+            Command::StartQuery
+            | Command::RunQuery
+            | Command::HistoryOlder
+            | Command::HistoryNewer
+            | Command::ShowQuestions
+            | Command::FilterToResults => {}
         }
         None
     }

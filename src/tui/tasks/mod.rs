@@ -1,12 +1,13 @@
 //! All background work of the explorer: the crawl, the preview, the sync, the login, the
-//! keys view and deleting the stored keys. [`start`] turns an [`Effect`] returned by
-//! `App::update` into a task; each task reports through the action channel, its result
+//! keys view, deleting the stored keys, J1QL queries and the saved questions' counts.
+//! [`start`] turns an [`Effect`] returned by `App::update` into a task; each task reports through the action channel, its result
 //! inside the message. Tasks read what they need from the app when they start and never
 //! change it.
 
 mod crawl;
 mod credentials;
 mod jupiterone;
+pub mod query;
 
 use std::path::PathBuf;
 
@@ -72,6 +73,24 @@ pub fn start(effect: Effect, app: &App, ctx: &Context) {
         }
         Effect::KeyStatus => credentials::spawn_status(ctx.login.clone(), ctx.tx.clone()),
         Effect::DeleteKeys => credentials::spawn_delete(ctx.login.clone(), ctx.tx.clone()),
+        Effect::RunQuery {
+            title,
+            query,
+            graph,
+            history,
+        } => query::spawn_query(
+            title,
+            *query,
+            graph,
+            history,
+            ctx.data_dir.clone(),
+            ctx.tx.clone(),
+        ),
+        Effect::RunQuestions(graph) => query::spawn_questions(
+            graph,
+            ctx.login.as_ref().map(|l| l.config_dir.clone()),
+            ctx.tx.clone(),
+        ),
         Effect::Quit => {}
     }
 }

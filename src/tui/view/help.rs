@@ -20,6 +20,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         (Layer::Preview, "Sync preview"),
         (Layer::Keys, "Keys view (K)"),
         (Layer::Login, "Login form"),
+        (Layer::QueryLine, "Query line (:)"),
+        (Layer::QueryResults, "Query results"),
+        (Layer::Questions, "Saved questions (Q)"),
     ] {
         rows.push(Row::new(vec![Cell::from(Line::styled(
             title,

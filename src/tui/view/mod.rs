@@ -8,6 +8,8 @@ mod loading;
 mod login_form;
 mod popup;
 mod preview;
+mod query;
+mod questions;
 mod sync;
 mod tree;
 
@@ -66,6 +68,8 @@ fn draw_overlay(frame: &mut Frame<'_>, area: Rect, app: &App, overlay: &Overlay)
     match overlay {
         Overlay::Preview => preview::draw(frame, centered(area, 94, 84), app),
         Overlay::Help => help::draw(frame, centered(area, 90, 90), app),
+        Overlay::Query { editing } => query::draw(frame, centered(area, 94, 84), app, *editing),
+        Overlay::Questions => questions::draw(frame, centered(area, 94, 84), app),
         Overlay::Login(form) => login_form::draw(frame, centered(area, 80, 90), form),
         Overlay::Keys(text) => popup::draw(
             frame,
