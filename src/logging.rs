@@ -16,13 +16,14 @@ pub const LEVEL_ENV: &str = "HEROKU_J1_LOG";
 pub fn init(path: Option<&Path>) -> Option<PathBuf> {
     let path = path?.to_path_buf();
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).ok()?;
+        crate::jupiterone::state::create_private_dir(dir).ok()?;
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    // Logs hold e-mail addresses: owner-only (0600) on Unix when created here.
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).ok()?;
     let filter = EnvFilter::try_from_env(LEVEL_ENV).unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
