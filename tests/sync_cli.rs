@@ -352,3 +352,147 @@ fn bad_urls_and_durations_are_refused_at_once_with_exit_2() {
         );
     }
 }
+
+/// The lock file of the only target synced in `env` (it appears once a sync holds it).
+fn lock_holder(env: &Env) -> Option<String> {
+    let dir = env.dir.path().join("data");
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).ok()?.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "lock") {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                if !text.trim().is_empty() {
+                    return Some(text);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_second_sync_of_the_same_target_waits_or_with_no_wait_exits_naming_the_holder() {
+    use heroku_j1::fake::jupiterone::Faults;
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    // Every answer takes 300 ms: the first sync holds the lock for seconds.
+    env.fake.set_faults(Faults {
+        delay_ms: 300,
+        ..Faults::default()
+    });
+    let first = env
+        .command(
+            J1_KEY,
+            &["--from", &dir, "--scope", SCOPE, "--yes", "--json"],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = first.id();
+    wait_until("the first sync to hold the lock", || {
+        lock_holder(&env).is_some_and(|h| h.contains(&format!("process {pid} ")))
+    });
+
+    let busy = env.run(&["--from", &dir, "--scope", SCOPE, "--yes", "--no-wait"]);
+    let stderr = text(&busy.stderr);
+    assert_eq!(busy.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("another sync of this target is running"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("process {pid} started at")),
+        "{stderr}"
+    );
+
+    // Without --no-wait it says so and waits; the first sync then changes the baseline this
+    // one previewed against, so it uploads nothing.
+    let waiter = env.run(&["--from", &dir, "--scope", SCOPE, "--yes"]);
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let stderr = text(&waiter.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "another sync of this target is running (process {pid} started at"
+        )) && stderr.contains("waiting for it to end"),
+        "{stderr}"
+    );
+    assert_eq!(waiter.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("after this preview was made") && stderr.contains("nothing was uploaded"),
+        "{stderr}"
+    );
+
+    let jobs = env.fake.jobs();
+    assert_eq!(jobs.len(), 1, "only the first sync started a job: {jobs:?}");
+    let report: Value = serde_json::from_slice(&first.stdout).unwrap();
+    let state_path = report["statePath"].as_str().unwrap();
+    let state = heroku_j1::jupiterone::state::load(Path::new(state_path))
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.job_id, jobs[0].id);
+    assert_eq!(jobs[0].status, "FINISHED");
+    assert_eq!(
+        state.entities.len(),
+        env.fake.stored(SCOPE).entities.len(),
+        "the state holds what JupiterOne holds"
+    );
+
+    // Once free, the next sync goes through against the right baseline: nothing changes.
+    env.fake.set_faults(Faults::default());
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--no-wait", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.counters.num_entities_deleted, 0, "{job:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_the_upload_aborts_the_job_and_exits_143() {
+    use heroku_j1::fake::jupiterone::Faults;
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    env.fake.set_faults(Faults {
+        delay_ms: 1500,
+        ..Faults::default()
+    });
+    let child = env
+        .command(J1_KEY, &["--from", &dir, "--scope", SCOPE, "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the job to start", || !env.fake.jobs().is_empty());
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "ABORTED", "{job:?}");
+    assert!(
+        job.abort_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("cancelled")),
+        "{job:?}"
+    );
+    assert!(stderr.contains("aborted"), "{stderr}");
+}

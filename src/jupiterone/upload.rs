@@ -292,10 +292,15 @@ pub async fn upload(
             target: plan.target().to_string(),
         },
     );
-    let job = tokio::select! {
-        () = options.cancel.cancelled() => return Err(UploadError::CancelledBeforeStart),
-        r = client.start_job(plan.target()) => r.map_err(UploadError::Start)?,
-    };
+    if options.cancel.is_cancelled() {
+        return Err(UploadError::CancelledBeforeStart);
+    }
+    // Not raced against the cancel: JupiterOne may create the job even if the answer is
+    // never read, and a job must not be left open. A cancel now aborts it just below.
+    let job = client
+        .start_job(plan.target())
+        .await
+        .map_err(UploadError::Start)?;
     let job_id = job.id.clone();
     tracing::info!(job_id, target = %plan.target(), batches = plan.batches().len(), "sync job started");
     emit(
