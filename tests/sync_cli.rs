@@ -496,3 +496,69 @@ fn sigterm_during_the_upload_aborts_the_job_and_exits_143() {
     );
     assert!(stderr.contains("aborted"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn the_state_file_is_private_and_a_failed_state_write_exits_1_saying_jupiterone_has_the_data() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    let data = env.dir.path().join("data");
+    // Under the usual umask the files would be 0644 and the folders 0755.
+    let out = Command::new("sh")
+        .args(["-c", "umask 022; exec \"$0\" \"$@\""])
+        .arg(env.command(J1_KEY, &[]).get_program())
+        .args(
+            env.command(
+                J1_KEY,
+                &["--from", &dir, "--scope", SCOPE, "--yes", "--json"],
+            )
+            .get_args(),
+        )
+        .envs(
+            env.command(J1_KEY, &[])
+                .get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k, v))),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let state = Path::new(report["statePath"].as_str().unwrap()).to_owned();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&state), 0o600);
+    let mut folder = state.parent().unwrap();
+    while folder.starts_with(&data) {
+        assert_eq!(mode(folder), 0o700, "{}", folder.display());
+        folder = folder.parent().unwrap();
+    }
+    assert_eq!(mode(&env.log()), 0o600);
+
+    // Once the next sync has checked its baseline and started its job, a folder takes the
+    // state file's place: the upload succeeds, the record cannot be written (even as root).
+    let changed = env.folder("changed", &changed_estate());
+    env.fake.set_faults(heroku_j1::fake::jupiterone::Faults {
+        delay_ms: 300,
+        ..Default::default()
+    });
+    let child = env
+        .command(J1_KEY, &["--from", &changed, "--scope", SCOPE, "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the second job", || env.fake.jobs().len() == 2);
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir(&state).unwrap();
+    std::fs::write(state.join("in-the-way"), "").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "FINISHED");
+    assert!(
+        stderr.contains(&format!("JupiterOne has the data of job {}", job.id))
+            && stderr.contains("next preview will treat this target as a first sync"),
+        "{stderr}"
+    );
+}
