@@ -562,3 +562,39 @@ fn the_state_file_is_private_and_a_failed_state_write_exits_1_saying_jupiterone_
         "{stderr}"
     );
 }
+
+#[test]
+fn poll_limit_gives_up_on_a_job_that_stays_pending() {
+    let env = Env {
+        fake: FakeJupiterOne::start(FakeJupiterOneConfig {
+            token: J1_KEY.into(),
+            finalize_pending_polls: u32::MAX,
+            ..FakeJupiterOneConfig::default()
+        })
+        .unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let dir = env.folder("estate", &estate());
+    let started = std::time::Instant::now();
+    let out = env.run(&[
+        "--from",
+        &dir,
+        "--scope",
+        SCOPE,
+        "--yes",
+        "--poll-limit",
+        "400ms",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is still FINALIZE_PENDING after"),
+        "{stderr}"
+    );
+    // The default limit is 30 minutes: the option is what ended the wait.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--poll-limit", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("\"soon\" is not a duration"));
+}
