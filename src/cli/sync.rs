@@ -2,6 +2,8 @@
 //! the same target, refuse what the explorer would ask about unless told to go ahead, upload
 //! to JupiterOne and print the summary. `--every` repeats until interrupted. `--dry-run`
 //! prints the change set (as `heroku-j1 diff` does) and sends nothing to JupiterOne.
+//! Ctrl-C, SIGTERM and SIGHUP abort the job and exit 128 + the signal's number; a second
+//! sync of the same target waits for the first (or, with `--no-wait`, exits 1).
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;

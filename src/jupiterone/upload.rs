@@ -1,7 +1,7 @@
 //! The uploader: start a job, send the plan's batches (up to six in flight), finalize with
 //! the partial datasets, and poll the job to a terminal status. Any failure before finalize
 //! aborts the job with the reason, so a failed upload never finalizes (and so never deletes
-//! anything in JupiterOne).
+//! anything in JupiterOne); the uploads in flight end first, so none reaches an aborted job.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
