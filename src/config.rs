@@ -12,6 +12,7 @@
 //! # integration_instance_id = "…"
 //! # integration_source = "external"   # or "managed"
 //! # poll_interval = "2s"
+//! # poll_limit = "30m"
 //! # guard_percent = 10
 //!
 //! [heroku]
@@ -107,6 +108,9 @@ pub struct JupiterOneSection {
     /// How often a finalized job is polled, e.g. `"2s"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poll_interval: Option<String>,
+    /// How long to wait for a finalized job to end, e.g. `"30m"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poll_limit: Option<String>,
     /// The guard asks first when more than this percentage of a type would be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guard_percent: Option<f64>,
@@ -448,6 +452,7 @@ mod tests {
                 integration_instance_id: Some("i".into()),
                 integration_source: Some("managed".into()),
                 poll_interval: Some("2s".into()),
+                poll_limit: Some("30m".into()),
                 guard_percent: Some(10.0),
                 other: toml::Table::new(),
             },

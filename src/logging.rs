@@ -38,13 +38,14 @@ pub fn filter(verbosity: i8) -> EnvFilter {
 pub fn init(path: Option<&Path>, verbosity: i8) -> Option<PathBuf> {
     let path = path?.to_path_buf();
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).ok()?;
+        crate::jupiterone::state::create_private_dir(dir).ok()?;
     }
-    let file = OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    // Logs hold e-mail addresses: owner-only (0600) on Unix when created here.
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(&path).ok()?;
     tracing_subscriber::fmt()
         .with_env_filter(filter(verbosity))
         .with_ansi(false)

@@ -153,3 +153,79 @@ async fn a_rejected_or_missing_key_exits_2() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("HEROKU_API_KEY"), "{}", text(&o));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_collect_json_prints_a_json_error_on_stdout() {
+    let fake = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = "HRKU-AAwrong-wrong-wrong-0000000000000000000000000000000000000000000";
+    let o = run(
+        vec![
+            "collect".into(),
+            "--json".into(),
+            "--out".into(),
+            dir.path().join("graph").display().to_string(),
+            "--heroku-api-url".into(),
+            fake.url(),
+        ],
+        vec![("HEROKU_API_KEY", bad.into())],
+    )
+    .await;
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let error: serde_json::Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", text(&o)));
+    assert_eq!(error["status"], "failed");
+    assert_eq!(error["exitCode"], 2);
+    assert!(
+        error["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("rejected the API key")),
+        "{error}"
+    );
+    assert!(!text(&o).contains(bad));
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_non_utf8_heroku_api_key_is_named_as_such_and_the_log_is_private() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    let log = logs.join("heroku-j1.log");
+    let o = std::process::Command::new("sh")
+        // Under the usual umask the log would be 0644 and its folder 0755.
+        .args(["-c", "umask 022; exec \"$0\" \"$@\""])
+        .arg(env!("CARGO_BIN_EXE_heroku-j1"))
+        .args(["collect", "--out"])
+        .arg(dir.path().join("graph"))
+        .arg("--log-file")
+        .arg(&log)
+        .env(
+            "HEROKU_API_KEY",
+            OsStr::from_bytes(b"HRKU-\xff\xfe-not-utf8"),
+        )
+        .env("HEROKU_API_URL", "http://127.0.0.1:9")
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env(
+            "HEROKU_J1_KEYRING_SERVICE",
+            format!("heroku-j1-collect-cli-test-{}", std::process::id()),
+        )
+        .output()
+        .unwrap();
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{out}");
+    assert!(
+        out.contains("HEROKU_API_KEY is set but is not valid UTF-8"),
+        "{out}"
+    );
+    assert!(!out.contains("no Heroku API key"), "{out}");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&log), 0o600, "the log holds e-mail addresses");
+    assert_eq!(mode(&logs), 0o700);
+}

@@ -352,3 +352,249 @@ fn bad_urls_and_durations_are_refused_at_once_with_exit_2() {
         );
     }
 }
+
+/// The lock file of the only target synced in `env` (it appears once a sync holds it).
+fn lock_holder(env: &Env) -> Option<String> {
+    let dir = env.dir.path().join("data");
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).ok()?.flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|e| e == "lock") {
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                if !text.trim().is_empty() {
+                    return Some(text);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn wait_until(what: &str, mut ok: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !ok() {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(20),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_second_sync_of_the_same_target_waits_or_with_no_wait_exits_naming_the_holder() {
+    use heroku_j1::fake::jupiterone::Faults;
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    // Every answer takes 300 ms: the first sync holds the lock for seconds.
+    env.fake.set_faults(Faults {
+        delay_ms: 300,
+        ..Faults::default()
+    });
+    let first = env
+        .command(
+            J1_KEY,
+            &["--from", &dir, "--scope", SCOPE, "--yes", "--json"],
+        )
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = first.id();
+    wait_until("the first sync to hold the lock", || {
+        lock_holder(&env).is_some_and(|h| h.contains(&format!("process {pid} ")))
+    });
+
+    let busy = env.run(&["--from", &dir, "--scope", SCOPE, "--yes", "--no-wait"]);
+    let stderr = text(&busy.stderr);
+    assert_eq!(busy.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("another sync of this target is running"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("process {pid} started at")),
+        "{stderr}"
+    );
+
+    // Without --no-wait it says so and waits; the first sync then changes the baseline this
+    // one previewed against, so it uploads nothing.
+    let waiter = env.run(&["--from", &dir, "--scope", SCOPE, "--yes"]);
+    let first = first.wait_with_output().unwrap();
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let stderr = text(&waiter.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "another sync of this target is running (process {pid} started at"
+        )) && stderr.contains("waiting for it to end"),
+        "{stderr}"
+    );
+    assert_eq!(waiter.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("after this preview was made") && stderr.contains("nothing was uploaded"),
+        "{stderr}"
+    );
+
+    let jobs = env.fake.jobs();
+    assert_eq!(jobs.len(), 1, "only the first sync started a job: {jobs:?}");
+    let report: Value = serde_json::from_slice(&first.stdout).unwrap();
+    let state_path = report["statePath"].as_str().unwrap();
+    let state = heroku_j1::jupiterone::state::load(Path::new(state_path))
+        .unwrap()
+        .unwrap();
+    assert_eq!(state.job_id, jobs[0].id);
+    assert_eq!(jobs[0].status, "FINISHED");
+    assert_eq!(
+        state.entities.len(),
+        env.fake.stored(SCOPE).entities.len(),
+        "the state holds what JupiterOne holds"
+    );
+
+    // Once free, the next sync goes through against the right baseline: nothing changes.
+    env.fake.set_faults(Faults::default());
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--no-wait", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.counters.num_entities_deleted, 0, "{job:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_during_the_upload_aborts_the_job_and_exits_143() {
+    use heroku_j1::fake::jupiterone::Faults;
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    env.fake.set_faults(Faults {
+        delay_ms: 1500,
+        ..Faults::default()
+    });
+    let child = env
+        .command(J1_KEY, &["--from", &dir, "--scope", SCOPE, "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the job to start", || !env.fake.jobs().is_empty());
+    Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "ABORTED", "{job:?}");
+    assert!(
+        job.abort_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("cancelled")),
+        "{job:?}"
+    );
+    assert!(stderr.contains("aborted"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn the_state_file_is_private_and_a_failed_state_write_exits_1_saying_jupiterone_has_the_data() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let dir = env.folder("estate", &estate());
+    let data = env.dir.path().join("data");
+    // Under the usual umask the files would be 0644 and the folders 0755.
+    let out = Command::new("sh")
+        .args(["-c", "umask 022; exec \"$0\" \"$@\""])
+        .arg(env.command(J1_KEY, &[]).get_program())
+        .args(
+            env.command(
+                J1_KEY,
+                &["--from", &dir, "--scope", SCOPE, "--yes", "--json"],
+            )
+            .get_args(),
+        )
+        .envs(
+            env.command(J1_KEY, &[])
+                .get_envs()
+                .filter_map(|(k, v)| v.map(|v| (k, v))),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let state = Path::new(report["statePath"].as_str().unwrap()).to_owned();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&state), 0o600);
+    let mut folder = state.parent().unwrap();
+    while folder.starts_with(&data) {
+        assert_eq!(mode(folder), 0o700, "{}", folder.display());
+        folder = folder.parent().unwrap();
+    }
+    assert_eq!(mode(&env.log()), 0o600);
+
+    // Once the next sync has checked its baseline and started its job, a folder takes the
+    // state file's place: the upload succeeds, the record cannot be written (even as root).
+    let changed = env.folder("changed", &changed_estate());
+    env.fake.set_faults(heroku_j1::fake::jupiterone::Faults {
+        delay_ms: 300,
+        ..Default::default()
+    });
+    let child = env
+        .command(J1_KEY, &["--from", &changed, "--scope", SCOPE, "--yes"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until("the second job", || env.fake.jobs().len() == 2);
+    std::fs::remove_file(&state).unwrap();
+    std::fs::create_dir(&state).unwrap();
+    std::fs::write(state.join("in-the-way"), "").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let job = env.fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "FINISHED");
+    assert!(
+        stderr.contains(&format!("JupiterOne has the data of job {}", job.id))
+            && stderr.contains("next preview will treat this target as a first sync"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn poll_limit_gives_up_on_a_job_that_stays_pending() {
+    let env = Env {
+        fake: FakeJupiterOne::start(FakeJupiterOneConfig {
+            token: J1_KEY.into(),
+            finalize_pending_polls: u32::MAX,
+            ..FakeJupiterOneConfig::default()
+        })
+        .unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let dir = env.folder("estate", &estate());
+    let started = std::time::Instant::now();
+    let out = env.run(&[
+        "--from",
+        &dir,
+        "--scope",
+        SCOPE,
+        "--yes",
+        "--poll-limit",
+        "400ms",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("is still FINALIZE_PENDING after"),
+        "{stderr}"
+    );
+    // The default limit is 30 minutes: the option is what ended the wait.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--poll-limit", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("\"soon\" is not a duration"));
+}

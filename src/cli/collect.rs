@@ -156,11 +156,24 @@ pub struct Collected {
 /// The exit code: [`exit::USAGE`] for a missing or rejected key or no enterprise account,
 /// [`exit::INTERRUPTED`] after Ctrl-C, [`exit::FAILURE`] otherwise.
 pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Result<Collected, u8> {
+    crawl_estate_or_error(settings, cancel)
+        .await
+        .map_err(|(code, _)| code)
+}
+
+/// [`crawl_estate`], with the error message besides the exit code (for `--json`).
+///
+/// # Errors
+/// As [`crawl_estate`].
+pub async fn crawl_estate_or_error(
+    settings: &Settings,
+    cancel: CancellationToken,
+) -> Result<Collected, (u8, String)> {
     let key = match heroku_key().await {
         Ok(k) => k.key,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
-            return Err(exit::USAGE);
+            return Err((exit::USAGE, e.to_string()));
         }
     };
     let mut config = ClientConfig::new(settings.heroku_api_url.clone(), key);
@@ -170,7 +183,7 @@ pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Res
         Ok(c) => c,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
-            return Err(exit::FAILURE);
+            return Err((exit::FAILURE, e.to_string()));
         }
     };
     let started = Instant::now();
@@ -209,16 +222,17 @@ pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Res
         Err(_) if cancel.is_cancelled() => {
             tracing::warn!("collect interrupted");
             eprintln!("heroku-j1: interrupted (Ctrl-C)");
-            Err(exit::INTERRUPTED)
+            Err((exit::INTERRUPTED, "interrupted (Ctrl-C)".to_owned()))
         }
         Err(e) => {
             tracing::error!(error = %e, "collect failed");
             eprintln!("heroku-j1: {e}");
-            Err(if e.is_usage() {
+            let code = if e.is_usage() {
                 exit::USAGE
             } else {
                 exit::FAILURE
-            })
+            };
+            Err((code, e.to_string()))
         }
     }
 }
@@ -232,14 +246,18 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
         estate,
         client,
         started,
-    } = match crawl_estate(settings, CancellationToken::new()).await {
+    } = match crawl_estate_or_error(settings, CancellationToken::new()).await {
         Ok(c) => c,
-        Err(code) => return Ok(ExitCode::from(code)),
+        Err((code, error)) => return Ok(json_failure(&args, code, &error)),
     };
     let heroku_user = estate.user.as_ref().map(|u| u.email.clone());
     let graph = graph::build_owned(estate);
     let findings = validate(&graph);
-    export::write(&graph, &args.out)?;
+    if let Err(e) = export::write(&graph, &args.out) {
+        let error = format!("cannot write the graph to {}: {e:#}", args.out.display());
+        eprintln!("heroku-j1: {error}");
+        return Ok(json_failure(&args, exit::FAILURE, &error));
+    }
     let summary = Summary {
         heroku_api_url: client.base_url().to_owned(),
         heroku_user,
@@ -266,6 +284,16 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
     } else {
         exit::OK
     }))
+}
+
+/// A failed `collect`: with `--json`, `{"status":"failed","exitCode":…,"error":…}` on stdout
+/// (the message is on stderr either way).
+fn json_failure(args: &CollectArgs, code: u8, error: &str) -> ExitCode {
+    if args.json {
+        let failure = serde_json::json!({ "status": "failed", "exitCode": code, "error": error });
+        println!("{failure}");
+    }
+    ExitCode::from(code)
 }
 
 /// The human summary.

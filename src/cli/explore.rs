@@ -41,6 +41,7 @@ async fn jupiterone_setup(settings: &Settings, keys: &Keys) -> Result<JupiterOne
         target: settings.target.clone(),
         options: UploadOptions {
             poll_interval: settings.poll_interval,
+            poll_timeout: settings.poll_limit,
             ..UploadOptions::default()
         },
     })

@@ -2,12 +2,15 @@
 //! the same target, refuse what the explorer would ask about unless told to go ahead, upload
 //! to JupiterOne and print the summary. `--every` repeats until interrupted. `--dry-run`
 //! prints the change set (as `heroku-j1 diff` does) and sends nothing to JupiterOne.
+//! Ctrl-C, SIGTERM and SIGHUP abort the job and exit 128 + the signal's number; a second
+//! sync of the same target waits for the first (or, with `--no-wait`, exits 1).
 
 use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -66,6 +69,14 @@ pub struct SyncArgs {
     /// (default: 2s).
     #[arg(long, value_name = "DURATION", value_parser = value::duration)]
     pub poll_interval: Option<Duration>,
+    /// Give up polling a finalized job after DURATION, e.g. 1h [env: HEROKU_J1_POLL_LIMIT]
+    /// (default: 30m). The job goes on in JupiterOne.
+    #[arg(long, value_name = "DURATION", value_parser = value::duration)]
+    pub poll_limit: Option<Duration>,
+    /// When another sync of the same target is running (from this data folder): exit 1 at
+    /// once naming the process that holds it, instead of waiting for it to end.
+    #[arg(long)]
+    pub no_wait: bool,
     /// Ask before syncing (without --yes: refuse) when more than PERCENT of a type would be
     /// deleted [env: HEROKU_J1_GUARD_PERCENT] (default: 10).
     #[arg(long, value_name = "PERCENT", value_parser = value::percent)]
@@ -97,6 +108,9 @@ impl SyncArgs {
         }
         if self.poll_interval.is_some() {
             f.poll_interval = self.poll_interval;
+        }
+        if self.poll_limit.is_some() {
+            f.poll_limit = self.poll_limit;
         }
         if self.guard_percent.is_some() {
             f.guard_percent = self.guard_percent;
@@ -187,17 +201,21 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
         }
     };
     let cancel = CancellationToken::new();
-    let ctrl_c = {
-        let cancel = cancel.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                cancel.cancel();
-            }
-        })
+    let signal = Arc::new(AtomicU8::new(0));
+    let signals = tokio::spawn(cancel_on_signal(cancel.clone(), signal.clone()));
+    // A run ended by a signal exits 128 + its number, as a shell reports a process the
+    // signal killed (issue 17's Ctrl-C → 130): 130 SIGINT, 143 SIGTERM, 129 SIGHUP.
+    let interrupted = |mut report: SyncReport| {
+        let code = signal.load(Ordering::Relaxed);
+        if code != 0 && report.status == "failed" {
+            report.exit_code = code;
+        }
+        report
     };
     let code = match args.every {
         None => {
-            let report = run_once(settings, &args, &client, &data_dir, cancel.clone()).await;
+            let report =
+                interrupted(run_once(settings, &args, &client, &data_dir, cancel.clone()).await);
             if args.json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
@@ -218,7 +236,9 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
         }
         Some(every) => {
             loop {
-                let report = run_once(settings, &args, &client, &data_dir, cancel.clone()).await;
+                let report = interrupted(
+                    run_once(settings, &args, &client, &data_dir, cancel.clone()).await,
+                );
                 let last = report.exit_code;
                 if args.json {
                     println!("{}", serde_json::to_string(&report)?);
@@ -242,8 +262,43 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
             }
         }
     };
-    ctrl_c.abort();
+    signals.abort();
     Ok(ExitCode::from(code))
+}
+
+/// Cancels `cancel` on Ctrl-C (SIGINT), and on Unix on SIGTERM and SIGHUP too (as systemd,
+/// cron wrappers and `timeout` send): the job is aborted before finalize, then `sync`
+/// exits with the code left in `code` (128 + the signal's number).
+async fn cancel_on_signal(cancel: CancellationToken, code: Arc<AtomicU8>) {
+    const SIGINT: u8 = 128 + 2;
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::warn!("cannot listen for SIGTERM and SIGHUP; only Ctrl-C aborts the job");
+            if tokio::signal::ctrl_c().await.is_ok() {
+                code.store(SIGINT, Ordering::Relaxed);
+                cancel.cancel();
+            }
+            return;
+        };
+        let (name, exit) = tokio::select! {
+            r = tokio::signal::ctrl_c() => if r.is_ok() { ("SIGINT", SIGINT) } else { return },
+            _ = term.recv() => ("SIGTERM", 128 + 15),
+            _ = hup.recv() => ("SIGHUP", 128 + 1),
+        };
+        tracing::warn!(signal = name, "interrupted: aborting the sync");
+        code.store(exit, Ordering::Relaxed);
+        cancel.cancel();
+    }
+    #[cfg(not(unix))]
+    if tokio::signal::ctrl_c().await.is_ok() {
+        code.store(SIGINT, Ordering::Relaxed);
+        cancel.cancel();
+    }
 }
 
 /// Where and as whom to sync: the key from `JUPITERONE_API_KEY` or the OS keyring, the
@@ -450,18 +505,18 @@ async fn sync_graph(
     }
     let options = UploadOptions {
         poll_interval: settings.poll_interval,
+        poll_timeout: settings.poll_limit,
         cancel,
+        wait_for_lock: !args.no_wait,
         ..UploadOptions::default()
     };
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
-    let bar_task = upload_bar().map(|bar| tokio::spawn(show_progress(bar, rx)));
+    let bar_task = tokio::spawn(show_progress(upload_bar(), rx));
     let Some(preview) = report.preview.as_ref() else {
         return report.failed(exit::FAILURE, "internal error: no preview");
     };
     let result = jupiterone::sync(client, &plan, preview, data_dir, &options, Some(tx)).await;
-    if let Some(t) = bar_task {
-        let _ = t.await;
-    }
+    let _ = bar_task.await;
     match result {
         Ok(outcome) => {
             report.status = "synced";
@@ -477,9 +532,15 @@ async fn sync_graph(
             report.truncated_keys = outcome.upload.truncated_keys;
             report.state_path = Some(outcome.state_path);
             if let Some(e) = outcome.state_error {
-                report.advice = Some(format!(
-                    "The upload succeeded, but {e}; the next preview compares with the sync before this one."
+                report.exit_code = exit::FAILURE;
+                report.error = Some(format!(
+                    "JupiterOne has the data of job {}, but {e}",
+                    outcome.upload.job_id
                 ));
+                report.advice = Some(
+                    "The next preview will treat this target as a first sync (or compare with the sync before this one): fix the data folder, then sync again."
+                        .to_owned(),
+                );
             }
             report
         }
@@ -514,9 +575,25 @@ fn upload_bar() -> Option<ProgressBar> {
     Some(bar)
 }
 
-async fn show_progress(bar: ProgressBar, mut rx: tokio::sync::mpsc::UnboundedReceiver<SyncEvent>) {
+/// Shows the upload's progress on `bar` (a terminal); without one, only the wait for
+/// another sync is said, on stderr.
+async fn show_progress(
+    bar: Option<ProgressBar>,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<SyncEvent>,
+) {
     while let Some(e) = rx.recv().await {
+        let Some(bar) = &bar else {
+            if let SyncEvent::WaitingForLock { holder } = e {
+                eprintln!(
+                    "heroku-j1: another sync of this target is running ({holder}); waiting for it to end (--no-wait exits instead)"
+                );
+            }
+            continue;
+        };
         match e {
+            SyncEvent::WaitingForLock { holder } => bar.set_message(format!(
+                "waiting for another sync of this target ({holder})"
+            )),
             SyncEvent::Starting { target } => {
                 bar.set_message(format!("starting a job for {target}"))
             }
@@ -552,7 +629,9 @@ async fn show_progress(bar: ProgressBar, mut rx: tokio::sync::mpsc::UnboundedRec
             SyncEvent::Aborting { reason, .. } => bar.set_message(format!("aborting: {reason}")),
         }
     }
-    bar.finish_and_clear();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
 }
 
 /// The one line `--every` prints per run.

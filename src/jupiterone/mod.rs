@@ -18,6 +18,7 @@ pub mod changes;
 pub mod client;
 pub mod diff;
 pub mod hash;
+pub mod lock;
 pub mod plan;
 pub mod state;
 pub mod target;
@@ -103,8 +104,13 @@ pub struct SyncOutcome {
 /// objects uploaded, plus the stored ones of partial types it keeps. The state is written
 /// atomically after the upload, so a crash in between leaves the previous state.
 ///
+/// The whole sync holds the target's [`lock`]: a second sync of the same target (another
+/// process, or the explorer) waits (announced as [`SyncEvent::WaitingForLock`]) or, without
+/// `options.wait_for_lock`, fails at once. Once the lock is held, a baseline other than the
+/// one `preview` was made against (another sync finished meanwhile) refuses the upload.
+///
 /// # Errors
-/// As [`upload()`].
+/// As [`upload()`], plus [`UploadError::Locked`] and [`UploadError::BaselineChanged`].
 pub async fn sync(
     client: &JupiterOneClient,
     plan: &Plan,
@@ -113,6 +119,31 @@ pub async fn sync(
     options: &UploadOptions,
     progress: Option<UnboundedSender<SyncEvent>>,
 ) -> Result<SyncOutcome, UploadError> {
+    let state_path = state_path_for(client, data_dir, plan.target());
+    let _lock = lock::acquire(
+        &lock::lock_path(&state_path),
+        options.wait_for_lock,
+        &options.cancel,
+        |holder| {
+            if let Some(tx) = &progress {
+                let _ = tx.send(SyncEvent::WaitingForLock {
+                    holder: holder.to_owned(),
+                });
+            }
+        },
+    )
+    .await
+    .map_err(UploadError::Locked)?;
+    let baseline = state::load(&state_path)
+        .map_err(|e| UploadError::Baseline(e.to_string()))?
+        .map(|s| s.job_id);
+    let previewed = preview.last_sync.as_ref().map(|l| l.job_id.clone());
+    if baseline != previewed {
+        return Err(UploadError::BaselineChanged {
+            previewed,
+            now: baseline,
+        });
+    }
     let outcome = upload(client, plan, options, progress).await?;
     let snapshot = preview.snapshot(
         plan.graph(),
@@ -120,7 +151,6 @@ pub async fn sync(
         client.account(),
         &outcome.job_id,
     );
-    let state_path = state_path_for(client, data_dir, plan.target());
     let state_error = match state::save_snapshot(&state_path, &snapshot) {
         Ok(()) => None,
         Err(e) => {

@@ -442,13 +442,26 @@ fn create_private(path: &Path) -> io::Result<fs::File> {
     fs::File::create(path)
 }
 
+/// Creates `dir` and its missing parents readable by the owner only (0700 on Unix; the
+/// state and log files name people). Folders that exist are left as they are.
+///
+/// # Errors
+/// When a folder cannot be created.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 fn write_atomic(path: &Path, header: &Header, body: &impl Serialize) -> Result<(), StateError> {
     let err = |source| StateError::Write {
         path: path.to_owned(),
         source,
     };
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
-    fs::create_dir_all(dir).map_err(err)?;
+    create_private_dir(dir).map_err(err)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("state");
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {

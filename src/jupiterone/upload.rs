@@ -1,14 +1,14 @@
 //! The uploader: start a job, send the plan's batches (up to six in flight), finalize with
 //! the partial datasets, and poll the job to a terminal status. Any failure before finalize
 //! aborts the job with the reason, so a failed upload never finalizes (and so never deletes
-//! anything in JupiterOne).
+//! anything in JupiterOne); the uploads in flight end first, so none reaches an aborted job.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use futures::stream::{self, StreamExt, TryStreamExt};
+use futures::stream::{self, StreamExt};
 use serde::Serialize;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
@@ -27,6 +27,9 @@ pub struct UploadOptions {
     pub poll_timeout: Duration,
     /// Cancels the upload: before finalize, the job is aborted.
     pub cancel: CancellationToken,
+    /// Whether [`super::sync`] waits for another sync of the same target to end (else it
+    /// fails at once with [`UploadError::Locked`]).
+    pub wait_for_lock: bool,
 }
 
 impl Default for UploadOptions {
@@ -36,6 +39,7 @@ impl Default for UploadOptions {
             poll_interval: Duration::from_secs(2),
             poll_timeout: Duration::from_secs(30 * 60),
             cancel: CancellationToken::new(),
+            wait_for_lock: true,
         }
     }
 }
@@ -44,6 +48,8 @@ impl Default for UploadOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "stage", rename_all = "kebab-case")]
 pub enum SyncEvent {
+    /// Another sync of this target holds its lock (`holder` says which process): waiting.
+    WaitingForLock { holder: String },
     /// Starting the job.
     Starting { target: String },
     /// The job exists.
@@ -91,6 +97,23 @@ pub struct UploadOutcome {
 /// Why an upload failed.
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
+    /// Another sync of this target is running (or the wait for it was cancelled).
+    #[error(transparent)]
+    Locked(super::lock::LockError),
+    /// The state file could not be read once the lock was held.
+    #[error("{0}")]
+    Baseline(String),
+    /// Another sync finished between the preview and the upload: the preview judged a
+    /// baseline JupiterOne no longer holds. Nothing was sent.
+    #[error(
+        "another sync of this target finished (job {}) after this preview was made (against {}); nothing was uploaded: preview and sync again",
+        now.as_deref().unwrap_or("none"),
+        previewed.as_deref().map_or_else(|| "no earlier sync".to_owned(), |j| format!("job {j}"))
+    )]
+    BaselineChanged {
+        previewed: Option<String>,
+        now: Option<String>,
+    },
     /// The job could not be started: nothing was sent.
     #[error("cannot start the synchronization job: {0}")]
     Start(#[source] JupiterOneError),
@@ -156,7 +179,11 @@ impl UploadError {
     #[must_use]
     pub fn job_id(&self) -> Option<&str> {
         match self {
-            Self::Start(_) | Self::CancelledBeforeStart => None,
+            Self::Start(_)
+            | Self::CancelledBeforeStart
+            | Self::Locked(_)
+            | Self::Baseline(_)
+            | Self::BaselineChanged { .. } => None,
             Self::Aborted { job_id, .. }
             | Self::Finalize { job_id, .. }
             | Self::Poll { job_id, .. }
@@ -265,10 +292,15 @@ pub async fn upload(
             target: plan.target().to_string(),
         },
     );
-    let job = tokio::select! {
-        () = options.cancel.cancelled() => return Err(UploadError::CancelledBeforeStart),
-        r = client.start_job(plan.target()) => r.map_err(UploadError::Start)?,
-    };
+    if options.cancel.is_cancelled() {
+        return Err(UploadError::CancelledBeforeStart);
+    }
+    // Not raced against the cancel: JupiterOne may create the job even if the answer is
+    // never read, and a job must not be left open. A cancel now aborts it just below.
+    let job = client
+        .start_job(plan.target())
+        .await
+        .map_err(UploadError::Start)?;
     let job_id = job.id.clone();
     tracing::info!(job_id, target = %plan.target(), batches = plan.batches().len(), "sync job started");
     emit(
@@ -288,11 +320,39 @@ pub async fn upload(
         bytes: AtomicU64::new(0),
         truncated: std::sync::Mutex::new(Vec::new()),
     });
-    let uploads = stream::iter(0..batches_total)
-        .map(|i| upload_batch(client, plan, &job_id, i, progress, &done))
-        .buffer_unordered(options.concurrency.max(1))
-        .try_for_each(|()| {
-            emit(
+    // On the first failure (or a cancel) no further batch starts, and the ones in flight
+    // are drained before the abort goes out: JupiterOne never sees an upload to an aborted
+    // job.
+    let stop = CancellationToken::new();
+    let mut uploads = stream::iter(0..batches_total)
+        .map(|i| {
+            let (stop, done) = (&stop, &done);
+            let job_id = job_id.as_str();
+            async move {
+                if stop.is_cancelled() {
+                    return Ok(false);
+                }
+                upload_batch(client, plan, job_id, i, progress, done)
+                    .await
+                    .map(|()| true)
+            }
+        })
+        .buffer_unordered(options.concurrency.max(1));
+    let mut failure: Option<StageError> = None;
+    loop {
+        let next = tokio::select! {
+            () = options.cancel.cancelled(), if failure.is_none() => {
+                tracing::warn!(job_id, "cancelled; draining the uploads in flight");
+                failure = Some(StageError::Cancelled);
+                stop.cancel();
+                continue;
+            }
+            next = uploads.next() => next,
+        };
+        match next {
+            None => break,
+            Some(Ok(false)) => {}
+            Some(Ok(true)) => emit(
                 progress,
                 SyncEvent::Uploaded {
                     job_id: job_id.clone(),
@@ -305,13 +365,18 @@ pub async fn upload(
                     bytes_done: done.bytes.load(Ordering::Relaxed),
                     bytes_total,
                 },
-            );
-            futures::future::ready(Ok(()))
-        });
-    let result = tokio::select! {
-        () = options.cancel.cancelled() => Err(StageError::Cancelled),
-        r = uploads => r.map_err(StageError::Api),
-    };
+            ),
+            Some(Err(e)) => {
+                if failure.is_none() {
+                    tracing::warn!(job_id, error = %e, "upload failed; draining the uploads in flight");
+                    failure = Some(StageError::Api(e));
+                    stop.cancel();
+                }
+            }
+        }
+    }
+    drop(uploads);
+    let result = failure.map_or(Ok(()), Err);
     if let Err(e) = result {
         let (reason, cause) = match e {
             StageError::Api(e) => (e.to_string(), Some(e)),

@@ -64,13 +64,19 @@ pub enum ResolveError {
     /// The keyring could not be read (and the environment has no key).
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The environment variable is set, but not to valid UTF-8 (so it cannot be a key).
+    #[error(
+        "{} is set but is not valid UTF-8: set it to the key itself (keys are plain ASCII), or unset it to use the OS keyring",
+        .0.env_var()
+    )]
+    NotUnicode(Which),
 }
 
 impl ResolveError {
     #[must_use]
     pub const fn which(&self) -> Which {
         match self {
-            Self::Missing(w) => *w,
+            Self::Missing(w) | Self::NotUnicode(w) => *w,
             Self::Store(e) => e.which(),
         }
     }
@@ -116,12 +122,15 @@ impl KeyStatus {
 }
 
 type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+type EnvNotUnicode = Arc<dyn Fn(&str) -> bool + Send + Sync>;
 
 /// The keys of this run: the environment, the keys given for this run only, the keyring.
 #[derive(Clone)]
 pub struct Keys {
     store: KeyStore,
     env: EnvLookup,
+    /// Whether a variable is set but not to UTF-8 (which `env` reports as unset).
+    env_not_unicode: EnvNotUnicode,
     this_run: Arc<Mutex<HashMap<Which, Secret>>>,
 }
 
@@ -148,6 +157,9 @@ impl Keys {
         Self {
             store,
             env: Arc::new(|name| std::env::var(name).ok()),
+            env_not_unicode: Arc::new(|name| {
+                matches!(std::env::var(name), Err(std::env::VarError::NotUnicode(_)))
+            }),
             this_run: Arc::default(),
         }
     }
@@ -159,6 +171,7 @@ impl Keys {
         env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
     ) -> Self {
         self.env = Arc::new(env);
+        self.env_not_unicode = Arc::new(|_| false);
         self
     }
 
@@ -188,8 +201,12 @@ impl Keys {
     ///
     /// # Errors
     /// [`ResolveError::Missing`] when there is none; [`ResolveError::Store`] when the
-    /// keyring had to be asked and could not answer.
+    /// keyring had to be asked and could not answer; [`ResolveError::NotUnicode`] when the
+    /// environment variable is set to something that is not UTF-8.
     pub async fn resolve(&self, which: Which) -> Result<Resolved, ResolveError> {
+        if (self.env_not_unicode)(which.env_var()) {
+            return Err(ResolveError::NotUnicode(which));
+        }
         if let Some(key) = self.from_env(which) {
             return Ok(Resolved {
                 which,

@@ -23,6 +23,8 @@ pub const DEFAULT_CONCURRENCY: u16 = 8;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Between two polls of a finalized JupiterOne job.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// How long to wait for a finalized JupiterOne job to end.
+pub const DEFAULT_POLL_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// The log file's name in the data folder.
 pub const LOG_FILE_NAME: &str = "heroku-j1.log";
 
@@ -41,6 +43,7 @@ pub mod env {
     pub const CONCURRENCY: &str = "HEROKU_J1_CONCURRENCY";
     pub const TIMEOUT: &str = "HEROKU_J1_TIMEOUT";
     pub const POLL_INTERVAL: &str = "HEROKU_J1_POLL_INTERVAL";
+    pub const POLL_LIMIT: &str = "HEROKU_J1_POLL_LIMIT";
     pub const GUARD_PERCENT: &str = "HEROKU_J1_GUARD_PERCENT";
     /// Any non-empty value turns colour off unless `--color` says otherwise (no-color.org).
     pub const NO_COLOR: &str = "NO_COLOR";
@@ -84,6 +87,7 @@ pub struct Flags {
     pub concurrency: Option<u16>,
     pub timeout: Option<Duration>,
     pub poll_interval: Option<Duration>,
+    pub poll_limit: Option<Duration>,
     pub guard_percent: Option<f64>,
     pub color: Option<ColorChoice>,
 }
@@ -108,6 +112,8 @@ pub struct Settings {
     pub concurrency: u16,
     pub timeout: Duration,
     pub poll_interval: Duration,
+    /// How long a finalized job is polled before giving up (it goes on in JupiterOne).
+    pub poll_limit: Duration,
     /// The guard: how much deletion makes a sync ask first.
     pub guard: Guard,
     /// Colour in the CLI and the explorer: `--color`, else `never` when `NO_COLOR` is set,
@@ -317,6 +323,15 @@ impl Settings {
                 value::duration,
             )?
             .unwrap_or(DEFAULT_POLL_INTERVAL);
+        let poll_limit = l
+            .pick(
+                "poll limit",
+                flags.poll_limit,
+                env::POLL_LIMIT,
+                j1.poll_limit.as_deref(),
+                value::duration,
+            )?
+            .unwrap_or(DEFAULT_POLL_LIMIT);
         let guard_percent = l.pick(
             "guard threshold",
             flags.guard_percent,
@@ -346,6 +361,7 @@ impl Settings {
             concurrency,
             timeout,
             poll_interval,
+            poll_limit,
             guard,
             color,
         })

@@ -12,6 +12,10 @@ use crate::tui::app::SyncRun;
 fn describe(event: Option<&SyncEvent>) -> (String, f64) {
     match event {
         None => ("Starting…".into(), 0.0),
+        Some(SyncEvent::WaitingForLock { holder }) => (
+            format!("Waiting for another sync of this target ({holder})"),
+            0.0,
+        ),
         Some(SyncEvent::Starting { target }) => (format!("Starting a job for {target}"), 0.02),
         Some(SyncEvent::Started { job_id }) => (format!("Job {job_id} started"), 0.05),
         Some(SyncEvent::Uploaded {
