@@ -15,4 +15,5 @@ pub mod logging;
 pub mod query;
 pub mod secrets;
 pub mod settings;
+pub mod text;
 pub mod tui;

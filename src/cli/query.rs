@@ -6,13 +6,13 @@ use std::process::ExitCode;
 
 use tokio_util::sync::CancellationToken;
 
-use super::collect::{Collected, crawl_estate};
 use super::collect::CrawlOpts;
+use super::collect::{Collected, crawl_estate};
 use super::{FileOpts, HerokuOpts, exit};
-use crate::settings::{Flags, Settings};
 use crate::graph::{self, Graph, export};
 use crate::query::questions::{self, Question};
 use crate::query::{self, Cell, Output};
+use crate::settings::{Flags, Settings};
 
 /// Options of `heroku-j1 query`.
 #[derive(Debug, Clone, clap::Args)]
@@ -69,8 +69,8 @@ impl GraphSource {
                 exit::FAILURE
             }),
             None => {
-                let Collected { estate, .. } = crawl_estate(settings, CancellationToken::new())
-                .await?;
+                let Collected { estate, .. } =
+                    crawl_estate(settings, CancellationToken::new()).await?;
                 Ok(graph::build_owned(estate))
             }
         }
@@ -143,12 +143,10 @@ pub async fn run(settings: &Settings, args: QueryArgs) -> anyhow::Result<ExitCod
     }))
 }
 
-/// Text safe for a terminal: control characters become `?`.
+/// Text safe for a terminal ([`crate::text::clean`]).
 #[must_use]
 pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+    crate::text::cleaned(text)
 }
 
 /// The rows as CSV (control characters replaced).
