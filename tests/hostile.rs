@@ -135,3 +135,45 @@ async fn escapes_in_names_emails_and_errors_never_reach_a_terminal_or_log() {
         "the log holds the cleaned server text:\n{log}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_duplicate_id_and_a_null_permission_are_findings_not_silent_or_partial() {
+    let heroku = FakeHeroku::start(FakeHerokuConfig {
+        faults: Faults {
+            duplicate_team_id: true,
+            null_permission: true,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let j1 = tokio::task::spawn_blocking(|| FakeJupiterOne::start(FakeJupiterOneConfig::default()))
+        .await
+        .unwrap()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph").display().to_string();
+    let c = command(dir.path(), &heroku, &j1, &["collect", "--out", &graph]);
+    let out = tokio::task::spawn_blocking(move || {
+        let mut c = c;
+        c.output().unwrap()
+    })
+    .await
+    .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("two different Heroku objects have the id"),
+        "the duplicate team id is a finding:\n{all}"
+    );
+    assert!(
+        all.contains("null permission(s)"),
+        "the null permission is a finding:\n{all}"
+    );
+    assert!(!all.contains("(partial)"), "no list is partial:\n{all}");
+    assert!(!all.contains("Validation: no findings"), "{all}");
+}

@@ -47,6 +47,10 @@ pub struct Faults {
     /// Hostile text (e.g. terminal escapes): when set, appended to every `name` and `email`
     /// of a successful answer, and to the `message` of every error answer.
     pub hostile_text: String,
+    /// `/enterprise-accounts/{id}/teams`: the second team carries the first one's id.
+    pub duplicate_team_id: bool,
+    /// `/enterprise-accounts/{id}/members`: the first member's `permissions` gains a `null`.
+    pub null_permission: bool,
 }
 
 /// How a paging fault reshapes a page: the list's first `first` objects instead of the
@@ -96,6 +100,27 @@ impl Faults {
         };
         taint_value(&mut value, fields, &self.hostile_text);
         Some(value.to_string())
+    }
+
+    /// `body` (a successful answer on the route `template`) with the data oddities in force
+    /// (`None` when none applies).
+    pub(super) fn oddify(&self, template: &str, body: &str) -> Option<String> {
+        let dup = self.duplicate_team_id && template == "/enterprise-accounts/{id}/teams";
+        let null = self.null_permission && template == "/enterprise-accounts/{id}/members";
+        if !dup && !null {
+            return None;
+        }
+        let mut list: Vec<Value> = serde_json::from_str(body).ok()?;
+        if dup && list.len() >= 2 {
+            list[1]["id"] = list[0]["id"].clone();
+        }
+        if let (true, Some(Value::Array(p))) = (
+            null,
+            list.first_mut().and_then(|m| m.get_mut("permissions")),
+        ) {
+            p.push(Value::Null);
+        }
+        Some(Value::Array(list).to_string())
     }
 
     /// The giant body, when that fault is on.

@@ -394,7 +394,13 @@ async fn handle(
         );
         return finish(&faults, reply, &request_id, None, &headers);
     };
-    let (reply, remaining) = answer(&st, caller, route, &method, &uri, &headers, &faults);
+    let (mut reply, remaining) = answer(&st, caller, route, &method, &uri, &headers, &faults);
+    if let (true, Some(odd)) = (
+        reply.status.is_success(),
+        faults.oddify(template, &reply.body),
+    ) {
+        reply.body = odd;
+    }
     finish(&faults, reply, &request_id, Some(remaining), &headers)
 }
 
