@@ -16,4 +16,5 @@ pub mod query;
 pub mod secret;
 pub mod secrets;
 pub mod settings;
+pub mod text;
 pub mod tui;

@@ -250,7 +250,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
         Ok(c) => c,
         Err((code, error)) => return Ok(json_failure(&args, code, &error)),
     };
-    let heroku_user = estate.user.as_ref().map(|u| u.email.clone());
+    let heroku_user = estate.user.as_ref().map(|u| crate::text::cleaned(&u.email));
     let graph = graph::build_owned(estate);
     let findings = validate(&graph);
     if let Err(e) = export::write(&graph, &args.out) {

@@ -2,7 +2,6 @@
 //! (a `git diff --stat`-like summary, then per `_type`, then per object with its changed
 //! properties) or a JSON document of a stable, documented shape ([`DiffDocument`]).
 
-use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -108,20 +107,7 @@ pub fn document(set: &ChangeSet) -> DiffDocument {
     }
 }
 
-/// Server-provided text without control characters (escape sequences never reach the
-/// terminal).
-#[must_use]
-pub fn clean(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        Cow::Owned(
-            s.chars()
-                .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(s)
-    }
-}
+pub use crate::text::clean;
 
 /// A JSON value on one line, at most `max` characters (JSON escapes control characters).
 fn short(v: Option<&Value>, max: usize) -> String {

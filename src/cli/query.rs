@@ -143,12 +143,10 @@ pub async fn run(settings: &Settings, args: QueryArgs) -> anyhow::Result<ExitCod
     }))
 }
 
-/// Text safe for a terminal: control characters become `?`.
+/// Text safe for a terminal ([`crate::text::clean`]).
 #[must_use]
 pub fn printable(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+    crate::text::cleaned(text)
 }
 
 /// The rows as CSV (control characters replaced).

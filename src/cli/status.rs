@@ -152,7 +152,7 @@ pub async fn report(settings: &Settings, keys: &Keys, check: bool) -> StatusRepo
         match validate::heroku(&heroku_url, &active.key).await {
             Ok(id) => {
                 heroku.check = Check::Accepted;
-                heroku.user = Some(id.email);
+                heroku.user = Some(crate::text::cleaned(&id.email));
             }
             Err(e) => {
                 heroku.check = if e.is_rejected() {
@@ -160,7 +160,7 @@ pub async fn report(settings: &Settings, keys: &Keys, check: bool) -> StatusRepo
                 } else {
                     Check::Unchecked
                 };
-                heroku.message = Some(e.to_string());
+                heroku.message = Some(crate::text::cleaned(&e.to_string()));
             }
         }
     }
@@ -197,7 +197,7 @@ pub async fn report(settings: &Settings, keys: &Keys, check: bool) -> StatusRepo
                     } else {
                         Check::Unchecked
                     };
-                    j1.message = Some(e.to_string());
+                    j1.message = Some(crate::text::cleaned(&e.to_string()));
                 }
             },
         }

@@ -22,6 +22,7 @@ pub use progress::{Progress, Stage, StageProgress};
 use crate::estate::{EnterpriseAccountData, Estate, ListFailure, ListKind, TeamData};
 use crate::heroku::model::{AddOn, AddOnAttachment, App, EnterpriseAccount, HerokuObject, Team};
 use crate::heroku::{HerokuClient, HerokuError};
+use crate::text::{clean, cleaned};
 
 /// Why a crawl produced no estate.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -102,7 +103,7 @@ async fn run(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, CrawlEr
     let user = estate.user.as_ref();
     let target = format!(
         "the user {}",
-        user.map_or("of the key", |u| u.email.as_str())
+        user.map_or_else(|| "of the key".into(), |u| clean(&u.email))
     );
     let owner = Owner {
         key: user.map_or("", |u| u.id.as_str()),
@@ -142,7 +143,7 @@ async fn accounts(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, Cr
     let accounts = accounts?;
     if accounts.is_empty() {
         return Err(CrawlError::NoEnterpriseAccount {
-            email: user.email.clone(),
+            email: cleaned(&user.email),
         });
     }
     tracker.expect(Stage::Members, accounts.len());
@@ -218,7 +219,7 @@ async fn crawl_account(
     tracker: &Tracker,
     account: EnterpriseAccount,
 ) -> Outcome<EnterpriseAccountData> {
-    let target = format!("enterprise account {}", account.name);
+    let target = format!("enterprise account {}", clean(&account.name));
     let id = &account.id;
     let members_what = format!("the members of {target}");
     let teams_what = format!("the teams of {target}");
@@ -285,7 +286,7 @@ async fn crawl_account(
 }
 
 async fn crawl_team(client: &HerokuClient, tracker: &Tracker, team: Team) -> Outcome<TeamData> {
-    let target = format!("team {}", team.name);
+    let target = format!("team {}", clean(&team.name));
     let id = team.id.clone();
     let members_what = format!("the members of {target}");
     let apps_what = format!("the apps of {target}");
@@ -313,7 +314,7 @@ async fn crawl_team(client: &HerokuClient, tracker: &Tracker, team: Team) -> Out
         );
         let addons = match (addons, &apps) {
             (Err(e), Ok(apps)) if e.is_forbidden() => {
-                tracing::info!(team = %team.name, "team add-ons refused; reading add-ons per app");
+                tracing::info!(team = %clean(&team.name), "team add-ons refused; reading add-ons per app");
                 addons_per_app(client, apps, &target)
                     .await
                     .map_err(|per_app| (e, per_app))
@@ -363,7 +364,7 @@ async fn addons_per_app(
     target: &str,
 ) -> Result<Vec<AddOn>, Option<HerokuError>> {
     let lists = join_all(apps.iter().map(|app| {
-        let what = format!("the add-ons of app {} in {target}", app.name);
+        let what = format!("the add-ons of app {} in {target}", clean(&app.name));
         async move {
             client
                 .list::<AddOn>(&format!("/apps/{}/addons", app.id), "id", &what)

@@ -1,6 +1,7 @@
 //! Turns an [`Estate`] into the graph `DATA-MODEL.md` specifies.
 
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
@@ -12,8 +13,8 @@ use super::entity::{Entity, Properties, RawData, Relationship};
 use super::types::{self, class_of};
 use crate::estate::{Estate, ListFailure, TeamData};
 use crate::heroku::model::{
-    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str,
-    Team, TeamMember,
+    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Raw,
+    Str, Team, TeamMember,
 };
 
 /// Epoch milliseconds of an ISO-8601 timestamp; `None` when missing or unreadable.
@@ -442,7 +443,10 @@ pub fn build_owned(mut estate: Estate) -> Graph {
 struct Builder {
     /// Entities per row of [`types::ENTITY_KINDS`], in the order they were first seen.
     by_kind: Vec<Vec<Entity>>,
-    seen: HashSet<Str>,
+    /// The ids kept so far, with the JSON of the object kept.
+    seen: HashMap<Str, Raw>,
+    /// Oddities of the source data (key, what) for the graph.
+    oddities: Vec<(String, String)>,
     users: Users,
     relationships: Vec<Relationship>,
 }
@@ -484,7 +488,8 @@ impl Builder {
         }
         Self {
             by_kind,
-            seen: HashSet::with_capacity(accounts + team_count + apps + addons),
+            seen: HashMap::with_capacity(accounts + team_count + apps + addons),
+            oddities: Vec::new(),
             users: Users::default(),
             relationships: Vec::with_capacity(
                 account_members + team_count + members + apps + addons + estate.attachments.len(),
@@ -492,17 +497,46 @@ impl Builder {
         }
     }
 
-    /// Keeps `entity` unless an entity with its key was seen before.
-    fn entity(&mut self, key: &Str, entity: impl FnOnce() -> Entity) {
-        if self.seen.insert(key.clone()) {
-            let e = entity();
-            self.by_kind[kind_index(&e.entity_type)].push(e);
+    /// Keeps `entity` unless an entity with its key was seen before; a different object
+    /// (other JSON) under a seen id is recorded as an oddity.
+    fn entity(&mut self, key: &Str, raw: &Raw, entity: impl FnOnce() -> Entity) {
+        match self.seen.entry(key.clone()) {
+            Entry::Vacant(v) => {
+                v.insert(Arc::clone(raw));
+                let e = entity();
+                self.by_kind[kind_index(&e.entity_type)].push(e);
+            }
+            Entry::Occupied(o) if o.get().get() != raw.get() => {
+                let e = entity();
+                self.oddities.push((
+                    key.to_string(),
+                    format!(
+                        "two different Heroku objects have the id {} (a second {}); only the \
+                         first is kept",
+                        crate::text::clean(key),
+                        e.entity_type
+                    ),
+                ));
+            }
+            Entry::Occupied(_) => {}
         }
     }
 
     fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
-        self.entity(&account.id, || account_entity(account));
+        self.entity(&account.id, account.raw(), || account_entity(account));
         for m in members {
+            if m.permissions.nulls > 0 {
+                self.oddities.push((
+                    m.user.id.to_string(),
+                    format!(
+                        "Heroku sent {} null permission(s) for {} in enterprise account {}; \
+                         they were skipped",
+                        m.permissions.nulls,
+                        crate::text::clean(&m.user.email),
+                        crate::text::clean(&account.name)
+                    ),
+                ));
+            }
             self.users.add_enterprise_member(&account.id, m);
             self.relationships.push(member_relationship(&account.id, m));
         }
@@ -515,7 +549,7 @@ impl Builder {
             apps,
             addons,
         } = data;
-        self.entity(&team.id, || team_entity(team, account_id));
+        self.entity(&team.id, team.raw(), || team_entity(team, account_id));
         self.relationships.push(Relationship::direct(
             types::ACCOUNT_HAS_TEAM,
             "HAS",
@@ -529,7 +563,7 @@ impl Builder {
             self.relationships.push(r);
         }
         for app in apps {
-            self.entity(&app.id, || application_entity(app, team));
+            self.entity(&app.id, app.raw(), || application_entity(app, team));
             self.relationships.push(Relationship::direct(
                 types::TEAM_OWNS_APPLICATION,
                 "OWNS",
@@ -538,7 +572,7 @@ impl Builder {
             ));
         }
         for addon in addons {
-            self.entity(&addon.id, || addon_entity(addon));
+            self.entity(&addon.id, addon.raw(), || addon_entity(addon));
             if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
                 self.relationships
                     .push(app_has_addon(app_id, &addon.id, true));
@@ -585,6 +619,7 @@ impl Builder {
             seen,
             users,
             relationships,
+            oddities,
         } = self;
         drop(seen);
         Self::drop_unused_addons(&mut by_kind, &relationships);
@@ -609,6 +644,9 @@ impl Builder {
         graph.adopt_relationships(relationships);
         for f in failures {
             graph.mark_partial(&types::partial_types(f.list), &f.describe());
+        }
+        for (key, what) in oddities {
+            graph.note_oddity(&key, what);
         }
         graph
     }

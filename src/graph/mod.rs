@@ -36,6 +36,9 @@ pub struct Graph {
     outgoing: Vec<Vec<u32>>,
     incoming: Vec<Vec<u32>>,
     partial: BTreeMap<String, Vec<String>>,
+    /// Oddities of the source data found while building (key, what), reported by
+    /// [`validate::validate`].
+    oddities: Vec<(String, String)>,
 }
 
 /// Positions in a list of keyed objects, found by key.
@@ -194,6 +197,17 @@ impl Graph {
                 reasons.push(reason.to_owned());
             }
         }
+    }
+
+    /// Records an oddity of the source data about `key` (a duplicate id, a null in a list).
+    pub fn note_oddity(&mut self, key: &str, what: String) {
+        self.oddities.push((key.to_owned(), what));
+    }
+
+    /// The oddities recorded while building, in the order found.
+    #[must_use]
+    pub fn oddities(&self) -> &[(String, String)] {
+        &self.oddities
     }
 
     /// The incomplete `_type`s with their reasons, sorted by type.

@@ -41,6 +41,10 @@ pub enum Rule {
     /// A `heroku_addon` no `heroku_application_has_addon` leads to (DATA-MODEL: an add-on is
     /// an entity only when an app of the graph is billed for it or attached to it).
     AddonWithoutApp,
+    /// Two different Heroku objects share an id (only the first is kept).
+    DuplicateHerokuId,
+    /// Heroku sent something odd that was read anyway (a `null` in a list).
+    OddSourceData,
 }
 
 /// One broken rule.
@@ -193,6 +197,18 @@ fn check_key(key: &str, out: &mut Vec<Finding>) {
 pub fn validate(graph: &Graph) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut key_count: HashMap<&str, usize> = HashMap::new();
+    for (key, what) in graph.oddities() {
+        let rule = if what.starts_with("two different") {
+            Rule::DuplicateHerokuId
+        } else {
+            Rule::OddSourceData
+        };
+        out.push(Finding {
+            key: key.clone(),
+            rule,
+            message: what.clone(),
+        });
+    }
 
     for e in graph.entities() {
         *key_count.entry(&e.key).or_default() += 1;

@@ -172,8 +172,18 @@ fn forbidden_advice(path: &str, headers: &HeaderMap) -> String {
     }
 }
 
+/// The error fields of an answer, control characters removed ([`crate::text::clean`]): they
+/// end up in messages and logs.
 fn error_body(body: &str) -> ErrorBody {
-    serde_json::from_str(body).unwrap_or_default()
+    let b: ErrorBody = serde_json::from_str(body).unwrap_or_default();
+    let clean = |s: Option<String>| s.map(|s| crate::text::cleaned(&s));
+    ErrorBody {
+        id: clean(b.id),
+        message: clean(b.message),
+        error: clean(b.error),
+        url: clean(b.url),
+        resource: clean(b.resource),
+    }
 }
 
 impl HerokuClient {

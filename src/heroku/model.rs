@@ -156,6 +156,35 @@ pub struct Permission {
     pub description: Option<Str>,
 }
 
+/// A member's permissions. A `null` among them is skipped and counted (the member is still
+/// read; the builder reports the oddity), and a `null` list is empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Permissions {
+    pub list: Vec<Permission>,
+    /// How many `null`s the list held.
+    pub nulls: usize,
+}
+
+impl std::ops::Deref for Permissions {
+    type Target = [Permission];
+
+    fn deref(&self) -> &[Permission] {
+        &self.list
+    }
+}
+
+impl<'de> Deserialize<'de> for Permissions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let items: Option<Vec<Option<Permission>>> = Option::deserialize(d)?;
+        let items = items.unwrap_or_default();
+        let nulls = items.iter().filter(|p| p.is_none()).count();
+        Ok(Self {
+            list: items.into_iter().flatten().collect(),
+            nulls,
+        })
+    }
+}
+
 /// `GET /enterprise-accounts/{id}/members`.
 #[derive(Debug, Deserialize)]
 pub struct EnterpriseAccountMember {
@@ -165,7 +194,7 @@ pub struct EnterpriseAccountMember {
     pub enterprise_account: Option<NamedRef>,
     pub user: UserRef,
     #[serde(default)]
-    pub permissions: Vec<Permission>,
+    pub permissions: Permissions,
     #[serde(default)]
     pub two_factor_authentication: Option<bool>,
     #[serde(default)]

@@ -39,14 +39,15 @@ pub fn build_client(headers: HeaderMap, timeout: Duration) -> Result<reqwest::Cl
         .map_err(|e| describe_error(&e))
 }
 
-/// A reqwest error without its URL (which is ours anyway) but with its causes.
+/// A reqwest error without its URL (which is ours anyway) but with its causes, control
+/// characters removed ([`crate::text::clean`]).
 #[must_use]
 pub fn describe_error(e: &reqwest::Error) -> String {
     let mut detail = error_kind(e).to_owned();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         detail.push_str(": ");
-        detail.push_str(&s.to_string());
+        detail.push_str(&crate::text::clean(&s.to_string()));
         source = s.source();
     }
     detail

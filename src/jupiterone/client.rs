@@ -269,7 +269,8 @@ fn error_of(status: StatusCode, body: &str) -> (String, String) {
     let code = code.unwrap_or_else(|| status.as_u16().to_string());
     let message =
         message.unwrap_or_else(|| status.canonical_reason().unwrap_or("no message").to_owned());
-    (code, message)
+    // Both end up in messages and logs: no control characters.
+    (crate::text::cleaned(&code), crate::text::cleaned(&message))
 }
 
 /// Which upload endpoint a body goes to.

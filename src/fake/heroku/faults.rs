@@ -1,6 +1,7 @@
 //! Injected failures, switchable mid-run (`POST /__fake/faults`).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The faults the fake injects. All off by default. `POST /__fake/faults` replaces the whole
 /// set; fields missing from its JSON body are off.
@@ -43,6 +44,13 @@ pub struct Faults {
     pub giant_body_bytes: u64,
     /// `/teams/{id}/apps`: 429 with this `Retry-After` in seconds; 0 is off.
     pub retry_after_secs: u64,
+    /// Hostile text (e.g. terminal escapes): when set, appended to every `name` and `email`
+    /// of a successful answer, and to the `message` of every error answer.
+    pub hostile_text: String,
+    /// `/enterprise-accounts/{id}/teams`: the second team carries the first one's id.
+    pub duplicate_team_id: bool,
+    /// `/enterprise-accounts/{id}/members`: the first member's `permissions` gains a `null`.
+    pub null_permission: bool,
 }
 
 /// How a paging fault reshapes a page: the list's first `first` objects instead of the
@@ -78,6 +86,43 @@ impl Faults {
         None
     }
 
+    /// `body` with [`Faults::hostile_text`] applied (`None` when that fault is off or the
+    /// body is not JSON).
+    pub(super) fn taint(&self, body: &str, error: bool) -> Option<String> {
+        if self.hostile_text.is_empty() {
+            return None;
+        }
+        let mut value: Value = serde_json::from_str(body).ok()?;
+        let fields: &[&str] = if error {
+            &["message"]
+        } else {
+            &["name", "email"]
+        };
+        taint_value(&mut value, fields, &self.hostile_text);
+        Some(value.to_string())
+    }
+
+    /// `body` (a successful answer on the route `template`) with the data oddities in force
+    /// (`None` when none applies).
+    pub(super) fn oddify(&self, template: &str, body: &str) -> Option<String> {
+        let dup = self.duplicate_team_id && template == "/enterprise-accounts/{id}/teams";
+        let null = self.null_permission && template == "/enterprise-accounts/{id}/members";
+        if !dup && !null {
+            return None;
+        }
+        let mut list: Vec<Value> = serde_json::from_str(body).ok()?;
+        if dup && list.len() >= 2 {
+            list[1]["id"] = list[0]["id"].clone();
+        }
+        if let (true, Some(Value::Array(p))) = (
+            null,
+            list.first_mut().and_then(|m| m.get_mut("permissions")),
+        ) {
+            p.push(Value::Null);
+        }
+        Some(Value::Array(list).to_string())
+    }
+
     /// The giant body, when that fault is on.
     pub(super) fn giant_body(&self) -> Option<String> {
         let n = usize::try_from(self.giant_body_bytes)
@@ -88,5 +133,21 @@ impl Faults {
         body.extend(std::iter::repeat_n(' ', n - 2));
         body.push(']');
         Some(body)
+    }
+}
+
+/// Appends `text` to every string field named in `fields`, at any depth.
+fn taint_value(value: &mut Value, fields: &[&str], text: &str) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match v {
+                    Value::String(s) if fields.contains(&k.as_str()) => s.push_str(text),
+                    _ => taint_value(v, fields, text),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| taint_value(v, fields, text)),
+        _ => {}
     }
 }

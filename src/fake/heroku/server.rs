@@ -410,10 +410,16 @@ async fn handle(
             "unauthorized",
             "Invalid credentials provided.",
         );
-        return finish(reply, &request_id, None, &headers);
+        return finish(&faults, reply, &request_id, None, &headers);
     };
-    let (reply, remaining) = answer(&st, caller, route, &method, &uri, &headers, &faults);
-    finish(reply, &request_id, Some(remaining), &headers)
+    let (mut reply, remaining) = answer(&st, caller, route, &method, &uri, &headers, &faults);
+    if let (true, Some(odd)) = (
+        reply.status.is_success(),
+        faults.oddify(template, &reply.body),
+    ) {
+        reply.body = odd;
+    }
+    finish(&faults, reply, &request_id, Some(remaining), &headers)
 }
 
 /// Everything after authentication; returns the reply and the caller's remaining tokens.
@@ -626,6 +632,7 @@ fn list_reply(
 
 /// Adds the headers every answer carries, and turns a matching `If-None-Match` into 304.
 fn finish(
+    faults: &Faults,
     reply: Reply,
     request_id: &str,
     remaining: Option<u64>,
@@ -636,6 +643,9 @@ fn finish(
         mut body,
         headers: extra,
     } = reply;
+    if let Some(tainted) = faults.taint(&body, !status.is_success()) {
+        body = tainted;
+    }
     let mut response_headers = HeaderMap::new();
     let mut put = |name: &'static str, value: &str| {
         if let Ok(v) = HeaderValue::from_str(value) {
