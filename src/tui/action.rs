@@ -50,6 +50,13 @@ pub enum Command {
     ShowLogin,
     /// Delete the stored keys (keys view).
     DeleteKeys,
+    /// The preview: select the next / previous `_type` row.
+    NextType,
+    PrevType,
+    /// The preview: open the selected type's changes; the review: open an object's diff.
+    OpenChanges,
+    /// The review list: cycle the kind filter (all, new, changed, deleted).
+    CycleKind,
 }
 
 /// An input to `App::update` (in `tui::app`).

@@ -20,6 +20,8 @@ pub enum Layer {
     Login,
     /// The keys view.
     Keys,
+    /// The change review (a type's changes, an object's diff).
+    Review,
 }
 
 /// One thing shown over the tree. The preview's content lives in the app (it stays fresh
@@ -28,6 +30,8 @@ pub enum Layer {
 pub enum Overlay {
     Help,
     Preview,
+    /// The change review; its content lives in the app.
+    Review,
     Login(LoginForm),
     /// The keys view's text: each key's source and masked value.
     Keys(String),
@@ -41,12 +45,12 @@ pub enum Overlay {
 
 impl Overlay {
     /// Stacking order: a higher rank lies above a lower one and has the keyboard. Two
-    /// overlays of one rank never coexist: opening one replaces the other (help and preview
+    /// overlays of one rank never coexist: opening one replaces the other (help, preview and review
     /// share the bottom rank).
     #[must_use]
     pub const fn rank(&self) -> u8 {
         match self {
-            Self::Help | Self::Preview => 0,
+            Self::Help | Self::Preview | Self::Review => 0,
             Self::Login(_) => 1,
             Self::Keys(_) => 2,
             Self::Notice { .. } => 3,
@@ -60,6 +64,7 @@ impl Overlay {
         match self {
             Self::Help => Layer::Help,
             Self::Preview => Layer::Preview,
+            Self::Review => Layer::Review,
             Self::Login(_) => Layer::Login,
             Self::Keys(_) => Layer::Keys,
             Self::Notice { .. } | Self::Error(_) => Layer::Popup,

@@ -1,9 +1,12 @@
 //! The explorer's state, changed only by [`App::update`]: the state types, `update`,
 //! loading a crawl, the overlays and the commands. Moving around the tree is in `navigate`,
-//! the preview and sync state in `sync`.
+//! the preview and sync state in `sync`, the change review in `review`.
 
 mod navigate;
+mod review;
 mod sync;
+
+pub use review::{KIND_FILTERS, ReviewState};
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -89,6 +92,8 @@ pub struct PreviewState {
     /// What the guard asks about; the sync waits for `y` while this is not empty.
     pub confirm: Vec<String>,
     pub offset: usize,
+    /// The `_type` row Enter opens (index into `preview.types`).
+    pub selected: usize,
 }
 
 /// A sync in progress.
@@ -133,6 +138,8 @@ pub struct App {
     pub filter: usize,
     pub status: Option<String>,
     pub preview: Option<PreviewState>,
+    /// The change review opened from the preview.
+    pub review: Option<ReviewState>,
     /// `s` was pressed before the preview existed: sync when it arrives.
     pub sync_after_preview: bool,
     pub syncing: Option<SyncRun>,
@@ -162,6 +169,7 @@ impl App {
             filter: 0,
             status: None,
             preview: None,
+            review: None,
             sync_after_preview: false,
             syncing: None,
             help_offset: 0,
@@ -173,6 +181,9 @@ impl App {
     /// The layer whose keymap applies now: the top overlay, else the search box or the tree.
     #[must_use]
     pub fn layer(&self) -> Layer {
+        if self.review_searching() {
+            return Layer::Search;
+        }
         match self.overlays.top() {
             Some(o) => o.layer(),
             None if self.search.active => Layer::Search,
@@ -291,6 +302,7 @@ impl App {
                 )));
             }
             Action::Command(c) => return self.command(c),
+            Action::SearchInput(c) if self.review_searching() => self.review_input(c),
             Action::SearchInput(c) => {
                 self.search.query.push(c);
                 self.search_step(false, true);
@@ -340,7 +352,9 @@ impl App {
                         plan: Arc::new(plan),
                         confirm: Vec::new(),
                         offset: 0,
+                        selected: 0,
                     });
+                    self.review = None;
                     self.open(Overlay::Preview);
                     self.status = None;
                     if std::mem::take(&mut self.sync_after_preview) {
@@ -468,6 +482,7 @@ impl App {
                 }
                 self.overlays.pop();
             }
+            Some(Overlay::Review) => self.review_back(),
             Some(_) => {
                 self.overlays.pop();
             }
@@ -478,7 +493,30 @@ impl App {
     }
 
     fn command(&mut self, c: Command) -> Option<Effect> {
+        if matches!(self.overlays.top(), Some(Overlay::Review)) {
+            match c {
+                Command::SearchConfirm | Command::OpenChanges => self.review_enter(),
+                Command::SearchCancel => self.review_back(),
+                Command::Dismiss | Command::Quit | Command::ToggleHelp => {}
+                _ => self.review_command(c),
+            }
+            if c != Command::Dismiss && c != Command::Quit && c != Command::ToggleHelp {
+                return None;
+            }
+        }
         match c {
+            Command::NextType | Command::PrevType => {
+                if let Some(p) = self.preview.as_mut() {
+                    let last = p.preview.types.len().saturating_sub(1);
+                    p.selected = if c == Command::NextType {
+                        (p.selected + 1).min(last)
+                    } else {
+                        p.selected.saturating_sub(1)
+                    };
+                }
+            }
+            Command::OpenChanges => self.open_review(),
+            Command::CycleKind => {}
             Command::Quit => return Some(Effect::Quit),
             Command::Preview => {
                 if self.data.is_none() || self.jupiterone_missing() {

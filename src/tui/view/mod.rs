@@ -8,6 +8,7 @@ mod loading;
 mod login_form;
 mod popup;
 mod preview;
+mod review;
 mod sync;
 mod tree;
 
@@ -65,6 +66,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 fn draw_overlay(frame: &mut Frame<'_>, area: Rect, app: &App, overlay: &Overlay) {
     match overlay {
         Overlay::Preview => preview::draw(frame, centered(area, 94, 84), app),
+        Overlay::Review => review::draw(frame, centered(area, 94, 84), app),
         Overlay::Help => help::draw(frame, centered(area, 90, 90), app),
         Overlay::Login(form) => login_form::draw(frame, centered(area, 80, 90), form),
         Overlay::Keys(text) => popup::draw(
