@@ -656,3 +656,148 @@ async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
     j1.shutdown();
     heroku.shutdown().await;
 }
+
+/// An app against the last sync where it had another name, a member the last sync had but
+/// this crawl lacks (deleted), and an app the last sync lacked (new).
+fn review_app() -> App {
+    use heroku_j1::jupiterone::{Plan, Target, preview};
+    let mut before = common::estate();
+    before.enterprise_accounts[0].teams[0].apps[0].name = "old-name".into();
+    before.enterprise_accounts[0].teams[0].apps.pop();
+    let before = graph::build(&before);
+    let target = Target::default_scope(common::DANA);
+    let state = preview(&before, &target, None).state_after(&before, "http://j1", "acct", "job-1");
+    let mut now = common::estate();
+    let gone = now.enterprise_accounts[0].members.pop().unwrap();
+    assert!(!gone.user.email.is_empty());
+    let graph = std::sync::Arc::new(graph::build(&now));
+    let mut app = App::new(
+        Endpoints {
+            heroku_url: "http://127.0.0.1:1".into(),
+            jupiterone: Some("fake JupiterOne".into()),
+            demo: true,
+        },
+        100,
+        30,
+    );
+    app.load(Data::new(Loaded {
+        graph: std::sync::Arc::clone(&graph),
+        failures: now.failures,
+        heroku_user: None,
+        heroku_user_id: Some(common::DANA.into()),
+        requests: 1,
+        rate_limit_remaining: None,
+    }));
+    cmd(&mut app, Command::Preview);
+    let p = preview(&graph, &target, Some(&state));
+    let plan = Plan::new(graph, target);
+    app.update(Action::PreviewReady(Ok(Box::new((plan, p)))));
+    app
+}
+
+fn review_names(app: &App) -> Vec<String> {
+    let r = app.review.as_ref().unwrap();
+    r.rows
+        .iter()
+        .map(|row| {
+            let o = r.object(*row).unwrap();
+            format!("{} {}", o.change.sign(), o.name)
+        })
+        .collect()
+}
+
+#[test]
+fn enter_on_a_type_lists_its_changes_and_enter_on_one_shows_its_diff() {
+    use heroku_j1::jupiterone::Kind;
+    let mut app = review_app();
+    assert_eq!(app.layer(), Layer::Preview);
+    // Tab to the app type's row, Enter opens its changes.
+    let types: Vec<String> = app
+        .preview
+        .as_ref()
+        .unwrap()
+        .preview
+        .types
+        .iter()
+        .map(|t| t.object_type.clone())
+        .collect();
+    let at = types
+        .iter()
+        .position(|t| t == "heroku_application")
+        .unwrap();
+    for _ in 0..at {
+        cmd(&mut app, Command::NextType);
+    }
+    cmd(&mut app, Command::OpenChanges);
+    assert_eq!(app.layer(), Layer::Review);
+    let names = review_names(&app);
+    assert!(names.iter().any(|n| n.starts_with("+ ")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("~ ")), "{names:?}");
+    // t filters by kind: changed only.
+    cmd(&mut app, Command::CycleKind);
+    cmd(&mut app, Command::CycleKind);
+    let changed = review_names(&app);
+    assert!(!changed.is_empty());
+    assert!(changed.iter().all(|n| n.starts_with("~ ")), "{changed:?}");
+    // Enter: the diff names the changed property, old → new.
+    cmd(&mut app, Command::OpenChanges);
+    let o = app.review.as_ref().unwrap().opened().unwrap();
+    assert_eq!(o.change, Kind::Changed);
+    let name = o.properties.iter().find(|p| p.name == "name").unwrap();
+    assert_eq!(name.old.as_ref().unwrap(), "old-name");
+    // Esc: back to the list, then to the preview.
+    cmd(&mut app, Command::Dismiss);
+    assert!(app.review.as_ref().unwrap().open.is_none());
+    assert_eq!(app.layer(), Layer::Review);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Preview);
+}
+
+#[test]
+fn the_review_search_narrows_the_list_by_name() {
+    let mut app = review_app();
+    let at = app
+        .preview
+        .as_ref()
+        .unwrap()
+        .preview
+        .types
+        .iter()
+        .position(|t| t.object_type == "heroku_application")
+        .unwrap();
+    app.preview.as_mut().unwrap().selected = at;
+    cmd(&mut app, Command::OpenChanges);
+    let all = review_names(&app);
+    assert!(all.len() >= 2, "{all:?}");
+    let wanted = all[1][2..].to_owned();
+    cmd(&mut app, Command::StartSearch);
+    assert_eq!(app.layer(), Layer::Search);
+    for c in wanted.to_uppercase().chars() {
+        app.update(Action::SearchInput(c));
+    }
+    let found = review_names(&app);
+    assert_eq!(found, vec![all[1].clone()]);
+    cmd(&mut app, Command::SearchConfirm);
+    assert_eq!(app.layer(), Layer::Review);
+    // Enter now opens the one match's diff.
+    cmd(&mut app, Command::OpenChanges);
+    assert!(app.review.as_ref().unwrap().opened().is_some());
+}
+
+#[test]
+fn the_guard_names_the_deletions_and_enter_lists_them() {
+    let mut app = review_app();
+    // Removing one of few members deletes more than 10 % of them: the guard asks.
+    cmd(&mut app, Command::Sync);
+    let confirm = app.preview.as_ref().unwrap().confirm.join("\n");
+    assert!(confirm.contains("would be deleted"), "{confirm}");
+    cmd(&mut app, Command::OpenChanges);
+    assert_eq!(app.layer(), Layer::Review);
+    let names = review_names(&app);
+    assert!(!names.is_empty());
+    assert!(names.iter().all(|n| n.starts_with("- ")), "{names:?}");
+    // Every name the guard lists is in the list.
+    for n in &names {
+        assert!(confirm.contains(&n[2..]), "{n} not in {confirm}");
+    }
+}

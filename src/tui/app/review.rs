@@ -10,8 +10,12 @@ use crate::tui::action::Command;
 use crate::tui::overlay::Overlay;
 
 /// The kind filters `t` cycles through (`None`: all kinds).
-pub const KIND_FILTERS: [Option<Kind>; 4] =
-    [None, Some(Kind::New), Some(Kind::Changed), Some(Kind::Deleted)];
+pub const KIND_FILTERS: [Option<Kind>; 4] = [
+    None,
+    Some(Kind::New),
+    Some(Kind::Changed),
+    Some(Kind::Deleted),
+];
 
 /// The list of one type's changes, or one object's diff over it.
 #[derive(Debug)]
@@ -117,7 +121,9 @@ impl App {
             .find(|r| !r.deleted().is_empty())
             .and_then(|r| {
                 let key = &r.deleted()[0].key;
-                set.types.iter().position(|t| t.deleted.iter().any(|o| &o.key == key))
+                set.types
+                    .iter()
+                    .position(|t| t.deleted.iter().any(|o| &o.key == key))
             });
         let (index, kind) = match warned {
             Some(i) if !p.confirm.is_empty() => (i, Some(Kind::Deleted)),

@@ -26,7 +26,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .map_or("?", |t| t.object_type.as_str());
     let (title, lines) = match r.opened() {
         Some(o) => (
-            format!(" {} {} (Esc back to the list) ", o.change.sign(), clean(&o.name)),
+            format!(
+                " {} {} (Esc back to the list) ",
+                o.change.sign(),
+                clean(&o.name)
+            ),
             diff_lines(app, r, o),
         ),
         None => (
@@ -67,7 +71,11 @@ fn list_lines<'a>(app: &App, r: &'a ReviewState) -> Vec<Line<'a>> {
     lines.push(if r.searching || !r.query.is_empty() {
         Line::from(vec![
             Span::styled("Search  ", dim),
-            Span::raw(format!("/{}{}", clean(&r.query), if r.searching { "▏" } else { "" })),
+            Span::raw(format!(
+                "/{}{}",
+                clean(&r.query),
+                if r.searching { "▏" } else { "" }
+            )),
         ])
     } else {
         Line::default()
@@ -103,7 +111,12 @@ fn list_lines<'a>(app: &App, r: &'a ReviewState) -> Vec<Line<'a>> {
         };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("{} {:<8} {}", o.change.sign(), o.change.as_str(), clean(&o.name)),
+                format!(
+                    "{} {:<8} {}",
+                    o.change.sign(),
+                    o.change.as_str(),
+                    clean(&o.name)
+                ),
                 style,
             ),
             Span::styled(clean(&detail).into_owned(), dim),
@@ -125,8 +138,14 @@ fn diff_lines<'a>(app: &App, r: &ReviewState, o: &ObjectChange) -> Vec<Line<'a>>
                 kind_style(o.change),
             ),
         ]),
-        Line::from(vec![Span::styled("_type   ", dim), Span::raw(clean(&o.object_type).into_owned())]),
-        Line::from(vec![Span::styled("_key    ", dim), Span::raw(clean(&o.key).into_owned())]),
+        Line::from(vec![
+            Span::styled("_type   ", dim),
+            Span::raw(clean(&o.object_type).into_owned()),
+        ]),
+        Line::from(vec![
+            Span::styled("_key    ", dim),
+            Span::raw(clean(&o.key).into_owned()),
+        ]),
     ];
     for (label, end) in [("from    ", &o.from), ("to      ", &o.to)] {
         if let Some(end) = end {
@@ -143,9 +162,10 @@ fn diff_lines<'a>(app: &App, r: &ReviewState, o: &ObjectChange) -> Vec<Line<'a>>
     lines.push(Line::default());
     match o.change {
         Kind::Changed if o.properties.is_empty() => lines.push(Line::styled(
-            r.set.details_missing.clone().unwrap_or_else(|| {
-                "No property list: the stored state has no details.".into()
-            }),
+            r.set
+                .details_missing
+                .clone()
+                .unwrap_or_else(|| "No property list: the stored state has no details.".into()),
             yellow,
         )),
         Kind::Changed => {
