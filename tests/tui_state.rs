@@ -657,42 +657,8 @@ async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
     heroku.shutdown().await;
 }
 
-/// An app against the last sync where it had another name, a member the last sync had but
-/// this crawl lacks (deleted), and an app the last sync lacked (new).
 fn review_app() -> App {
-    use heroku_j1::jupiterone::{Plan, Target, preview};
-    let mut before = common::estate();
-    before.enterprise_accounts[0].teams[0].apps[0].name = "old-name".into();
-    before.enterprise_accounts[0].teams[0].apps.pop();
-    let before = graph::build(&before);
-    let target = Target::default_scope(common::DANA);
-    let state = preview(&before, &target, None).state_after(&before, "http://j1", "acct", "job-1");
-    let mut now = common::estate();
-    let gone = now.enterprise_accounts[0].members.pop().unwrap();
-    assert!(!gone.user.email.is_empty());
-    let graph = std::sync::Arc::new(graph::build(&now));
-    let mut app = App::new(
-        Endpoints {
-            heroku_url: "http://127.0.0.1:1".into(),
-            jupiterone: Some("fake JupiterOne".into()),
-            demo: true,
-        },
-        100,
-        30,
-    );
-    app.load(Data::new(Loaded {
-        graph: std::sync::Arc::clone(&graph),
-        failures: now.failures,
-        heroku_user: None,
-        heroku_user_id: Some(common::DANA.into()),
-        requests: 1,
-        rate_limit_remaining: None,
-    }));
-    cmd(&mut app, Command::Preview);
-    let p = preview(&graph, &target, Some(&state));
-    let plan = Plan::new(graph, target);
-    app.update(Action::PreviewReady(Ok(Box::new((plan, p)))));
-    app
+    common::review::app(100, 30)
 }
 
 fn review_names(app: &App) -> Vec<String> {

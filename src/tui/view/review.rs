@@ -61,7 +61,7 @@ fn list_lines<'a>(app: &App, r: &'a ReviewState) -> Vec<Line<'a>> {
     lines.push(Line::from(vec![
         Span::styled("Showing ", dim),
         Span::raw(format!(
-            "{kind}: {} of {} new, {} changed, {} deleted",
+            "{kind} ({} shown) · {} new, {} changed, {} deleted",
             r.rows.len(),
             t.map_or(0, |t| t.new.len()),
             t.map_or(0, |t| t.changed.len()),
