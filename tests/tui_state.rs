@@ -612,6 +612,7 @@ async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
             jupiterone_api_url: Some(j1.url()),
         }),
         data_dir: Some(data_dir.clone()),
+        drift: None,
     };
     let mut app = App::new(Endpoints::default(), 100, 30);
     app.update(Action::NeedLogin("no key".into()));

@@ -121,6 +121,8 @@ pub struct LoginFailure {
 #[derive(Debug)]
 pub enum Effect {
     StartCrawl,
+    /// The demo: drift the fake estate (a sync happened since the last drift), then crawl.
+    DriftAndCrawl,
     /// Compute the preview of the loaded graph against the last sync.
     Preview,
     /// Upload exactly this plan.

@@ -92,6 +92,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
         login,
         need_login,
         data_dir,
+        drift,
     } = startup;
     let size = terminal.size()?;
     let mut app = App::new(endpoints, size.width, size.height);
@@ -103,6 +104,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
         cancel: CancellationToken::new(),
         login,
         data_dir,
+        drift,
     };
     let mut pending = vec![Action::Start { need_login }];
     let mut events = EventStream::new();

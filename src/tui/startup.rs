@@ -1,7 +1,9 @@
 //! What the explorer is started with: the clients, what the header shows, how to log in,
 //! and the data folder.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::app::Endpoints;
 use super::clients::Clients;
@@ -30,4 +32,17 @@ pub struct Startup {
     /// The data folder (sync state) of a JupiterOne setup made by the login form; `None`
     /// when there is none (no home directory), so a login cannot set JupiterOne up.
     pub data_dir: Option<PathBuf>,
+    /// The demo's drift: applied before the first refresh after each sync.
+    pub drift: Option<DriftHook>,
+}
+
+/// Changes the (fake) estate a little and deterministically, each call a new round: how
+/// `--demo` shows the change review without keys.
+#[derive(Clone)]
+pub struct DriftHook(pub Arc<dyn Fn() + Send + Sync>);
+
+impl fmt::Debug for DriftHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DriftHook")
+    }
 }

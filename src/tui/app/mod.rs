@@ -145,6 +145,8 @@ pub struct App {
     pub syncing: Option<SyncRun>,
     /// First row of the help screen.
     pub help_offset: usize,
+    /// A sync finished since the last refresh: the demo drifts its estate on the next `r`.
+    pub synced_since_refresh: bool,
     pub width: u16,
     pub height: u16,
 }
@@ -173,6 +175,7 @@ impl App {
             sync_after_preview: false,
             syncing: None,
             help_offset: 0,
+            synced_since_refresh: false,
             width,
             height,
         }
@@ -421,7 +424,10 @@ impl App {
                     Ok(outcome) => {
                         // The preview compared with the sync before this one.
                         self.preview = None;
-                        self.overlays.close(|o| matches!(o, Overlay::Preview));
+                        self.review = None;
+                        self.synced_since_refresh = true;
+                        self.overlays
+                            .close(|o| matches!(o, Overlay::Preview | Overlay::Review));
                         self.status = Some(format!("Synced: job {}", outcome.upload.job_id));
                         self.open(Overlay::Notice {
                             title: "Sync finished".into(),
@@ -589,6 +595,9 @@ impl App {
                 if self.crawl.is_none() {
                     self.crawl = Some(Crawl { progress: None });
                     self.status = Some("Reading Heroku…".into());
+                    if std::mem::take(&mut self.synced_since_refresh) && self.endpoints.demo {
+                        return Some(Effect::DriftAndCrawl);
+                    }
                     return Some(Effect::StartCrawl);
                 }
                 self.status = Some("Already reading Heroku…".into());

@@ -90,10 +90,16 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             // The row Enter opens (Tab moves it).
             style = style.add_modifier(Modifier::REVERSED);
         }
+        // The selected row is marked `›` (readable without colour).
+        let name = if i == state.selected {
+            format!("› {}", t.object_type)
+        } else {
+            t.object_type.clone()
+        };
         let mut spans = vec![Span::styled(
             format!(
                 "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
-                t.object_type, t.to_upload, t.new, t.changed, t.unchanged, t.to_delete
+                name, t.to_upload, t.new, t.changed, t.unchanged, t.to_delete
             ),
             style,
         )];
