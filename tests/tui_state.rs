@@ -768,3 +768,55 @@ fn the_guard_names_the_deletions_and_enter_lists_them() {
         assert!(confirm.contains(&n[2..]), "{n} not in {confirm}");
     }
 }
+
+#[test]
+fn change_marks_show_in_the_tree_and_filter_it() {
+    use heroku_j1::jupiterone::diff::Change;
+    let mut app = review_app();
+    let graph = std::sync::Arc::clone(&app.data.as_ref().unwrap().loaded.graph);
+    let p = &app.preview.as_ref().unwrap().preview;
+    let marks: Vec<Markers> = graph
+        .entities()
+        .iter()
+        .map(|e| match p.change_of(&e.key) {
+            Some(Change::New) => Markers::NEW,
+            Some(Change::Changed) => Markers::CHANGED,
+            _ => Markers::default(),
+        })
+        .collect();
+    app.update(Action::ChangeMarks { graph, marks });
+    cmd(&mut app, Command::Dismiss);
+    // The findings filter's last entry: only what changed since the last sync, and the
+    // nodes above it.
+    let at = heroku_j1::tui::app::FILTERS
+        .iter()
+        .position(|(_, name)| *name == "changed since last sync")
+        .unwrap();
+    for _ in 0..at {
+        cmd(&mut app, Command::CycleFilter);
+    }
+    let tree = app.tree().unwrap();
+    let marked: Vec<(String, Markers)> = tree
+        .visible()
+        .iter()
+        .map(|i| tree.node(*i))
+        .filter(|n| n.markers.intersects(Markers::SINCE_SYNC))
+        .map(|n| (n.label.to_string(), n.markers))
+        .collect();
+    assert!(
+        marked
+            .iter()
+            .any(|(l, m)| l.contains("acme-api") && m.contains(Markers::CHANGED)),
+        "{marked:?}"
+    );
+    assert!(
+        marked
+            .iter()
+            .any(|(l, m)| l.contains("billing-worker") && m.contains(Markers::NEW)),
+        "{marked:?}"
+    );
+    // Every visible node is marked or lies above a marked one.
+    for i in tree.visible() {
+        assert!(tree.node(*i).subtree.intersects(Markers::SINCE_SYNC));
+    }
+}

@@ -572,6 +572,18 @@ fn demo_drift_is_reviewed_in_the_explorer() {
     t.wait_for("Changes of heroku_application", short);
     t.keys(&["Escape"]);
     t.wait_for("Sync preview", short);
+    // The tree marks what changed since the last sync, and a filter shows only that.
+    t.keys(&["Escape"]);
+    let mut screen = t.screen();
+    for _ in 0..12 {
+        if screen.contains("changed since last sync") {
+            break;
+        }
+        t.keys(&["f"]);
+        screen = t.screen();
+    }
+    let screen = t.wait_for("[changed]", short);
+    assert!(screen.contains("-r1"), "{screen}");
     t.keys(&["C-c"]);
     let screen = t.wait_for("heroku-j1-exit=", long);
     assert!(screen.contains("heroku-j1-exit=0"), "{screen}");

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use super::clients::Clients;
 use super::data::Data;
 use super::login_form::{Field, LoginRequest};
+use super::tree::Markers;
 use crate::collect::Progress;
+use crate::graph::Graph;
 use crate::jupiterone::{Plan, Preview, SyncEvent, SyncOutcome};
 
 /// A command a key can be bound to.
@@ -86,6 +88,12 @@ pub enum Action {
     CrawlProgress(Box<Progress>),
     CrawlDone(Result<Box<Data>, String>),
     PreviewReady(Result<Box<(Plan, Preview)>, String>),
+    /// The tree's `[new]` / `[changed]` markers for `graph`: one per entity, in graph order
+    /// (computed by the preview task, never in a draw).
+    ChangeMarks {
+        graph: Arc<Graph>,
+        marks: Vec<Markers>,
+    },
     SyncProgress(Box<SyncEvent>),
     SyncDone(Result<Box<SyncOutcome>, String>),
     /// A key typed into the login form.

@@ -31,7 +31,7 @@ pub enum Pane {
 }
 
 /// The findings filters `f` cycles through, with their names.
-pub const FILTERS: [(Markers, &str); 9] = [
+pub const FILTERS: [(Markers, &str); 10] = [
     (Markers(0), "all"),
     (Markers::NO_2FA, "users without 2FA"),
     (Markers::ADMIN, "admins"),
@@ -44,6 +44,7 @@ pub const FILTERS: [(Markers, &str); 9] = [
     (Markers::ARCHIVED, "archived apps"),
     (Markers::DEPROVISIONED, "deprovisioned add-ons"),
     (Markers::PARTIAL, "partial datasets"),
+    (Markers::SINCE_SYNC, "changed since last sync"),
 ];
 
 /// The search box.
@@ -369,6 +370,14 @@ impl App {
                     self.error(message);
                 }
             },
+            Action::ChangeMarks { graph, marks } => {
+                if let Some(d) = self.data.as_mut()
+                    && Arc::ptr_eq(&d.loaded.graph, &graph)
+                {
+                    d.tree.set_change_marks(&marks);
+                    self.scroll_to_cursor();
+                }
+            }
             Action::NeedLogin(reason) => {
                 self.crawl = None;
                 self.open(Overlay::Login(LoginForm::new(reason, None, None)));
@@ -426,6 +435,10 @@ impl App {
                         self.preview = None;
                         self.review = None;
                         self.synced_since_refresh = true;
+                        // Marks against the sync before this one are stale.
+                        if let Some(d) = self.data.as_mut() {
+                            d.tree.set_change_marks(&[]);
+                        }
                         self.overlays
                             .close(|o| matches!(o, Overlay::Preview | Overlay::Review));
                         self.status = Some(format!("Synced: job {}", outcome.upload.job_id));
