@@ -1,5 +1,6 @@
 //! The JupiterOne tasks: preparing the preview (off the async workers: it hashes every
-//! object) and the upload, reporting progress and outcome as actions.
+//! object; with it the tree's `[new]` / `[changed]` markers) and the upload, reporting
+//! progress and outcome as actions.
 
 use std::sync::Arc;
 
