@@ -180,6 +180,7 @@ fn main() {
         "frame with the enterprise account selected (5,200 relationships): median {:.3} ms",
         ms(median(account_frames))
     );
+    change_review(&mut app, &mut terminal);
     if let Ok(status) = std::fs::read_to_string("/proc/self/status")
         && let Some(line) = status.lines().find(|l| l.starts_with("VmHWM"))
     {
@@ -188,4 +189,55 @@ fn main() {
             line.trim_start_matches("VmHWM:").trim()
         );
     }
+}
+
+/// The change review on `huge` against nothing (every object new, so the longest lists):
+/// opening the largest `_type`'s list and an object's diff, each with its first frame.
+fn change_review(app: &mut App, terminal: &mut Terminal<TestBackend>) {
+    let graph = std::sync::Arc::clone(&app.data.as_ref().expect("loaded").loaded.graph);
+    let target = heroku_j1::jupiterone::Target::default_scope("bench");
+    let t = Instant::now();
+    let preview = heroku_j1::jupiterone::preview(&graph, &target, None);
+    let computed = t.elapsed();
+    let largest = preview
+        .types
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, t)| t.new + t.changed + t.to_delete)
+        .map_or(0, |(i, _)| i);
+    let rows = preview.types[largest].new;
+    let plan = heroku_j1::jupiterone::Plan::new(graph, target);
+    app.update(Action::PreviewReady(Ok(Box::new((plan, preview)))));
+    if let Some(p) = app.preview.as_mut() {
+        p.selected = largest;
+    }
+    let mut open_list = Vec::new();
+    let mut list_frames = Vec::new();
+    let mut open_diff = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        app.update(Action::Command(Command::OpenChanges));
+        terminal.draw(|f| view::draw(f, app)).expect("draw");
+        open_list.push(t.elapsed());
+        for _ in 0..5 {
+            app.update(Action::Command(Command::PageDown));
+            let t = Instant::now();
+            terminal.draw(|f| view::draw(f, app)).expect("draw");
+            list_frames.push(t.elapsed());
+        }
+        let t = Instant::now();
+        app.update(Action::Command(Command::OpenChanges));
+        terminal.draw(|f| view::draw(f, app)).expect("draw");
+        open_diff.push(t.elapsed());
+        app.update(Action::Command(Command::Dismiss));
+        app.update(Action::Command(Command::Dismiss));
+    }
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "change review: preview of huge against nothing in {:.0} ms; largest _type list ({rows} rows): open + first frame median {:.3} ms, list frame median {:.3} ms (target ≤ 2 ms), open an object's diff + frame median {:.3} ms",
+        ms(computed),
+        ms(median(open_list)),
+        ms(median(list_frames)),
+        ms(median(open_diff)),
+    );
 }

@@ -291,3 +291,50 @@ fn questions_view_with_chart() {
     app.update(Action::QuestionsDone(counts));
     insta::assert_snapshot!(render(&app));
 }
+
+fn review_type(app: &mut App, object_type: &str) {
+    let p = app.preview.as_ref().unwrap();
+    let at = p
+        .preview
+        .types
+        .iter()
+        .position(|t| t.object_type == object_type)
+        .unwrap();
+    for _ in 0..at {
+        cmd(app, Command::NextType);
+    }
+    cmd(app, Command::OpenChanges);
+}
+
+#[test]
+fn change_review_type_list() {
+    let mut app = common::review::app(100, 30);
+    review_type(&mut app, "heroku_application");
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn change_review_entity_diff() {
+    let mut app = common::review::app(110, 34);
+    review_type(&mut app, "heroku_application");
+    // The kind filter: changed ones only; the first one's diff.
+    cmd(&mut app, Command::CycleKind);
+    cmd(&mut app, Command::CycleKind);
+    cmd(&mut app, Command::OpenChanges);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn change_review_relationship_diff_names_both_ends() {
+    let mut app = common::review::app(110, 30);
+    review_type(&mut app, "heroku_team_owns_application");
+    cmd(&mut app, Command::OpenChanges);
+    insta::assert_snapshot!(render(&app));
+}
+
+#[test]
+fn guard_lists_the_deletions() {
+    let mut app = common::review::app(110, 40);
+    cmd(&mut app, Command::Sync);
+    insta::assert_snapshot!(render(&app));
+}

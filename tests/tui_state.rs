@@ -612,6 +612,7 @@ async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
             jupiterone_api_url: Some(j1.url()),
         }),
         data_dir: Some(data_dir.clone()),
+        drift: None,
     };
     let mut app = App::new(Endpoints::default(), 100, 30);
     app.update(Action::NeedLogin("no key".into()));
@@ -839,4 +840,167 @@ async fn f_in_the_results_filters_the_tree_to_the_rows_and_esc_clears_it() {
     // A refresh replaces the graph: the old rows are forgotten, not shown against it.
     app.update(Action::CrawlDone(Ok(Box::new(Data::new(loaded())))));
     assert!(app.query.results.is_none());
+}
+
+fn review_app() -> App {
+    common::review::app(100, 30)
+}
+
+fn review_names(app: &App) -> Vec<String> {
+    let r = app.review.as_ref().unwrap();
+    r.rows
+        .iter()
+        .map(|row| {
+            let o = r.object(*row).unwrap();
+            format!("{} {}", o.change.sign(), o.name)
+        })
+        .collect()
+}
+
+#[test]
+fn enter_on_a_type_lists_its_changes_and_enter_on_one_shows_its_diff() {
+    use heroku_j1::jupiterone::Kind;
+    let mut app = review_app();
+    assert_eq!(app.layer(), Layer::Preview);
+    // Tab to the app type's row, Enter opens its changes.
+    let types: Vec<String> = app
+        .preview
+        .as_ref()
+        .unwrap()
+        .preview
+        .types
+        .iter()
+        .map(|t| t.object_type.clone())
+        .collect();
+    let at = types
+        .iter()
+        .position(|t| t == "heroku_application")
+        .unwrap();
+    for _ in 0..at {
+        cmd(&mut app, Command::NextType);
+    }
+    cmd(&mut app, Command::OpenChanges);
+    assert_eq!(app.layer(), Layer::Review);
+    let names = review_names(&app);
+    assert!(names.iter().any(|n| n.starts_with("+ ")), "{names:?}");
+    assert!(names.iter().any(|n| n.starts_with("~ ")), "{names:?}");
+    // t filters by kind: changed only.
+    cmd(&mut app, Command::CycleKind);
+    cmd(&mut app, Command::CycleKind);
+    let changed = review_names(&app);
+    assert!(!changed.is_empty());
+    assert!(changed.iter().all(|n| n.starts_with("~ ")), "{changed:?}");
+    // Enter: the diff names the changed property, old → new.
+    cmd(&mut app, Command::OpenChanges);
+    let o = app.review.as_ref().unwrap().opened().unwrap();
+    assert_eq!(o.change, Kind::Changed);
+    let name = o.properties.iter().find(|p| p.name == "name").unwrap();
+    assert_eq!(name.old.as_ref().unwrap(), "old-name");
+    // Esc: back to the list, then to the preview.
+    cmd(&mut app, Command::Dismiss);
+    assert!(app.review.as_ref().unwrap().open.is_none());
+    assert_eq!(app.layer(), Layer::Review);
+    cmd(&mut app, Command::Dismiss);
+    assert_eq!(app.layer(), Layer::Preview);
+}
+
+#[test]
+fn the_review_search_narrows_the_list_by_name() {
+    let mut app = review_app();
+    let at = app
+        .preview
+        .as_ref()
+        .unwrap()
+        .preview
+        .types
+        .iter()
+        .position(|t| t.object_type == "heroku_application")
+        .unwrap();
+    app.preview.as_mut().unwrap().selected = at;
+    cmd(&mut app, Command::OpenChanges);
+    let all = review_names(&app);
+    assert!(all.len() >= 2, "{all:?}");
+    let wanted = all[1][2..].to_owned();
+    cmd(&mut app, Command::StartSearch);
+    assert_eq!(app.layer(), Layer::Search);
+    for c in wanted.to_uppercase().chars() {
+        app.update(Action::SearchInput(c));
+    }
+    let found = review_names(&app);
+    assert_eq!(found, vec![all[1].clone()]);
+    cmd(&mut app, Command::SearchConfirm);
+    assert_eq!(app.layer(), Layer::Review);
+    // Enter now opens the one match's diff.
+    cmd(&mut app, Command::OpenChanges);
+    assert!(app.review.as_ref().unwrap().opened().is_some());
+}
+
+#[test]
+fn the_guard_names_the_deletions_and_enter_lists_them() {
+    let mut app = review_app();
+    // Removing one of few members deletes more than 10 % of them: the guard asks.
+    cmd(&mut app, Command::Sync);
+    let confirm = app.preview.as_ref().unwrap().confirm.join("\n");
+    assert!(confirm.contains("would be deleted"), "{confirm}");
+    cmd(&mut app, Command::OpenChanges);
+    assert_eq!(app.layer(), Layer::Review);
+    let names = review_names(&app);
+    assert!(!names.is_empty());
+    assert!(names.iter().all(|n| n.starts_with("- ")), "{names:?}");
+    // Every name the guard lists is in the list.
+    for n in &names {
+        assert!(confirm.contains(&n[2..]), "{n} not in {confirm}");
+    }
+}
+
+#[test]
+fn change_marks_show_in_the_tree_and_filter_it() {
+    use heroku_j1::jupiterone::diff::Change;
+    let mut app = review_app();
+    let graph = std::sync::Arc::clone(&app.data.as_ref().unwrap().loaded.graph);
+    let p = &app.preview.as_ref().unwrap().preview;
+    let marks: Vec<Markers> = graph
+        .entities()
+        .iter()
+        .map(|e| match p.change_of(&e.key) {
+            Some(Change::New) => Markers::NEW,
+            Some(Change::Changed) => Markers::CHANGED,
+            _ => Markers::default(),
+        })
+        .collect();
+    app.update(Action::ChangeMarks { graph, marks });
+    cmd(&mut app, Command::Dismiss);
+    // The findings filter's last entry: only what changed since the last sync, and the
+    // nodes above it.
+    let at = heroku_j1::tui::app::FILTERS
+        .iter()
+        .position(|(_, name)| *name == "changed since last sync")
+        .unwrap();
+    for _ in 0..at {
+        cmd(&mut app, Command::CycleFilter);
+    }
+    let tree = app.tree().unwrap();
+    let marked: Vec<(String, Markers)> = tree
+        .visible()
+        .iter()
+        .map(|i| tree.node(*i))
+        .filter(|n| n.markers.intersects(Markers::SINCE_SYNC))
+        .map(|n| (n.label.to_string(), n.markers))
+        .collect();
+    assert!(
+        marked
+            .iter()
+            .any(|(l, m)| l.contains("acme-api") && m.contains(Markers::CHANGED)),
+        "{marked:?}"
+    );
+    assert!(
+        marked
+            .iter()
+            .any(|(l, m)| l.contains("billing-worker") && m.contains(Markers::NEW)),
+        "{marked:?}"
+    );
+    // Every visible node is marked or lies above a marked one.
+    for i in tree.visible() {
+        assert!(tree.node(*i).subtree.intersects(Markers::SINCE_SYNC));
+    }
 }

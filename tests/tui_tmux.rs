@@ -580,3 +580,80 @@ fn query_line_and_questions_in_a_real_terminal() {
     t.keys(&["q"]);
     t.wait_for("heroku-j1-exit=0", short);
 }
+
+/// The demo drifts its fake estate on the first `r` after a sync; the preview's change
+/// review shows the renamed app by name with its old and new name.
+#[test]
+fn demo_drift_is_reviewed_in_the_explorer() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let command = format!(
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY {bin} --demo ; echo heroku-j1-exit=$? ; sleep 120"
+    );
+    let t = Tmux::start(&command, 120, 40);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(10);
+    t.wait_for("Teams (", long);
+    t.wait_until("the help to close", short, |s| {
+        !s.contains("Help (j/k scroll")
+    });
+    // Sync (a first sync asks), then r: the demo's estate drifts and is read again.
+    t.keys(&["s"]);
+    t.wait_for("Confirm before syncing", long);
+    t.keys(&["y"]);
+    t.wait_for("Sync finished", long);
+    t.keys(&["Escape"]);
+    t.wait_until("the result to close", short, |s| {
+        !s.contains("Sync finished")
+    });
+    t.keys(&["r"]);
+    t.wait_until("the refresh to finish", long, |s| {
+        !s.contains("Reading Heroku")
+    });
+    t.keys(&["p"]);
+    let screen = t.wait_for("Sync preview", long);
+    assert!(screen.contains("Against the last sync"), "{screen}");
+    // Tab down to the application row, Enter: its changes.
+    let mut screen = t.screen();
+    for _ in 0..20 {
+        if screen.contains("› heroku_application ") {
+            break;
+        }
+        t.keys(&["Tab"]);
+        screen = t.screen();
+    }
+    assert!(screen.contains("› heroku_application "), "{screen}");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Changes of heroku_application", short);
+    assert!(screen.contains("~ changed"), "{screen}");
+    // Changed ones only, then Enter: the diff, old → new, with its sign.
+    t.keys(&["t", "t"]);
+    t.wait_for("changed (1 shown)", short);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("Change  ~ changed", short);
+    assert!(screen.contains("~ name"), "{screen}");
+    assert!(screen.contains("-r1\""), "the new name: {screen}");
+    assert!(screen.contains(" → "), "{screen}");
+    // Esc goes back one level at a time.
+    t.keys(&["Escape"]);
+    t.wait_for("Changes of heroku_application", short);
+    t.keys(&["Escape"]);
+    t.wait_for("Sync preview", short);
+    // The tree marks what changed since the last sync, and a filter shows only that.
+    t.keys(&["Escape"]);
+    let mut screen = t.screen();
+    for _ in 0..12 {
+        if screen.contains("changed since last sync") {
+            break;
+        }
+        t.keys(&["f"]);
+        screen = t.screen();
+    }
+    let screen = t.wait_for("[changed]", short);
+    assert!(screen.contains("-r1"), "{screen}");
+    t.keys(&["C-c"]);
+    let screen = t.wait_for("heroku-j1-exit=", long);
+    assert!(screen.contains("heroku-j1-exit=0"), "{screen}");
+}

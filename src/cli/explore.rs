@@ -5,10 +5,12 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::exit;
-use crate::fake::heroku::{FakeHeroku, FakeHerokuConfig};
+use crate::fake::heroku::{FakeHeroku, FakeHerokuConfig, FakeHerokuState, drift};
 use crate::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::{self, JupiterOneClient, JupiterOneConfig, UploadOptions};
@@ -16,7 +18,7 @@ use crate::secrets::{KeyStore, Keys, Secret, Which};
 use crate::settings::Settings;
 use crate::tui::app::Endpoints;
 use crate::tui::clients::{Clients, JupiterOneSetup};
-use crate::tui::{LoginContext, Startup};
+use crate::tui::{DriftHook, LoginContext, Startup};
 
 /// The JupiterOne side of the explorer: the key from `JUPITERONE_API_KEY` or the keyring,
 /// the account, URL, target and data folder from the settings; or why there is none.
@@ -114,6 +116,8 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
         need_login,
         data_dir: Some(data_dir),
         color,
+
+        drift: None,
     })
     .await?;
     Ok(ExitCode::SUCCESS)
@@ -159,6 +163,8 @@ async fn run_demo(color: bool) -> anyhow::Result<ExitCode> {
         need_login: None,
         data_dir: Some(data_dir.clone()),
         color,
+
+        drift: Some(demo_drift_hook(heroku.state())),
     })
     .await;
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -166,6 +172,20 @@ async fn run_demo(color: bool) -> anyhow::Result<ExitCode> {
     heroku.shutdown().await;
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Each call applies the next round of [`drift::demo_drift`] to the demo's fake estate.
+fn demo_drift_hook(state: Arc<FakeHerokuState>) -> DriftHook {
+    let round = AtomicUsize::new(0);
+    DriftHook(Arc::new(move || {
+        let round = round.fetch_add(1, Ordering::Relaxed) + 1;
+        state.mutate(|d| {
+            let drifts = drift::demo_drift(d, round);
+            if let Err(e) = drift::apply_all(d, &drifts) {
+                tracing::warn!(error = %e, "demo drift not applied");
+            }
+        });
+    }))
 }
 
 fn demo_data_dir() -> PathBuf {

@@ -7,6 +7,8 @@ use super::clients::Clients;
 use super::data::Data;
 use super::login_form::{Field, LoginRequest};
 use super::query_results::{QueryResults, QuestionCount};
+
+use super::tree::Markers;
 use crate::collect::Progress;
 use crate::graph::Graph;
 use crate::jupiterone::{Plan, Preview, SyncEvent, SyncOutcome};
@@ -62,6 +64,14 @@ pub enum Command {
     ShowQuestions,
     /// Filter the tree to the query's rows.
     FilterToResults,
+
+    /// The preview: select the next / previous `_type` row.
+    NextType,
+    PrevType,
+    /// The preview: open the selected type's changes; the review: open an object's diff.
+    OpenChanges,
+    /// The review list: cycle the kind filter (all, new, changed, deleted).
+    CycleKind,
 }
 
 /// An input to `App::update` (in `tui::app`).
@@ -91,6 +101,12 @@ pub enum Action {
     CrawlProgress(Box<Progress>),
     CrawlDone(Result<Box<Data>, String>),
     PreviewReady(Result<Box<(Plan, Preview)>, String>),
+    /// The tree's `[new]` / `[changed]` markers for `graph`: one per entity, in graph order
+    /// (computed by the preview task, never in a draw).
+    ChangeMarks {
+        graph: Arc<Graph>,
+        marks: Vec<Markers>,
+    },
     SyncProgress(Box<SyncEvent>),
     SyncDone(Result<Box<SyncOutcome>, String>),
     /// A key typed into the login form.
@@ -134,6 +150,8 @@ pub struct LoginFailure {
 #[derive(Debug)]
 pub enum Effect {
     StartCrawl,
+    /// The demo: drift the fake estate (a sync happened since the last drift), then crawl.
+    DriftAndCrawl,
     /// Compute the preview of the loaded graph against the last sync.
     Preview,
     /// Upload exactly this plan.

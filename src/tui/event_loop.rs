@@ -99,6 +99,8 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
         need_login,
         data_dir,
         color: _,
+
+        drift,
     } = startup;
     let size = terminal.size()?;
     let mut app = App::new(endpoints, size.width, size.height);
@@ -113,6 +115,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
         cancel: CancellationToken::new(),
         login,
         data_dir,
+        drift,
     };
     let mut pending = vec![Action::Start { need_login }];
     let mut events = EventStream::new();

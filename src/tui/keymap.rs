@@ -32,6 +32,8 @@ const P: &[Layer] = &[Layer::Preview];
 /// Scrolling in the preview and in the help screen.
 const SCROLL: &[Layer] = &[Layer::Preview, Layer::Help];
 const L: &[Layer] = &[Layer::Login];
+/// The change review (a type's changes, an object's diff).
+const R: &[Layer] = &[Layer::Review];
 const ANY: &[Layer] = &[
     Layer::Browse,
     Layer::Search,
@@ -43,6 +45,7 @@ const ANY: &[Layer] = &[
     Layer::QueryLine,
     Layer::QueryResults,
     Layer::Questions,
+    Layer::Review,
 ];
 /// The query line.
 const QL: &[Layer] = &[Layer::QueryLine];
@@ -452,7 +455,85 @@ pub const KEYMAP: &[Binding] = &[
         footer: Some("back"),
     },
     Binding {
-        layers: &[Layer::Popup, Layer::Help, Layer::Preview, Layer::Keys],
+        layers: P,
+        keys: &[Key::Code(KeyCode::Tab)],
+        command: Command::NextType,
+        label: "Tab",
+        help: "select the next _type row",
+        footer: Some("type"),
+    },
+    Binding {
+        layers: P,
+        keys: &[Key::Code(KeyCode::BackTab)],
+        command: Command::PrevType,
+        label: "S-Tab",
+        help: "select the previous _type row",
+        footer: None,
+    },
+    Binding {
+        layers: &[Layer::Preview, Layer::Review],
+        keys: &[Key::Code(KeyCode::Enter)],
+        command: Command::OpenChanges,
+        label: "Enter",
+        help: "open the selected _type's (or the warned-about) changes; in the list, an object's diff",
+        footer: Some("open"),
+    },
+    Binding {
+        layers: R,
+        keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
+        command: Command::Down,
+        label: "j/↓",
+        help: "next object (scroll the diff)",
+        footer: None,
+    },
+    Binding {
+        layers: R,
+        keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
+        command: Command::Up,
+        label: "k/↑",
+        help: "previous object (scroll the diff)",
+        footer: None,
+    },
+    Binding {
+        layers: R,
+        keys: &[Key::Code(KeyCode::PageDown)],
+        command: Command::PageDown,
+        label: "PgDn",
+        help: "page down",
+        footer: None,
+    },
+    Binding {
+        layers: R,
+        keys: &[Key::Code(KeyCode::PageUp)],
+        command: Command::PageUp,
+        label: "PgUp",
+        help: "page up",
+        footer: None,
+    },
+    Binding {
+        layers: R,
+        keys: &[Key::Char('t')],
+        command: Command::CycleKind,
+        label: "t",
+        help: "changes list: show all, new, changed or deleted objects",
+        footer: Some("kind"),
+    },
+    Binding {
+        layers: R,
+        keys: &[Key::Char('/')],
+        command: Command::StartSearch,
+        label: "/",
+        help: "changes list: search by name or key",
+        footer: Some("search"),
+    },
+    Binding {
+        layers: &[
+            Layer::Popup,
+            Layer::Help,
+            Layer::Preview,
+            Layer::Keys,
+            Layer::Review,
+        ],
         keys: &[Key::Code(KeyCode::Esc), Key::Code(KeyCode::Enter)],
         command: Command::Dismiss,
         label: "Esc",
@@ -476,6 +557,7 @@ pub const KEYMAP: &[Binding] = &[
             Layer::Keys,
             Layer::QueryResults,
             Layer::Questions,
+            Layer::Review,
         ],
         keys: &[Key::Char('q')],
         command: Command::Quit,

@@ -27,4 +27,4 @@ pub mod tree;
 pub mod view;
 
 pub use event_loop::run;
-pub use startup::{LoginContext, Startup};
+pub use startup::{DriftHook, LoginContext, Startup};

@@ -26,6 +26,9 @@ pub enum Layer {
     QueryResults,
     /// The saved questions.
     Questions,
+
+    /// The change review (a type's changes, an object's diff).
+    Review,
 }
 
 /// One thing shown over the tree. The preview's content lives in the app (it stays fresh
@@ -40,6 +43,9 @@ pub enum Overlay {
     },
     /// The saved questions with their counts.
     Questions,
+
+    /// The change review; its content lives in the app.
+    Review,
     Login(LoginForm),
     /// The keys view's text: each key's source and masked value.
     Keys(String),
@@ -54,11 +60,11 @@ pub enum Overlay {
 impl Overlay {
     /// Stacking order: a higher rank lies above a lower one and has the keyboard. Two
     /// overlays of one rank never coexist: opening one replaces the other (help, preview,
-    /// query and questions share the bottom rank).
+    /// review, query and questions share the bottom rank).
     #[must_use]
     pub const fn rank(&self) -> u8 {
         match self {
-            Self::Help | Self::Preview | Self::Query { .. } | Self::Questions => 0,
+            Self::Help | Self::Preview | Self::Review | Self::Query { .. } | Self::Questions => 0,
             Self::Login(_) => 1,
             Self::Keys(_) => 2,
             Self::Notice { .. } => 3,
@@ -75,6 +81,8 @@ impl Overlay {
             Self::Query { editing: true } => Layer::QueryLine,
             Self::Query { editing: false } => Layer::QueryResults,
             Self::Questions => Layer::Questions,
+
+            Self::Review => Layer::Review,
             Self::Login(_) => Layer::Login,
             Self::Keys(_) => Layer::Keys,
             Self::Notice { .. } | Self::Error(_) => Layer::Popup,

@@ -1,7 +1,9 @@
 //! What the explorer is started with: the clients, what the header shows, how to log in,
 //! and the data folder.
 
+use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::app::Endpoints;
 use super::clients::Clients;
@@ -32,4 +34,18 @@ pub struct Startup {
     pub data_dir: Option<PathBuf>,
     /// Whether the views may use colour (`--color`, `NO_COLOR`), resolved for the terminal.
     pub color: bool,
+
+    /// The demo's drift: applied before the first refresh after each sync.
+    pub drift: Option<DriftHook>,
+}
+
+/// Changes the (fake) estate a little and deterministically, each call a new round: how
+/// `--demo` shows the change review without keys.
+#[derive(Clone)]
+pub struct DriftHook(pub Arc<dyn Fn() + Send + Sync>);
+
+impl fmt::Debug for DriftHook {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DriftHook")
+    }
 }

@@ -27,11 +27,19 @@ impl Markers {
     pub const ARCHIVED: Self = Self(1 << 6);
     pub const DEPROVISIONED: Self = Self(1 << 7);
     pub const PARTIAL: Self = Self(1 << 8);
+    /// New since the last sync to the current target.
+    pub const NEW: Self = Self(1 << 9);
+    /// Changed since the last sync to the current target.
+    pub const CHANGED: Self = Self(1 << 10);
+    /// New or changed since the last sync.
+    pub const SINCE_SYNC: Self = Self(Self::NEW.0 | Self::CHANGED.0);
     /// A row of the last J1QL query (set by [`Tree::mark_entities`], no tag).
-    pub const QUERY: Self = Self(1 << 9);
+    pub const QUERY: Self = Self(1 << 11);
 
     /// Every marker with its short tag, in display order.
-    pub const ALL: [(Self, &'static str); 9] = [
+    pub const ALL: [(Self, &'static str); 11] = [
+        (Self::NEW, "new"),
+        (Self::CHANGED, "changed"),
         (Self::PARTIAL, "partial"),
         (Self::NO_2FA, "no 2FA"),
         (Self::ADMIN, "admin"),
@@ -489,6 +497,28 @@ impl Tree {
                 let node = &mut self.nodes[j as usize];
                 node.subtree.insert(marker);
                 at = node.parent;
+            }
+        }
+        self.refresh_visible();
+    }
+
+    /// Marks entity nodes `[new]` / `[changed]` against the last sync: `marks[i]` for the
+    /// graph's entity `i` (computed by the preview task; an empty slice clears them).
+    pub fn set_change_marks(&mut self, marks: &[Markers]) {
+        let bits = Markers::SINCE_SYNC.0;
+        for n in &mut self.nodes {
+            n.markers.0 &= !bits;
+            n.subtree.0 &= !bits;
+            if let Some(m) = n.entity.and_then(|e| marks.get(e as usize)) {
+                n.markers.0 |= m.0 & bits;
+                n.subtree.0 |= m.0 & bits;
+            }
+        }
+        // Children follow their parent (pre-order): in reverse, each passes its marks up.
+        for i in (0..self.nodes.len()).rev() {
+            let m = self.nodes[i].subtree.0 & bits;
+            if let (Some(p), true) = (self.nodes[i].parent, m != 0) {
+                self.nodes[p as usize].subtree.0 |= m;
             }
         }
         self.refresh_visible();

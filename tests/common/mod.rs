@@ -1,6 +1,8 @@
 //! A small hand-made estate with every marker, shared by the explorer's tests.
 #![allow(dead_code)]
 
+pub mod review;
+
 use heroku_j1::estate::{EnterpriseAccountData, Estate, ListFailure, ListKind, TeamData};
 use heroku_j1::heroku::model::{HerokuObject, parse_one};
 use serde_json::{Value, json};

@@ -1,11 +1,14 @@
 //! The explorer's state, changed only by [`App::update`]: the state types, `update`,
 //! loading a crawl, the overlays and the commands. Moving around the tree is in `navigate`,
-//! the preview and sync state in `sync`, the query line, its results and the
-//! questions view in `query`.
+//! the preview and sync state in `sync`, the change review in `review`, the query line,
+//! its results and the questions view in `query`.
 
 mod navigate;
 mod query;
+mod review;
 mod sync;
+
+pub use review::{KIND_FILTERS, ReviewState};
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -31,7 +34,7 @@ pub enum Pane {
 }
 
 /// The findings filters `f` cycles through, with their names.
-pub const FILTERS: [(Markers, &str); 10] = [
+pub const FILTERS: [(Markers, &str); 11] = [
     (Markers(0), "all"),
     (Markers::NO_2FA, "users without 2FA"),
     (Markers::ADMIN, "admins"),
@@ -44,6 +47,7 @@ pub const FILTERS: [(Markers, &str); 10] = [
     (Markers::ARCHIVED, "archived apps"),
     (Markers::DEPROVISIONED, "deprovisioned add-ons"),
     (Markers::PARTIAL, "partial datasets"),
+    (Markers::SINCE_SYNC, "changed since last sync"),
     (Markers::QUERY, "the last query's rows"),
 ];
 
@@ -93,6 +97,8 @@ pub struct PreviewState {
     /// What the guard asks about; the sync waits for `y` while this is not empty.
     pub confirm: Vec<String>,
     pub offset: usize,
+    /// The `_type` row Enter opens (index into `preview.types`).
+    pub selected: usize,
 }
 
 /// A sync in progress.
@@ -137,6 +143,8 @@ pub struct App {
     pub filter: usize,
     pub status: Option<String>,
     pub preview: Option<PreviewState>,
+    /// The change review opened from the preview.
+    pub review: Option<ReviewState>,
     /// `s` was pressed before the preview existed: sync when it arrives.
     pub sync_after_preview: bool,
     pub syncing: Option<SyncRun>,
@@ -146,6 +154,9 @@ pub struct App {
     pub query: QueryState,
     /// The saved questions and their counts.
     pub questions: QuestionsState,
+
+    /// A sync finished since the last refresh: the demo drifts its estate on the next `r`.
+    pub synced_since_refresh: bool,
     pub width: u16,
     pub height: u16,
 }
@@ -170,11 +181,14 @@ impl App {
             filter: 0,
             status: None,
             preview: None,
+            review: None,
             sync_after_preview: false,
             syncing: None,
             help_offset: 0,
             query: QueryState::default(),
             questions: QuestionsState::default(),
+
+            synced_since_refresh: false,
             width,
             height,
         }
@@ -183,6 +197,9 @@ impl App {
     /// The layer whose keymap applies now: the top overlay, else the search box or the tree.
     #[must_use]
     pub fn layer(&self) -> Layer {
+        if self.review_searching() {
+            return Layer::Search;
+        }
         match self.overlays.top() {
             Some(o) => o.layer(),
             None if self.search.active => Layer::Search,
@@ -305,6 +322,7 @@ impl App {
                 )));
             }
             Action::Command(c) => return self.command(c),
+            Action::SearchInput(c) if self.review_searching() => self.review_input(c),
             Action::SearchInput(c) => {
                 self.search.query.push(c);
                 self.search_step(false, true);
@@ -358,7 +376,9 @@ impl App {
                         plan: Arc::new(plan),
                         confirm: Vec::new(),
                         offset: 0,
+                        selected: 0,
                     });
+                    self.review = None;
                     self.open(Overlay::Preview);
                     self.status = None;
                     if std::mem::take(&mut self.sync_after_preview) {
@@ -370,6 +390,14 @@ impl App {
                     self.error(message);
                 }
             },
+            Action::ChangeMarks { graph, marks } => {
+                if let Some(d) = self.data.as_mut()
+                    && Arc::ptr_eq(&d.loaded.graph, &graph)
+                {
+                    d.tree.set_change_marks(&marks);
+                    self.scroll_to_cursor();
+                }
+            }
             Action::NeedLogin(reason) => {
                 self.crawl = None;
                 self.open(Overlay::Login(LoginForm::new(reason, None, None)));
@@ -425,7 +453,14 @@ impl App {
                     Ok(outcome) => {
                         // The preview compared with the sync before this one.
                         self.preview = None;
-                        self.overlays.close(|o| matches!(o, Overlay::Preview));
+                        self.review = None;
+                        self.synced_since_refresh = true;
+                        // Marks against the sync before this one are stale.
+                        if let Some(d) = self.data.as_mut() {
+                            d.tree.set_change_marks(&[]);
+                        }
+                        self.overlays
+                            .close(|o| matches!(o, Overlay::Preview | Overlay::Review));
                         self.status = Some(format!("Synced: job {}", outcome.upload.job_id));
                         self.open(Overlay::Notice {
                             title: "Sync finished".into(),
@@ -486,6 +521,7 @@ impl App {
                 }
                 self.overlays.pop();
             }
+            Some(Overlay::Review) => self.review_back(),
             Some(_) => {
                 self.overlays.pop();
             }
@@ -499,7 +535,30 @@ impl App {
         if let Some(effect) = self.query_command(c) {
             return effect;
         }
+        if matches!(self.overlays.top(), Some(Overlay::Review)) {
+            match c {
+                Command::SearchConfirm | Command::OpenChanges => self.review_enter(),
+                Command::SearchCancel => self.review_back(),
+                Command::Dismiss | Command::Quit | Command::ToggleHelp => {}
+                _ => self.review_command(c),
+            }
+            if c != Command::Dismiss && c != Command::Quit && c != Command::ToggleHelp {
+                return None;
+            }
+        }
         match c {
+            Command::NextType | Command::PrevType => {
+                if let Some(p) = self.preview.as_mut() {
+                    let last = p.preview.types.len().saturating_sub(1);
+                    p.selected = if c == Command::NextType {
+                        (p.selected + 1).min(last)
+                    } else {
+                        p.selected.saturating_sub(1)
+                    };
+                }
+            }
+            Command::OpenChanges => self.open_review(),
+            Command::CycleKind => {}
             Command::Quit => return Some(Effect::Quit),
             Command::Preview => {
                 if self.data.is_none() || self.jupiterone_missing() {
@@ -572,6 +631,9 @@ impl App {
                 if self.crawl.is_none() {
                     self.crawl = Some(Crawl { progress: None });
                     self.status = Some("Reading Heroku…".into());
+                    if std::mem::take(&mut self.synced_since_refresh) && self.endpoints.demo {
+                        return Some(Effect::DriftAndCrawl);
+                    }
                     return Some(Effect::StartCrawl);
                 }
                 self.status = Some("Already reading Heroku…".into());

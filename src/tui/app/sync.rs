@@ -94,7 +94,11 @@ impl App {
             .preview
             .needs_confirmation()
             .iter()
-            .map(ToString::to_string)
+            // The deletions it warns about, by name: the first few, then "and N more".
+            .map(|r| match r.deleted_summary(5) {
+                Some(names) => format!("{r}: {names}"),
+                None => r.to_string(),
+            })
             .collect();
         if !reasons.is_empty() && !confirmed {
             p.confirm = reasons;

@@ -1,15 +1,19 @@
 //! The JupiterOne tasks: preparing the preview (off the async workers: it hashes every
-//! object) and the upload, reporting progress and outcome as actions.
+//! object; with it the tree's `[new]` / `[changed]` markers) and the upload, reporting
+//! progress and outcome as actions.
 
 use std::sync::Arc;
 
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
+use crate::graph::Graph;
+use crate::jupiterone::diff::Change;
 use crate::jupiterone::{self, Plan, Preview};
 use crate::tui::action::Action;
 use crate::tui::clients::JupiterOneSetup;
 use crate::tui::data::Loaded;
+use crate::tui::tree::Markers;
 
 /// Prepares the preview of `loaded` against the last sync to the setup's target.
 pub(super) fn spawn_preview(setup: &JupiterOneSetup, loaded: &Loaded, tx: UnboundedSender<Action>) {
@@ -28,12 +32,35 @@ pub(super) fn spawn_preview(setup: &JupiterOneSetup, loaded: &Loaded, tx: Unboun
         })
         .await;
         let message = match result {
-            Ok(Ok(ready)) => Ok(Box::new(ready)),
+            Ok(Ok((plan, preview))) => {
+                let graph = Arc::clone(plan.graph());
+                let marks = change_marks(&graph, &preview);
+                let ready = Ok(Box::new((plan, preview)));
+                let _ = tx.send(Action::ChangeMarks { graph, marks });
+                ready
+            }
             Ok(Err(e)) => Err(format!("cannot prepare the preview: {e}")),
             Err(e) => Err(format!("preparing the preview failed: {e}")),
         };
         let _ = tx.send(Action::PreviewReady(message));
     });
+}
+
+/// Each entity's `[new]` / `[changed]` marker against the last sync, in graph order; none
+/// before a first sync (everything would be new).
+fn change_marks(graph: &Graph, preview: &Preview) -> Vec<Markers> {
+    if preview.last_sync.is_none() {
+        return Vec::new();
+    }
+    graph
+        .entities()
+        .iter()
+        .map(|e| match preview.change_of(&e.key) {
+            Some(Change::New) => Markers::NEW,
+            Some(Change::Changed) => Markers::CHANGED,
+            _ => Markers::default(),
+        })
+        .collect()
 }
 
 /// Uploads exactly `plan`; progress and the outcome come back as actions.

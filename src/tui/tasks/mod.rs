@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::action::{Action, Effect};
 use super::app::App;
-use super::startup::LoginContext;
+use super::startup::{DriftHook, LoginContext};
 
 /// What every task may need besides the app: where to report, when to stop, how to log in.
 #[derive(Debug, Clone)]
@@ -29,6 +29,8 @@ pub struct Context {
     pub login: Option<LoginContext>,
     /// The data folder of a JupiterOne setup made by a login.
     pub data_dir: Option<PathBuf>,
+    /// The demo's drift (see [`Effect::DriftAndCrawl`]).
+    pub drift: Option<DriftHook>,
 }
 
 /// Spawns the task for `effect`. [`Effect::Quit`] is the event loop's and starts nothing.
@@ -45,6 +47,12 @@ pub fn start(effect: Effect, app: &App, ctx: &Context) {
                 let _ = ctx.tx.send(Action::NeedLogin("No Heroku API key.".into()));
             }
         },
+        Effect::DriftAndCrawl => {
+            if let Some(hook) = &ctx.drift {
+                (hook.0)();
+            }
+            start(Effect::StartCrawl, app, ctx);
+        }
         Effect::Preview => {
             if let (Some(setup), Some(data)) = (&app.clients.jupiterone, &app.data) {
                 jupiterone::spawn_preview(setup, &data.loaded, ctx.tx.clone());

@@ -18,6 +18,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         (Layer::Browse, "Browsing"),
         (Layer::Search, "Searching"),
         (Layer::Preview, "Sync preview"),
+        (Layer::Review, "Change review (Enter in the preview)"),
         (Layer::Keys, "Keys view (K)"),
         (Layer::Login, "Login form"),
         (Layer::QueryLine, "Query line (:)"),

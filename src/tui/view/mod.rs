@@ -10,6 +10,8 @@ mod popup;
 mod preview;
 mod query;
 mod questions;
+
+mod review;
 mod sync;
 mod tree;
 
@@ -67,6 +69,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
 fn draw_overlay(frame: &mut Frame<'_>, area: Rect, app: &App, overlay: &Overlay) {
     match overlay {
         Overlay::Preview => preview::draw(frame, centered(area, 94, 84), app),
+        Overlay::Review => review::draw(frame, centered(area, 94, 84), app),
         Overlay::Help => help::draw(frame, centered(area, 90, 90), app),
         Overlay::Query { editing } => query::draw(frame, centered(area, 94, 84), app, *editing),
         Overlay::Questions => questions::draw(frame, centered(area, 94, 84), app),

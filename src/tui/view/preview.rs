@@ -26,7 +26,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         for reason in &state.confirm {
             lines.push(Line::styled(format!("  • {reason}"), red));
         }
-        lines.push(Line::styled("  y: sync anyway   Esc: cancel", bold));
+        lines.push(Line::styled(
+            if p.deletions.is_empty() {
+                "  y: sync anyway   Esc: cancel"
+            } else {
+                "  y: sync anyway   Enter: list what it deletes   Esc: cancel"
+            },
+            bold,
+        ));
         lines.push(Line::default());
     }
     let target = p.target.id();
@@ -73,16 +80,26 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         ),
         bold,
     ));
-    for t in &p.types {
-        let style = if t.to_delete > 0 {
+    for (i, t) in p.types.iter().enumerate() {
+        let mut style = if t.to_delete > 0 {
             Style::default().fg(Color::Yellow)
         } else {
             Style::default()
         };
+        if i == state.selected {
+            // The row Enter opens (Tab moves it).
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        // The selected row is marked `›` (readable without colour).
+        let name = if i == state.selected {
+            format!("› {}", t.object_type)
+        } else {
+            t.object_type.clone()
+        };
         let mut spans = vec![Span::styled(
             format!(
                 "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
-                t.object_type, t.to_upload, t.new, t.changed, t.unchanged, t.to_delete
+                name, t.to_upload, t.new, t.changed, t.unchanged, t.to_delete
             ),
             style,
         )];
@@ -151,7 +168,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     ));
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Sync preview (s sync, Esc close) ")
+        .title(" Sync preview (s sync, Tab/Enter changes of a _type, Esc close) ")
         .border_style(Style::default().fg(Color::Cyan));
     let offset = u16::try_from(state.offset).unwrap_or(u16::MAX);
     frame.render_widget(
