@@ -236,9 +236,9 @@ fn a_query_that_does_not_parse_exits_2_with_the_caret_before_reading_anything() 
     let o = s.run(&["query", "FIND User WITH name = /x/", "--from", &s.from()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("regular expressions (`/…/`) are not supported yet"));
-    // A folder that cannot be read: 1.
+    // A folder that does not exist: a usage error (2), before anything is read.
     let o = s.run(&["query", "FIND User", "--from", "/nonexistent/graph"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
 #[test]
@@ -359,13 +359,13 @@ fn a_users_questions_file_adds_to_the_shipped_ones() {
         "--fail-if-any",
     ]);
     assert_eq!(o.status.code(), Some(1));
-    // A broken file is a usage error naming the question, before the graph is read.
+    // A broken file is a usage error naming the question.
     std::fs::write(
         s.config().join("questions.toml"),
         "[[question]]\nid = \"bad\"\ntitle = \"Bad\"\nseverity = \"low\"\nquery = \"FIND User WITH\"\n",
     )
     .unwrap();
-    let o = s.run(&["questions", "--from", "/nonexistent/graph"]);
+    let o = s.run(&["questions", "--from", &s.from()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("question `bad`") && stderr(&o).contains('^'),

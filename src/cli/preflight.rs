@@ -16,6 +16,14 @@ pub fn check(cli: &Cli) -> Result<(), String> {
         Some(Command::Collect(a)) => writable_out(&a.out),
         Some(Command::Sync(a)) => a.from.as_deref().map_or(Ok(()), collected),
         Some(Command::Diff(a)) => a.from.as_deref().map_or(Ok(()), collected),
+        // A query that does not parse is reported first, with its caret, by `query` itself.
+        Some(Command::Query(a))
+            if a.query
+                .as_deref()
+                .is_some_and(|q| crate::query::parse(q).is_err()) =>
+        {
+            Ok(())
+        }
         Some(Command::Query(a)) => a.source.from.as_deref().map_or(Ok(()), collected),
         Some(Command::Questions(a)) => a.source.from.as_deref().map_or(Ok(()), collected),
         _ => Ok(()),

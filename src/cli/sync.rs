@@ -212,6 +212,10 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
         }
         report
     };
+    let by_signal = || match signal.load(Ordering::Relaxed) {
+        0 => exit::INTERRUPTED,
+        code => code,
+    };
     let code = match args.every {
         None => {
             let report =
@@ -227,9 +231,9 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
                     eprintln!("{a}");
                 }
             }
-            // Ctrl-C: 130 (128 + SIGINT) whatever the interrupted run reported.
+            // A signal: 128 + its number whatever the interrupted run reported.
             if cancel.is_cancelled() {
-                exit::INTERRUPTED
+                by_signal()
             } else {
                 report.exit_code
             }
@@ -247,10 +251,10 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
                 }
                 // A missing or rejected key will not fix itself.
                 let fatal = report.status == "failed" && report.exit_code == exit::USAGE;
-                // Ctrl-C during a run: 130; between runs (the way to stop --every): the
-                // last run's code.
+                // A signal during a run: 128 + its number; between runs (the way to stop
+                // --every): the last run's code.
                 if cancel.is_cancelled() {
-                    break exit::INTERRUPTED;
+                    break by_signal();
                 }
                 if fatal {
                     break last;
