@@ -38,6 +38,26 @@ fn command(dir: &Path, heroku: &FakeHeroku, j1: &FakeJupiterOne, args: &[&str]) 
     c
 }
 
+/// A fake Heroku with `faults` and a fake JupiterOne that takes [`J1_KEY`].
+async fn fakes(faults: Faults) -> (FakeHeroku, FakeJupiterOne) {
+    let heroku = FakeHeroku::start(FakeHerokuConfig {
+        faults,
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let j1 = tokio::task::spawn_blocking(|| {
+        FakeJupiterOne::start(FakeJupiterOneConfig {
+            token: J1_KEY.into(),
+            ..FakeJupiterOneConfig::default()
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    (heroku, j1)
+}
+
 fn assert_inert(what: &str, out: &Output, log: &Path) {
     let log = std::fs::read(log).unwrap_or_default();
     for (name, bytes) in [
@@ -55,26 +75,13 @@ fn assert_inert(what: &str, out: &Output, log: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn escapes_in_names_emails_and_errors_never_reach_a_terminal_or_log() {
-    let heroku = FakeHeroku::start(FakeHerokuConfig {
-        faults: Faults {
-            hostile_text: HOSTILE.into(),
-            // A refused list: its error message carries the escapes too.
-            forbid_team_members: true,
-            ..Faults::default()
-        },
-        ..FakeHerokuConfig::default()
+    let (heroku, j1) = fakes(Faults {
+        hostile_text: HOSTILE.into(),
+        // A refused list: its error message carries the escapes too.
+        forbid_team_members: true,
+        ..Faults::default()
     })
-    .await
-    .unwrap();
-    let j1 = tokio::task::spawn_blocking(|| {
-        FakeJupiterOne::start(FakeJupiterOneConfig {
-            token: J1_KEY.into(),
-            ..FakeJupiterOneConfig::default()
-        })
-        .unwrap()
-    })
-    .await
-    .unwrap();
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("heroku-j1.log");
     let graph = dir.path().join("graph");
@@ -197,24 +204,11 @@ async fn run(dir: &Path, heroku: &FakeHeroku, j1: &FakeJupiterOne, args: &[&str]
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_2_mb_app_name_is_truncated_to_fit_and_warned_about_and_the_sync_goes_on() {
-    let heroku = FakeHeroku::start(FakeHerokuConfig {
-        faults: Faults {
-            huge_app_name_bytes: 2_000_000,
-            ..Faults::default()
-        },
-        ..FakeHerokuConfig::default()
+    let (heroku, j1) = fakes(Faults {
+        huge_app_name_bytes: 2_000_000,
+        ..Faults::default()
     })
-    .await
-    .unwrap();
-    let j1 = tokio::task::spawn_blocking(|| {
-        FakeJupiterOne::start(FakeJupiterOneConfig {
-            token: J1_KEY.into(),
-            ..FakeJupiterOneConfig::default()
-        })
-        .unwrap()
-    })
-    .await
-    .unwrap();
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let graph = dir.path().join("graph").display().to_string();
     let collect = run(dir.path(), &heroku, &j1, &["collect", "--out", &graph]).await;
