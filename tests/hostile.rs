@@ -1,6 +1,7 @@
 //! Hostile servers: the real binary against fakes that send terminal escapes in names,
-//! e-mails and error messages (issue 12, item 3). No ESC or BEL byte may reach stdout,
-//! stderr or the log file.
+//! e-mails and error messages (issue 12, item 3: no ESC or BEL byte may reach stdout, stderr
+//! or the log file), duplicate ids and null permissions (item 8), and a 2 MB app name that
+//! must be truncated to fit a request (item 4).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -37,6 +38,26 @@ fn command(dir: &Path, heroku: &FakeHeroku, j1: &FakeJupiterOne, args: &[&str]) 
     c
 }
 
+/// A fake Heroku with `faults` and a fake JupiterOne that takes [`J1_KEY`].
+async fn fakes(faults: Faults) -> (FakeHeroku, FakeJupiterOne) {
+    let heroku = FakeHeroku::start(FakeHerokuConfig {
+        faults,
+        ..FakeHerokuConfig::default()
+    })
+    .await
+    .unwrap();
+    let j1 = tokio::task::spawn_blocking(|| {
+        FakeJupiterOne::start(FakeJupiterOneConfig {
+            token: J1_KEY.into(),
+            ..FakeJupiterOneConfig::default()
+        })
+        .unwrap()
+    })
+    .await
+    .unwrap();
+    (heroku, j1)
+}
+
 fn assert_inert(what: &str, out: &Output, log: &Path) {
     let log = std::fs::read(log).unwrap_or_default();
     for (name, bytes) in [
@@ -54,26 +75,13 @@ fn assert_inert(what: &str, out: &Output, log: &Path) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn escapes_in_names_emails_and_errors_never_reach_a_terminal_or_log() {
-    let heroku = FakeHeroku::start(FakeHerokuConfig {
-        faults: Faults {
-            hostile_text: HOSTILE.into(),
-            // A refused list: its error message carries the escapes too.
-            forbid_team_members: true,
-            ..Faults::default()
-        },
-        ..FakeHerokuConfig::default()
+    let (heroku, j1) = fakes(Faults {
+        hostile_text: HOSTILE.into(),
+        // A refused list: its error message carries the escapes too.
+        forbid_team_members: true,
+        ..Faults::default()
     })
-    .await
-    .unwrap();
-    let j1 = tokio::task::spawn_blocking(|| {
-        FakeJupiterOne::start(FakeJupiterOneConfig {
-            token: J1_KEY.into(),
-            ..FakeJupiterOneConfig::default()
-        })
-        .unwrap()
-    })
-    .await
-    .unwrap();
+    .await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("heroku-j1.log");
     let graph = dir.path().join("graph");
@@ -176,4 +184,117 @@ async fn a_duplicate_id_and_a_null_permission_are_findings_not_silent_or_partial
     );
     assert!(!all.contains("(partial)"), "no list is partial:\n{all}");
     assert!(!all.contains("Validation: no findings"), "{all}");
+}
+
+/// Runs the binary with `args` and returns its stdout and stderr together.
+async fn run(dir: &Path, heroku: &FakeHeroku, j1: &FakeJupiterOne, args: &[&str]) -> String {
+    let c = command(dir, heroku, j1, args);
+    let out = tokio::task::spawn_blocking(move || {
+        let mut c = c;
+        c.output().unwrap()
+    })
+    .await
+    .unwrap();
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_2_mb_app_name_is_truncated_to_fit_and_warned_about_and_the_sync_goes_on() {
+    let (heroku, j1) = fakes(Faults {
+        huge_app_name_bytes: 2_000_000,
+        ..Faults::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph").display().to_string();
+    let collect = run(dir.path(), &heroku, &j1, &["collect", "--out", &graph]).await;
+    let sync = run(
+        dir.path(),
+        &heroku,
+        &j1,
+        &["sync", "--scope", "oversize", "--yes", "--allow-partial"],
+    )
+    .await;
+    let jobs = j1.jobs();
+    assert_eq!(jobs.len(), 1, "{sync}");
+    assert_eq!(jobs[0].status, "FINISHED", "{sync}");
+    let stats = j1.stats();
+    assert_eq!(stats.too_large, 0, "{sync}");
+    assert!(
+        stats.max_body_bytes <= 5_000_000,
+        "a request of {} bytes",
+        stats.max_body_bytes
+    );
+    let stored = j1.stored("oversize");
+    let huge: Vec<(&String, &serde_json::Value)> = stored
+        .entities
+        .iter()
+        .filter(|(_, e)| {
+            e["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("huge-app-"))
+        })
+        .collect();
+    assert!(!huge.is_empty(), "the huge app was uploaded");
+    for (key, e) in huge {
+        // Its 2 MB of `_rawData` went first; the 2 MB name then fits and is kept whole.
+        assert_eq!(e["name"].as_str().map(str::len), Some(2_000_000), "{key}");
+        assert_eq!(e["_rawData"][0]["rawData"], "TRUNCATED", "{key}");
+        for (what, out) in [("collect", &collect), ("sync", &sync)] {
+            assert!(
+                out.lines()
+                    .any(|l| l.contains("Warning: ") && l.contains(key.as_str())),
+                "{what} names {key} in a warning:\n{}",
+                &out[..out.len().min(5_000)]
+            );
+        }
+    }
+    assert!(
+        collect.contains("Validation: no findings"),
+        "a warning, not a finding"
+    );
+    // The change set compares what was uploaded: nothing changed since.
+    let again = run(
+        dir.path(),
+        &heroku,
+        &j1,
+        &[
+            "sync",
+            "--scope",
+            "oversize",
+            "--dry-run",
+            "--json",
+            "--allow-partial",
+        ],
+    )
+    .await;
+    let json_start = again.find('{').unwrap_or(0);
+    let report: serde_json::Value = serde_json::Deserializer::from_str(&again[json_start..])
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        report["preview"]["totals"]["entities"]["updated"],
+        0,
+        "{}",
+        &again[..again.len().min(3_000)]
+    );
+    let oversized = report["preview"]["oversized"].as_array().cloned();
+    let oversized = oversized.unwrap_or_default();
+    assert!(
+        !oversized.is_empty(),
+        "the JSON preview lists the oversized objects"
+    );
+    for o in oversized {
+        let (bytes, fitted) = (o["bytes"].as_u64(), o["fittedBytes"].as_u64());
+        assert!(
+            bytes > Some(5_000_000) && fitted < Some(5_000_000),
+            "too large alone, fitted: {o}"
+        );
+    }
 }

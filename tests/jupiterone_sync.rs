@@ -382,21 +382,29 @@ async fn a_failure_mid_upload_aborts_the_job_and_never_finalizes() {
     );
 }
 
-#[tokio::test]
-async fn a_413_truncates_the_largest_raw_data_and_retries() {
-    let fake = fake();
-    let client = client(&fake);
+/// Three small add-ons and one with 7 MB of raw data (over the 5,000,000-byte batch limit
+/// and JupiterOne's 6 MB on its own), and that one's key.
+fn with_huge_addon() -> (Arc<Graph>, String) {
     let mut graph = big_graph(3, 200);
-    // One add-on with 7 MB of raw data: over JupiterOne's 6 MB.
     let huge = big_graph(1, 7_000_000).entities()[0].clone();
     let huge_key = "ffffffff-0000-4000-8000-000000000001".to_owned();
     graph.add_entity(Entity {
         key: huge_key.clone(),
         ..huge
     });
-    let graph = Arc::new(graph);
-    let plan = Plan::new(graph.clone(), scope());
-    assert_eq!(plan.oversized().count(), 1);
+    (Arc::new(graph), huge_key)
+}
+
+#[tokio::test]
+async fn a_413_truncates_the_largest_raw_data_and_retries() {
+    let fake = fake();
+    let client = client(&fake);
+    let (graph, huge_key) = with_huge_addon();
+    // A ceiling above the object's size, so the plan does not fit it beforehand (as for an
+    // object that could not be made to fit): the fake's 6 MB limit refuses it.
+    let plan = Plan::with_max_batch_bytes(graph.clone(), scope(), 8_000_000);
+    assert!(plan.oversized().is_empty());
+    assert!(plan.batches().iter().any(|b| b.bytes > 7_000_000));
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let outcome = upload(&client, &plan, &options(), Some(tx)).await.unwrap();
     assert_eq!(outcome.truncated_keys, vec![huge_key.clone()]);
@@ -418,6 +426,38 @@ async fn a_413_truncates_the_largest_raw_data_and_retries() {
         shrunk |= matches!(&e, SyncEvent::Shrunk { keys, .. } if keys == &vec![huge_key.clone()]);
     }
     assert!(shrunk);
+}
+
+#[tokio::test]
+async fn an_object_over_the_batch_limit_is_fitted_before_upload_and_named() {
+    let fake = fake();
+    let client = client(&fake);
+    let (graph, huge_key) = with_huge_addon();
+    let plan = Plan::new(graph, scope());
+    let keys: Vec<&str> = plan.oversized().iter().map(|o| o.key.as_str()).collect();
+    assert_eq!(keys, vec![huge_key.as_str()]);
+    assert_eq!(plan.oversized()[0].raw_data_truncated, 1);
+    assert!(plan.oversized()[0].fits);
+    assert_eq!(plan.oversized_batches().count(), 0);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let outcome = upload(&client, &plan, &options(), Some(tx)).await.unwrap();
+    assert!(outcome.truncated_keys.is_empty(), "no 413 to react to");
+    assert_eq!(outcome.job.num_entities_created, 4);
+    let stats = fake.stats();
+    assert_eq!(stats.too_large, 0);
+    assert!(
+        stats.max_body_bytes <= 5_000_000,
+        "{}",
+        stats.max_body_bytes
+    );
+    let stored = fake.stored(&format!("heroku-j1:{USER_ID}"));
+    assert_eq!(
+        stored.entities[&huge_key]["_rawData"],
+        json!([{"name": "default", "rawData": "TRUNCATED"}])
+    );
+    while let Ok(e) = rx.try_recv() {
+        assert!(!matches!(e, SyncEvent::Shrunk { .. }), "{e:?}");
+    }
 }
 
 #[tokio::test]

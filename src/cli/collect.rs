@@ -17,6 +17,8 @@ use crate::collect::{self, Progress, Stage};
 use crate::graph::validate::{Finding, validate};
 use crate::graph::{self, Graph, export};
 use crate::heroku::{ClientConfig, HerokuClient};
+use crate::jupiterone::fit::Oversized;
+use crate::jupiterone::plan;
 use crate::secrets::{KeyStore, Keys, ResolveError, Resolved, Which};
 use crate::settings::{Flags, Settings, value};
 
@@ -78,6 +80,8 @@ pub struct Summary {
     pub counts: BTreeMap<String, usize>,
     pub partial_datasets: BTreeMap<String, Vec<String>>,
     pub findings: Vec<Finding>,
+    /// Objects too large for one JupiterOne request: a sync uploads them shrunk (warnings).
+    pub oversized: Vec<Oversized>,
     pub requests: u64,
     pub duration_ms: u128,
     pub rate_limit_remaining: Option<i64>,
@@ -264,6 +268,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
         counts: graph.counts(),
         partial_datasets: graph.partial_datasets().clone(),
         findings,
+        oversized: plan::oversized(&graph),
         requests: client.requests(),
         duration_ms: started.elapsed().as_millis(),
         rate_limit_remaining: client.rate_limit_remaining(),
@@ -345,6 +350,9 @@ pub fn render(s: &Summary, graph: &Graph) -> String {
         for f in &s.findings {
             let _ = writeln!(out, "  {f}");
         }
+    }
+    for o in &s.oversized {
+        let _ = writeln!(out, "Warning: {}", crate::text::clean(&o.to_string()));
     }
     let _ = writeln!(out, "Graph written to {}", s.out.display());
     out

@@ -446,6 +446,11 @@ async fn sync_graph(
         Ok(p) => p,
         Err(e) => return report.failed(exit::FAILURE, e.to_string()),
     };
+    for o in &preview.oversized {
+        let warning = crate::text::cleaned(&o.to_string());
+        tracing::warn!(key = %crate::text::clean(&o.key), "{warning}");
+        eprintln!("heroku-j1: warning: {warning}");
+    }
     let findings = preview.blocking().len();
     let reasons = preview.needs_confirmation_with(&settings.guard);
     if args.dry_run {
@@ -703,6 +708,9 @@ pub fn render_preview(p: &Preview) -> String {
         for r in reasons {
             let _ = writeln!(out, "Partial: {t}: {r}");
         }
+    }
+    for o in &p.oversized {
+        let _ = writeln!(out, "Warning: {}", crate::text::clean(&o.to_string()));
     }
     if !p.findings.is_empty() {
         let _ = writeln!(out, "Validation findings ({}):", p.findings.len());

@@ -1,6 +1,6 @@
 //! The preview: per `_type`, what a sync will upload and, against the last successful sync
 //! to the same target, how many objects are new, changed, unchanged and to be deleted;
-//! validation findings (they block); partial datasets with their reasons; and the guard that
+//! validation findings (they block); objects too large for a request (warnings); partial datasets with their reasons; and the guard that
 //! asks for confirmation before a risky sync. Every count and every guard reason is derived
 //! from the one change set ([`changes::compute`]), so they cannot disagree with it.
 
@@ -13,6 +13,7 @@ use serde_json::value::RawValue;
 
 pub use super::changes::LastSync;
 use super::changes::{self, ChangeSet};
+use super::fit::Oversized;
 pub use super::hash::{content_hash, entity_hash, relationship_hash};
 use super::state::{Header, STATE_VERSION, Snapshot, StoredObject, SyncState};
 use super::target::Target;
@@ -206,6 +207,9 @@ pub struct Preview {
     pub findings: Vec<Finding>,
     /// Partial `_type`s with their reasons.
     pub partial_datasets: BTreeMap<String, Vec<String>>,
+    /// Objects too large for a request, uploaded shrunk (warnings: they do not block); set
+    /// from the plan by [`super::prepare`].
+    pub oversized: Vec<Oversized>,
     /// What JupiterOne will delete.
     pub deletions: Vec<Deletion>,
     /// Why object details (changed properties, names of deleted objects) are missing: the
@@ -291,6 +295,7 @@ pub fn from_change_set(graph: &Graph, target: &Target, set: ChangeSet) -> Previe
         totals,
         findings: validate(graph),
         partial_datasets: graph.partial_datasets().clone(),
+        oversized: Vec::new(),
         deletions,
         changes,
         change_set: Arc::new(set),

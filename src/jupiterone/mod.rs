@@ -6,8 +6,8 @@
 //!
 //! ```text
 //! let previous = state::load(&state::state_path(data_dir, client.api_url(), client.account(), &target))?;
-//! let preview = diff::preview(&graph, &target, previous.as_ref());   // the change set, per _type
-//! let plan = Plan::new(graph.clone(), target.clone());               // the exact bodies
+//! let plan = Plan::new(graph, target.clone());                       // the exact bodies (oversized objects fitted)
+//! let preview = diff::preview(plan.graph(), &target, previous.as_ref()); // the change set, per _type
 //! preview.blocking()            // validation findings: never sync
 //! preview.needs_confirmation()  // ask first (first sync, partial, mass deletion)
 //! sync(&client, &plan, &preview, data_dir, &UploadOptions::default(), Some(tx)).await
@@ -17,6 +17,7 @@
 pub mod changes;
 pub mod client;
 pub mod diff;
+pub mod fit;
 pub mod hash;
 pub mod lock;
 pub mod plan;
@@ -72,7 +73,9 @@ pub fn state_path_for(client: &JupiterOneClient, data_dir: &Path, target: &Targe
     state::state_path(data_dir, client.api_url(), client.account(), target)
 }
 
-/// Loads the last sync to `target`, previews against it and plans the upload.
+/// Loads the last sync to `target`, plans the upload and previews it against the last sync.
+/// The preview is made from the plan's graph (objects too large for a request made to fit),
+/// so it compares what will be uploaded, and lists those objects as warnings.
 ///
 /// # Errors
 /// When the state file exists but cannot be read.
@@ -83,8 +86,9 @@ pub fn prepare(
     data_dir: &Path,
 ) -> Result<(Plan, Preview), StateError> {
     let previous = state::load(&state_path_for(client, data_dir, &target))?;
-    let preview = diff::preview(&graph, &target, previous.as_ref());
     let plan = Plan::new(graph, target);
+    let mut preview = diff::preview(plan.graph(), plan.target(), previous.as_ref());
+    preview.oversized = plan.oversized().to_vec();
     Ok((plan, preview))
 }
 

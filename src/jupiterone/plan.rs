@@ -2,6 +2,9 @@
 //! sent. Entities first, then relationships, in graph order, cut into batches of at most
 //! [`MAX_BATCH_BYTES`] serialized bytes; then the finalize body naming the partial datasets.
 //!
+//! An object too large for a request on its own is made to fit first ([`super::fit`]): the
+//! plan holds that fitted graph, so the change set and the recorded state match the upload.
+//!
 //! The bodies are rendered on demand from the graph ([`Plan::body`]) rather than kept in
 //! memory; rendering is deterministic, so the bytes shown are the bytes sent. The one
 //! exception is JupiterOne refusing a body as too large (413): the uploader then replaces the
@@ -9,7 +12,6 @@
 //! reports which keys it truncated.
 
 use std::collections::BTreeSet;
-use std::io::{self, Write};
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -17,6 +19,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
 use super::client::UploadKind;
+use super::fit::{self, Limits, Oversized, json_len};
 use super::target::Target;
 use crate::graph::{Entity, Graph, Relationship};
 
@@ -24,12 +27,27 @@ use crate::graph::{Entity, Graph, Relationship};
 pub const MAX_BATCH_BYTES: usize = 5_000_000;
 /// Requests in flight at once (JupiterOne's SDK `UPLOAD_CONCURRENCY`).
 pub const UPLOAD_CONCURRENCY: usize = 6;
-/// What a truncated `_rawData` entry's `rawData` becomes.
-pub const TRUNCATED: &str = "TRUNCATED";
+pub use super::fit::TRUNCATED;
 
 const ENTITIES_PREFIX: &[u8] = b"{\"entities\":[";
 const RELATIONSHIPS_PREFIX: &[u8] = b"{\"relationships\":[";
 const SUFFIX: &[u8] = b"]}";
+
+/// The largest entity and relationship that fit a request of `max_batch_bytes` alone.
+#[must_use]
+pub const fn limits(max_batch_bytes: usize) -> Limits {
+    Limits {
+        entity: max_batch_bytes.saturating_sub(ENTITIES_PREFIX.len() + SUFFIX.len()),
+        relationship: max_batch_bytes.saturating_sub(RELATIONSHIPS_PREFIX.len() + SUFFIX.len()),
+    }
+}
+
+/// The objects of `graph` too large for a request of [`MAX_BATCH_BYTES`] alone, as the plan
+/// would upload them (what `collect` reports).
+#[must_use]
+pub fn oversized(graph: &Graph) -> Vec<Oversized> {
+    fit::oversized(graph, limits(MAX_BATCH_BYTES))
+}
 
 /// One request body: a run of entities or of relationships (indices into the graph's lists).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,25 +73,6 @@ impl Batch {
     pub const fn is_empty(&self) -> bool {
         self.end == self.start
     }
-}
-
-/// Counts the bytes written to it.
-struct Counter(usize);
-
-impl Write for Counter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-fn json_len<T: Serialize + ?Sized>(value: &T) -> usize {
-    let mut c = Counter(0);
-    let _ = serde_json::to_writer(&mut c, value);
-    c.0
 }
 
 /// An entity with some `_rawData` entries replaced by `"TRUNCATED"`; without any, it
@@ -143,6 +142,7 @@ pub struct Plan {
     finalize_body: String,
     partial_types: Vec<String>,
     max_batch_bytes: usize,
+    oversized: Vec<Oversized>,
 }
 
 fn cut<T>(
@@ -190,9 +190,12 @@ impl Plan {
     }
 
     /// Plans with another batch ceiling (tests use small ones). An object larger than the
-    /// ceiling gets a batch of its own.
+    /// ceiling on its own is first made to fit ([`fit::fit`]); the plan then holds the
+    /// fitted graph ([`Plan::graph`]) and says which objects were changed
+    /// ([`Plan::oversized`]).
     #[must_use]
     pub fn with_max_batch_bytes(graph: Arc<Graph>, target: Target, max_batch_bytes: usize) -> Self {
+        let (graph, oversized) = fit::fit(&graph, limits(max_batch_bytes));
         let mut batches = Vec::new();
         cut(
             graph.entities(),
@@ -220,6 +223,7 @@ impl Plan {
             finalize_body,
             partial_types,
             max_batch_bytes,
+            oversized,
         }
     }
 
@@ -245,9 +249,15 @@ impl Plan {
         self.max_batch_bytes
     }
 
-    /// Batches larger than the ceiling (a single object too big to share a request); the
+    /// The objects too large for a request on their own, as made to fit.
+    #[must_use]
+    pub fn oversized(&self) -> &[Oversized] {
+        &self.oversized
+    }
+
+    /// Batches larger than the ceiling (only an object that could not be made to fit); the
     /// API may refuse them, and the uploader then truncates their `_rawData`.
-    pub fn oversized(&self) -> impl Iterator<Item = &Batch> {
+    pub fn oversized_batches(&self) -> impl Iterator<Item = &Batch> {
         self.batches
             .iter()
             .filter(move |b| b.bytes > self.max_batch_bytes)

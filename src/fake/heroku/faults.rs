@@ -51,6 +51,9 @@ pub struct Faults {
     pub duplicate_team_id: bool,
     /// `/enterprise-accounts/{id}/members`: the first member's `permissions` gains a `null`.
     pub null_permission: bool,
+    /// `/teams/{id}/apps`: the first app of each page gets a `name` of this many bytes
+    /// (`huge-app-aaa…`); 0 is off.
+    pub huge_app_name_bytes: usize,
 }
 
 /// How a paging fault reshapes a page: the list's first `first` objects instead of the
@@ -107,7 +110,8 @@ impl Faults {
     pub(super) fn oddify(&self, template: &str, body: &str) -> Option<String> {
         let dup = self.duplicate_team_id && template == "/enterprise-accounts/{id}/teams";
         let null = self.null_permission && template == "/enterprise-accounts/{id}/members";
-        if !dup && !null {
+        let huge = self.huge_app_name_bytes > 0 && template == "/teams/{id}/apps";
+        if !dup && !null && !huge {
             return None;
         }
         let mut list: Vec<Value> = serde_json::from_str(body).ok()?;
@@ -119,6 +123,14 @@ impl Faults {
             list.first_mut().and_then(|m| m.get_mut("permissions")),
         ) {
             p.push(Value::Null);
+        }
+        if let (true, Some(app)) = (huge, list.first_mut()) {
+            let mut name = String::from("huge-app-");
+            name.extend(std::iter::repeat_n(
+                'a',
+                self.huge_app_name_bytes.saturating_sub(9),
+            ));
+            app["name"] = Value::String(name);
         }
         Some(Value::Array(list).to_string())
     }
