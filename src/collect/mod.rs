@@ -70,22 +70,6 @@ pub async fn crawl(
     }
 }
 
-/// Like [`crawl`], also returning the last progress snapshot.
-///
-/// # Errors
-/// As [`crawl`].
-pub async fn crawl_with_progress(
-    client: &HerokuClient,
-    progress: Option<UnboundedSender<Progress>>,
-    cancel: CancellationToken,
-) -> Result<(Estate, Progress), CrawlError> {
-    let (client, tracker) = Tracker::start(client, progress);
-    tokio::select! {
-        () = cancel.cancelled() => Err(CrawlError::Cancelled),
-        result = run(&client, &tracker) => result.map(|e| (e, tracker.snapshot())),
-    }
-}
-
 /// The enterprise accounts and everything under them, and beside them the add-on attachments.
 async fn run(client: &HerokuClient, tracker: &Tracker) -> Result<Estate, CrawlError> {
     // One account-wide list (a few pages) instead of one call per app: see the README's
