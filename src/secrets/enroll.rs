@@ -101,9 +101,6 @@ pub async fn validate_and_store(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-    use std::sync::Arc;
-
     use super::*;
     use crate::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
     use crate::secrets::{KeyStore, Source};
@@ -167,7 +164,7 @@ mod tests {
         assert_eq!(keys.store().get(Which::Heroku).await.unwrap(), None);
 
         let j1 = fake();
-        let keys = Keys::new(KeyStore::with_store(Arc::new(NoStore))).with_env(|_| None);
+        let keys = Keys::new(KeyStore::without_keyring()).with_env(|_| None);
         let endpoint = Endpoint::JupiterOne {
             api_url: j1.url(),
             account_id: "acct-1".into(),
@@ -183,27 +180,5 @@ mod tests {
         keys.use_for_this_run(store_error.which(), Secret::new(J1_KEY));
         let r = keys.resolve(Which::JupiterOne).await.unwrap();
         assert_eq!(r.source, Source::ThisRunOnly);
-    }
-
-    struct NoStore;
-
-    impl keyring_core::api::CredentialStoreApi for NoStore {
-        fn vendor(&self) -> String {
-            "none".into()
-        }
-        fn id(&self) -> String {
-            "none".into()
-        }
-        fn build(
-            &self,
-            _: &str,
-            _: &str,
-            _: Option<&HashMap<&str, &str>>,
-        ) -> keyring_core::Result<keyring_core::Entry> {
-            Err(keyring_core::Error::NoDefaultStore)
-        }
-        fn as_any(&self) -> &dyn std::any::Any {
-            self
-        }
     }
 }

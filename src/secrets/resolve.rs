@@ -387,7 +387,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_environment_key_needs_no_keyring() {
-        let store = KeyStore::with_store(Arc::new(Unavailable));
+        let store = KeyStore::without_keyring();
         let keys = Keys::new(store).with_env(env(&[("JUPITERONE_API_KEY", "j1-env-key-abcd")]));
         let r = keys.resolve(Which::JupiterOne).await.unwrap();
         assert_eq!(r.source, Source::Environment);
@@ -420,28 +420,5 @@ mod tests {
             "a failed save keeps the this-run key"
         );
         assert!(!format!("{keys:?}").contains("typed-in"));
-    }
-
-    /// A store that has no default store behind it, like a machine without a keyring.
-    struct Unavailable;
-
-    impl keyring_core::api::CredentialStoreApi for Unavailable {
-        fn vendor(&self) -> String {
-            "none".into()
-        }
-        fn id(&self) -> String {
-            "none".into()
-        }
-        fn build(
-            &self,
-            _: &str,
-            _: &str,
-            _: Option<&HashMap<&str, &str>>,
-        ) -> keyring_core::Result<keyring_core::Entry> {
-            Err(keyring_core::Error::NoDefaultStore)
-        }
-        fn as_any(&self) -> &dyn std::any::Any {
-            self
-        }
     }
 }

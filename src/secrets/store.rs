@@ -342,6 +342,14 @@ impl KeyStore {
         Self::with_store(store)
     }
 
+    /// A store on a machine with no keyring at all: every call fails as
+    /// [`StoreError::Unavailable`]. For tests of the fallbacks.
+    #[cfg(test)]
+    #[must_use]
+    pub(crate) fn without_keyring() -> Self {
+        Self::with_store(Arc::new(NoKeyring))
+    }
+
     fn new(service: String, backend: Backend) -> Self {
         Self {
             inner: Arc::new(Inner {
@@ -514,6 +522,31 @@ impl KeyStore {
                 }
             }
         }
+    }
+}
+
+/// The `keyring-core` store behind [`KeyStore::without_keyring`].
+#[cfg(test)]
+struct NoKeyring;
+
+#[cfg(test)]
+impl keyring_core::api::CredentialStoreApi for NoKeyring {
+    fn vendor(&self) -> String {
+        "none".into()
+    }
+    fn id(&self) -> String {
+        "none".into()
+    }
+    fn build(
+        &self,
+        _: &str,
+        _: &str,
+        _: Option<&std::collections::HashMap<&str, &str>>,
+    ) -> keyring_core::Result<Entry> {
+        Err(KeyringError::NoDefaultStore)
+    }
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
