@@ -35,6 +35,7 @@ fn bin(home: &Path) -> Command {
         "HEROKU_J1_LOG_FILE",
         "HEROKU_J1_LOG",
         "HEROKU_J1_SCOPE",
+        "HEROKU_J1_DEADLINE",
         "RUST_LOG",
         "NO_COLOR",
     ] {
@@ -134,6 +135,37 @@ fn every_zero_is_refused_with_a_reason() {
         stderr(&o)
     );
     assert_eq!(s.requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zero_or_unreadable_deadline_is_refused_before_the_crawl() {
+    let fake = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let graph = home.path().join("graph");
+    for (flag, env, want) in [
+        (Some("0"), None, "greater than 0"),
+        (Some("5x"), None, "not a duration"),
+        (None, Some("0s"), "HEROKU_J1_DEADLINE"),
+    ] {
+        let mut cmd = bin(home.path());
+        cmd.args(["collect", "--out"])
+            .arg(&graph)
+            .args(["--heroku-api-url", &fake.url()])
+            .env("HEROKU_API_KEY", fake.token());
+        if let Some(f) = flag {
+            cmd.args(["--deadline", f]);
+        }
+        if let Some(e) = env {
+            cmd.env("HEROKU_J1_DEADLINE", e);
+        }
+        let o = run_async(cmd).await;
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{flag:?} {env:?}: {err}");
+        assert!(err.contains(want) && err.contains("deadline"), "{err}");
+    }
+    assert_eq!(fake.stats().requests, 0, "the crawl started");
 }
 
 #[test]
