@@ -598,3 +598,102 @@ fn poll_limit_gives_up_on_a_job_that_stays_pending() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("\"soon\" is not a duration"));
 }
+
+/// `n` add-on entities with `raw` bytes of `_rawData` each.
+fn padded_graph(n: usize, raw: usize) -> heroku_j1::graph::Graph {
+    use heroku_j1::graph::entity::{Entity, Properties, RawData};
+    let mut g = heroku_j1::graph::Graph::new();
+    let padding = "x".repeat(raw);
+    for i in 0..n {
+        let key = format!("eeeeeeee-0000-4000-8000-{i:012}");
+        let mut p = Properties::new();
+        p.set("name", format!("addon-{i}"));
+        p.set("displayName", format!("addon-{i}"));
+        let raw = serde_json::json!({"id": key, "padding": padding}).to_string();
+        g.add_entity(Entity {
+            key,
+            entity_type: types::ADDON.into(),
+            class: "Service".into(),
+            properties: p,
+            raw_data: vec![RawData {
+                name: "default".into(),
+                raw: serde_json::value::RawValue::from_string(raw)
+                    .unwrap()
+                    .into(),
+            }],
+        });
+    }
+    g
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_batch_waits_for_the_uploads_in_flight_and_no_request_follows_the_abort() {
+    use heroku_j1::fake::jupiterone::Faults;
+    use heroku_j1::jupiterone::upload::upload;
+    use heroku_j1::jupiterone::{Plan, Target, UploadError};
+    let fake = tokio::task::spawn_blocking(|| {
+        FakeJupiterOne::start(FakeJupiterOneConfig::default()).unwrap()
+    })
+    .await
+    .unwrap();
+    let client = client(&fake);
+    let graph = std::sync::Arc::new(padded_graph(120, 2_000));
+    let plan = Plan::with_max_batch_bytes(graph, Target::Scope("drain".into()), 20_000);
+    assert!(plan.batches().len() >= 10, "{}", plan.batches().len());
+    // Six uploads go out at once: the first two take 1.5 s, the third and later fail at once.
+    fake.set_faults(Faults {
+        fail_uploads_from: Some(3),
+        fail_upload_status: 400,
+        slow_upload_ms: 1_500,
+        ..Faults::default()
+    });
+    let err = upload(&client, &plan, &options(), None).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            UploadError::Aborted {
+                abort_error: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let log = fake.log();
+    let is_upload = |r: &&heroku_j1::fake::jupiterone::LoggedRequest| {
+        matches!(r.route.as_str(), "entities" | "relationships" | "upload")
+    };
+    // When the first upload was answered (a failure), others were still in flight.
+    let first_answer = log
+        .iter()
+        .position(|r| is_upload(&r) && r.handled)
+        .expect("an upload was answered");
+    let arrived = log[..first_answer]
+        .iter()
+        .filter(|r| is_upload(r) && !r.handled)
+        .count();
+    assert!(arrived >= 2, "nothing was in flight: {log:?}");
+    let abort = log
+        .iter()
+        .position(|r| r.route == "abort" && !r.handled)
+        .expect("the job was aborted");
+    let before_abort = &log[..abort];
+    assert_eq!(
+        before_abort
+            .iter()
+            .filter(|r| is_upload(r) && !r.handled)
+            .count(),
+        before_abort
+            .iter()
+            .filter(|r| is_upload(r) && r.handled)
+            .count(),
+        "the abort went out while an upload was in flight: {log:?}"
+    );
+    assert!(
+        !log[abort..].iter().any(|r| is_upload(&r)),
+        "an upload reached the server after the abort: {log:?}"
+    );
+    assert_eq!(fake.stats().route("finalize"), 0, "finalized");
+    let job = fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "ABORTED");
+    assert!(fake.stored("drain").entities.is_empty());
+}
