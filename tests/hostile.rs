@@ -187,6 +187,73 @@ async fn a_duplicate_id_and_a_null_permission_are_findings_not_silent_or_partial
     assert!(!all.contains("Validation: no findings"), "{all}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn source_findings_survive_a_collected_folder_into_sync_diff_and_query() {
+    let (heroku, j1) = fakes(Faults {
+        duplicate_team_id: true,
+        null_permission: true,
+        ..Faults::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph");
+    let from = graph.display().to_string();
+    let (code, collect, _) =
+        run_against(dir.path(), &heroku, &j1, &[], &["collect", "--out", &from]).await;
+    assert_eq!(code, Some(0), "{collect}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(graph.join("summary.json")).unwrap())
+            .unwrap();
+    let persisted = summary["metadata"]["sourceFindings"].as_array().cloned();
+    let persisted = persisted.unwrap_or_default();
+    let about = |what: &str| {
+        persisted
+            .iter()
+            .any(|f| f["message"].as_str().is_some_and(|m| m.contains(what)))
+    };
+    assert!(
+        about("two different Heroku objects") && about("null permission(s)"),
+        "{summary}"
+    );
+    let requests_before = heroku.stats().requests;
+    for (what, args, code) in [
+        (
+            "sync --from",
+            vec!["sync", "--from", &from, "--scope", "odd", "--yes"],
+            1,
+        ),
+        (
+            "diff --from",
+            vec!["diff", "--from", &from, "--scope", "odd"],
+            0,
+        ),
+        (
+            "query --from",
+            vec!["query", "FIND heroku_team", "--from", &from],
+            0,
+        ),
+    ] {
+        let (got, out, _) = run_against(dir.path(), &heroku, &j1, &[], &args).await;
+        assert_eq!(got, Some(code), "{what}: {out}");
+        for f in &persisted {
+            let key = f["_key"].as_str().unwrap();
+            assert!(
+                out.lines().any(|l| l.contains(key)
+                    && (l.contains("two different Heroku objects have the id")
+                        || l.contains("null permission(s)"))),
+                "{what} shows the finding about {key}:\n{out}"
+            );
+        }
+    }
+    // The sync was blocked by them, as a direct sync is: nothing reached JupiterOne's jobs.
+    assert!(j1.jobs().is_empty());
+    assert_eq!(
+        heroku.stats().requests,
+        requests_before,
+        "--from reads no Heroku"
+    );
+}
+
 /// Runs the binary with `args` and returns its stdout and stderr together.
 async fn run(dir: &Path, heroku: &FakeHeroku, j1: &FakeJupiterOne, args: &[&str]) -> String {
     let c = command(dir, heroku, j1, args);

@@ -10,6 +10,7 @@ pub mod diff_report;
 pub mod document;
 pub mod explore;
 pub mod fake_api;
+pub mod findings;
 pub mod login;
 pub mod logout;
 pub mod man;
