@@ -697,3 +697,67 @@ async fn a_failed_batch_waits_for_the_uploads_in_flight_and_no_request_follows_t
     assert_eq!(job.status, "ABORTED");
     assert!(fake.stored("drain").entities.is_empty());
 }
+
+#[test]
+fn an_object_that_cannot_fit_a_request_is_left_out_and_named_and_no_request_is_too_large() {
+    let env = Env::new();
+    let mut graph = build(&estate());
+    // An app with 6,000 values of 900 bytes (over 5 MB): nothing to truncate makes it fit.
+    let mut wide = graph
+        .entities()
+        .iter()
+        .find(|e| e.entity_type == types::APPLICATION)
+        .unwrap()
+        .clone();
+    let key = "dddddddd-0000-4000-8000-00000000beef".to_owned();
+    wide.key.clone_from(&key);
+    wide.properties.set("name", "wide-app");
+    wide.properties.set("displayName", "wide-app");
+    for i in 0..6_000 {
+        wide.properties.set(format!("extra{i}"), "v".repeat(900));
+    }
+    graph.add_entity(wide);
+    let dir = env.dir.path().join("wide");
+    export::write(&graph, &dir).unwrap();
+    let dir = dir.display().to_string();
+
+    // The preview names it before anything is sent.
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--dry-run", "--json"]);
+    let stdout = text(&out.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let oversized = report["preview"]["oversized"].as_array().unwrap();
+    assert_eq!(oversized.len(), 1, "{}", report["preview"]["oversized"]);
+    assert_eq!(oversized[0]["_key"], key.as_str());
+    assert_eq!(oversized[0]["fits"], false);
+    let reasons = report["preview"]["partialDatasets"][types::APPLICATION].to_string();
+    assert!(
+        reasons.contains(&key) && reasons.contains("not uploaded"),
+        "its type is partial, naming it: {reasons}"
+    );
+    assert!(env.fake.jobs().is_empty(), "a dry run sends nothing");
+
+    // Without --allow-partial the guard refuses: the type is partial.
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(env.fake.jobs().is_empty());
+
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--yes", "--allow-partial"]);
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(
+        all.lines()
+            .any(|l| l.contains("warning") && l.contains(&key) && l.contains("not uploaded")),
+        "the summary names it: {all}"
+    );
+    let stats = env.fake.stats();
+    assert_eq!(stats.too_large, 0, "{all}");
+    assert!(
+        stats.max_body_bytes <= 5_000_000,
+        "{}",
+        stats.max_body_bytes
+    );
+    let stored = env.fake.stored(SCOPE);
+    assert!(!stored.entities.contains_key(&key));
+    assert_eq!(stored.entities.len(), graph.entities().len() - 1);
+    assert_eq!(env.fake.jobs()[0].status, "FINISHED");
+}
