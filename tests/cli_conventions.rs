@@ -319,6 +319,40 @@ async fn ctrl_c_during_sync_exits_130() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_the_crawl_of_diff_and_query_exits_130() {
+    for args in [
+        vec!["diff", "--scope", "x"],
+        vec!["query", "FIND heroku_team"],
+    ] {
+        let heroku = FakeHeroku::start(FakeHerokuConfig {
+            faults: Faults {
+                slow_ms: 30_000,
+                ..Faults::default()
+            },
+            ..FakeHerokuConfig::default()
+        })
+        .await
+        .unwrap();
+        let s = Sync::new();
+        let child = bin(s.home.path())
+            .args(&args)
+            .env("JUPITERONE_API_URL", s.fake.url())
+            .env("JUPITERONE_API_KEY", J1_KEY)
+            .env("JUPITERONE_ACCOUNT", s.fake.account())
+            .env("HEROKU_API_KEY", heroku.token())
+            .env("HEROKU_API_URL", heroku.url())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let o = interrupt_when_crawling(child, &heroku).await;
+        assert_eq!(o.status.code(), Some(130), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+        assert_eq!(s.requests(), 0, "{args:?} asked JupiterOne");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v_q_and_rust_log_set_the_log_level() {
     let fake = FakeHeroku::start(FakeHerokuConfig::default())
         .await
