@@ -1,6 +1,7 @@
 //! Hostile servers: the real binary against fakes that send terminal escapes in names,
 //! e-mails and error messages (issue 12, item 3: no ESC or BEL byte may reach stdout, stderr
-//! or the log file), duplicate ids and null permissions (item 8), and a 2 MB app name that
+//! or the log file), duplicate ids and null permissions (item 8; also kept in a collected
+//! folder for `sync`, `diff` and `query --from`), and a 2 MB app name that
 //! must be truncated to fit a request (item 4); a server that never answers, all of it or
 //! some lists, stopped by the crawl's `--deadline` (issue 17).
 

@@ -1,6 +1,7 @@
 //! `heroku-j1 sync` as a user runs it: the real binary, a collected folder (`--from`), the
 //! fake JupiterOne in this process. The guard, exit codes, JSON, `--every`, and no key in
-//! any output or log.
+//! any output or log; an object too large for any request left out; and (through the
+//! library, real HTTP) a failed batch whose abort waits for the uploads in flight.
 
 #[path = "j1_common/mod.rs"]
 mod common;
