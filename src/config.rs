@@ -1,7 +1,7 @@
 //! The configuration file: `config.toml` in the platform's config folder (or `--config-dir` /
 //! `HEROKU_J1_CONFIG_DIR`). Settings that are not secret: the JupiterOne account, region,
-//! API URL, target, poll interval and guard; the Heroku API URL, concurrency and timeout;
-//! the data folder and log file. **Never a key**: keys live in the OS keyring.
+//! API URL, target, poll interval and guard; the Heroku API URL, concurrency, timeout and
+//! deadline; the data folder and log file. **Never a key**: keys live in the OS keyring.
 //!
 //! ```toml
 //! [jupiterone]
@@ -19,6 +19,7 @@
 //! # api_url = "https://api.heroku.com"
 //! # concurrency = 8
 //! # timeout = "30s"
+//! # deadline = "1h"                  # the whole crawl
 //!
 //! [files]
 //! # data_dir = "/var/lib/heroku-j1"
@@ -130,6 +131,9 @@ pub struct HerokuSection {
     /// Before a request times out, e.g. `"30s"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout: Option<String>,
+    /// The whole crawl's deadline, e.g. `"1h"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
     /// Keys this version does not know, kept as they are.
     #[serde(flatten)]
     pub other: toml::Table,
@@ -460,6 +464,7 @@ mod tests {
                 api_url: Some("https://y".into()),
                 concurrency: Some(8),
                 timeout: Some("30s".into()),
+                deadline: Some("1h".into()),
                 other: toml::Table::new(),
             },
             files: FilesSection {

@@ -35,6 +35,7 @@ fn bin(home: &Path) -> Command {
         "HEROKU_J1_LOG_FILE",
         "HEROKU_J1_LOG",
         "HEROKU_J1_SCOPE",
+        "HEROKU_J1_DEADLINE",
         "RUST_LOG",
         "NO_COLOR",
     ] {
@@ -134,6 +135,37 @@ fn every_zero_is_refused_with_a_reason() {
         stderr(&o)
     );
     assert_eq!(s.requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zero_or_unreadable_deadline_is_refused_before_the_crawl() {
+    let fake = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let graph = home.path().join("graph");
+    for (flag, env, want) in [
+        (Some("0"), None, "greater than 0"),
+        (Some("5x"), None, "not a duration"),
+        (None, Some("0s"), "HEROKU_J1_DEADLINE"),
+    ] {
+        let mut cmd = bin(home.path());
+        cmd.args(["collect", "--out"])
+            .arg(&graph)
+            .args(["--heroku-api-url", &fake.url()])
+            .env("HEROKU_API_KEY", fake.token());
+        if let Some(f) = flag {
+            cmd.args(["--deadline", f]);
+        }
+        if let Some(e) = env {
+            cmd.env("HEROKU_J1_DEADLINE", e);
+        }
+        let o = run_async(cmd).await;
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{flag:?} {env:?}: {err}");
+        assert!(err.contains(want) && err.contains("deadline"), "{err}");
+    }
+    assert_eq!(fake.stats().requests, 0, "the crawl started");
 }
 
 #[test]
@@ -284,6 +316,40 @@ async fn ctrl_c_during_sync_exits_130() {
     let o = interrupt_when_crawling(child, &heroku).await;
     assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
     assert!(s.fake.jobs().is_empty(), "nothing was uploaded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_during_the_crawl_of_diff_and_query_exits_130() {
+    for args in [
+        vec!["diff", "--scope", "x"],
+        vec!["query", "FIND heroku_team"],
+    ] {
+        let heroku = FakeHeroku::start(FakeHerokuConfig {
+            faults: Faults {
+                slow_ms: 30_000,
+                ..Faults::default()
+            },
+            ..FakeHerokuConfig::default()
+        })
+        .await
+        .unwrap();
+        let s = Sync::new();
+        let child = bin(s.home.path())
+            .args(&args)
+            .env("JUPITERONE_API_URL", s.fake.url())
+            .env("JUPITERONE_API_KEY", J1_KEY)
+            .env("JUPITERONE_ACCOUNT", s.fake.account())
+            .env("HEROKU_API_KEY", heroku.token())
+            .env("HEROKU_API_URL", heroku.url())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let o = interrupt_when_crawling(child, &heroku).await;
+        assert_eq!(o.status.code(), Some(130), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+        assert_eq!(s.requests(), 0, "{args:?} asked JupiterOne");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -229,3 +229,43 @@ async fn a_non_utf8_heroku_api_key_is_named_as_such_and_the_log_is_private() {
     assert_eq!(mode(&log), 0o600, "the log holds e-mail addresses");
     assert_eq!(mode(&logs), 0o700);
 }
+
+#[test]
+fn collect_names_an_object_that_cannot_fit_a_request_as_a_warning() {
+    use heroku_j1::cli::collect::{Summary, render};
+    use heroku_j1::graph::Graph;
+    use heroku_j1::graph::entity::{Entity, Properties};
+    let key = "dddddddd-0000-4000-8000-00000000beef";
+    let mut p = Properties::new();
+    p.set("name", "wide-app");
+    p.set("displayName", "wide-app");
+    for i in 0..6_000 {
+        p.set(format!("extra{i}"), "v".repeat(900));
+    }
+    let mut graph = Graph::new();
+    graph.add_entity(Entity {
+        key: key.into(),
+        entity_type: types::APPLICATION.into(),
+        class: "Application".into(),
+        properties: p,
+        raw_data: Vec::new(),
+    });
+    let summary = Summary {
+        heroku_api_url: "http://127.0.0.1:9".into(),
+        heroku_user: None,
+        counts: graph.counts(),
+        partial_datasets: graph.partial_datasets().clone(),
+        findings: validate(&graph),
+        oversized: heroku_j1::jupiterone::plan::oversized(&graph),
+        requests: 0,
+        duration_ms: 0,
+        rate_limit_remaining: None,
+        out: "graph".into(),
+    };
+    let text = render(&summary, &graph);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Warning: ") && l.contains(key) && l.contains("not uploaded")),
+        "{text}"
+    );
+}

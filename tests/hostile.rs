@@ -1,7 +1,9 @@
 //! Hostile servers: the real binary against fakes that send terminal escapes in names,
 //! e-mails and error messages (issue 12, item 3: no ESC or BEL byte may reach stdout, stderr
-//! or the log file), duplicate ids and null permissions (item 8), and a 2 MB app name that
-//! must be truncated to fit a request (item 4).
+//! or the log file), duplicate ids and null permissions (item 8; also kept in a collected
+//! folder for `sync`, `diff` and `query --from`), and a 2 MB app name that
+//! must be truncated to fit a request (item 4); a server that never answers, all of it or
+//! some lists, stopped by the crawl's `--deadline` (issue 17).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -186,6 +188,73 @@ async fn a_duplicate_id_and_a_null_permission_are_findings_not_silent_or_partial
     assert!(!all.contains("Validation: no findings"), "{all}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn source_findings_survive_a_collected_folder_into_sync_diff_and_query() {
+    let (heroku, j1) = fakes(Faults {
+        duplicate_team_id: true,
+        null_permission: true,
+        ..Faults::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph");
+    let from = graph.display().to_string();
+    let (code, collect, _) =
+        run_against(dir.path(), &heroku, &j1, &[], &["collect", "--out", &from]).await;
+    assert_eq!(code, Some(0), "{collect}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(graph.join("summary.json")).unwrap())
+            .unwrap();
+    let persisted = summary["metadata"]["sourceFindings"].as_array().cloned();
+    let persisted = persisted.unwrap_or_default();
+    let about = |what: &str| {
+        persisted
+            .iter()
+            .any(|f| f["message"].as_str().is_some_and(|m| m.contains(what)))
+    };
+    assert!(
+        about("two different Heroku objects") && about("null permission(s)"),
+        "{summary}"
+    );
+    let requests_before = heroku.stats().requests;
+    for (what, args, code) in [
+        (
+            "sync --from",
+            vec!["sync", "--from", &from, "--scope", "odd", "--yes"],
+            1,
+        ),
+        (
+            "diff --from",
+            vec!["diff", "--from", &from, "--scope", "odd"],
+            0,
+        ),
+        (
+            "query --from",
+            vec!["query", "FIND heroku_team", "--from", &from],
+            0,
+        ),
+    ] {
+        let (got, out, _) = run_against(dir.path(), &heroku, &j1, &[], &args).await;
+        assert_eq!(got, Some(code), "{what}: {out}");
+        for f in &persisted {
+            let key = f["_key"].as_str().unwrap();
+            assert!(
+                out.lines().any(|l| l.contains(key)
+                    && (l.contains("two different Heroku objects have the id")
+                        || l.contains("null permission(s)"))),
+                "{what} shows the finding about {key}:\n{out}"
+            );
+        }
+    }
+    // The sync was blocked by them, as a direct sync is: nothing reached JupiterOne's jobs.
+    assert!(j1.jobs().is_empty());
+    assert_eq!(
+        heroku.stats().requests,
+        requests_before,
+        "--from reads no Heroku"
+    );
+}
+
 /// Runs the binary with `args` and returns its stdout and stderr together.
 async fn run(dir: &Path, heroku: &FakeHeroku, j1: &FakeJupiterOne, args: &[&str]) -> String {
     let c = command(dir, heroku, j1, args);
@@ -297,4 +366,145 @@ async fn a_2_mb_app_name_is_truncated_to_fit_and_warned_about_and_the_sync_goes_
             "too large alone, fitted: {o}"
         );
     }
+}
+
+/// A server that accepts connections and reads requests but never answers.
+async fn silent_server() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    url
+}
+
+/// A proxy to `upstream` that never answers a team's apps (`/teams/{id}/apps`): the rest of
+/// the estate reads, those lists hang.
+async fn proxy_hanging_on_apps(upstream: String) -> String {
+    use axum::body::Body;
+    use axum::http::{Request, Response};
+    let http = reqwest::Client::new();
+    let app = axum::Router::new().fallback(move |req: Request<Body>| {
+        let (http, upstream) = (http.clone(), upstream.clone());
+        async move {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            if path.starts_with("/teams/") && path.contains("/apps") {
+                std::future::pending::<()>().await;
+            }
+            let mut out = http.get(format!("{upstream}{path}"));
+            for (name, value) in req.headers() {
+                if name != "host" {
+                    out = out.header(name.as_str(), value.as_bytes());
+                }
+            }
+            let answer = out.send().await.unwrap();
+            let mut response = Response::builder().status(answer.status().as_u16());
+            for (name, value) in answer.headers() {
+                response = response.header(name.as_str(), value.as_bytes());
+            }
+            response
+                .body(Body::from(answer.bytes().await.unwrap()))
+                .unwrap()
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    url
+}
+
+/// Runs the binary with `args` and `env`: exit code, output, time.
+async fn run_against(
+    dir: &Path,
+    heroku: &FakeHeroku,
+    j1: &FakeJupiterOne,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> (Option<i32>, String, std::time::Duration) {
+    let mut c = command(dir, heroku, j1, args);
+    c.envs(env.iter().copied());
+    let started = std::time::Instant::now();
+    let out = tokio::task::spawn_blocking(move || c.output().unwrap())
+        .await
+        .unwrap();
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), all, started.elapsed())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_never_answers_is_stopped_by_the_deadline_which_the_message_names() {
+    let (heroku, j1) = fakes(Faults::default()).await;
+    let silent = silent_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph").display().to_string();
+    // Each request alone could take 30 s (and 4 retries): only the deadline ends it early.
+    let (code, out, took) = run_against(
+        dir.path(),
+        &heroku,
+        &j1,
+        &[("HEROKU_API_URL", &silent)],
+        &[
+            "collect",
+            "--out",
+            &graph,
+            "--timeout",
+            "30s",
+            "--deadline",
+            "2s",
+        ],
+    )
+    .await;
+    assert_eq!(code, Some(1), "{out}");
+    assert!(took < std::time::Duration::from_secs(15), "{took:?}: {out}");
+    assert!(out.contains("deadline passed"), "{out}");
+    assert!(
+        out.contains("--deadline 2s"),
+        "the deadline is named: {out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_that_never_answer_end_at_the_deadline_as_partial_datasets() {
+    let (heroku, j1) = fakes(Faults::default()).await;
+    let proxy = proxy_hanging_on_apps(heroku.url()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph").display().to_string();
+    // The deadline from the environment, as a cron job would set it.
+    let (code, out, took) = run_against(
+        dir.path(),
+        &heroku,
+        &j1,
+        &[("HEROKU_API_URL", &proxy), ("HEROKU_J1_DEADLINE", "3s")],
+        &["collect", "--out", &graph, "--timeout", "30s"],
+    )
+    .await;
+    assert_eq!(code, Some(3), "partial: {out}");
+    assert!(took < std::time::Duration::from_secs(20), "{took:?}: {out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("heroku_application: apps of team")
+                && l.contains("deadline passed before the apps")),
+        "{out}"
+    );
+    assert!(
+        out.contains("the crawl stopped at its deadline (--deadline 3s)"),
+        "{out}"
+    );
+    // What was read before the deadline is kept.
+    assert!(
+        out.lines()
+            .any(|l| l.trim_start().starts_with("heroku_team ") && !l.contains(" 0")),
+        "{out}"
+    );
 }

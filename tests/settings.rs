@@ -377,6 +377,37 @@ fn timeout() {
 }
 
 #[test]
+fn deadline() {
+    table(
+        "deadline",
+        [
+            ("flag", Duration::from_secs(600)),
+            ("env", Duration::from_secs(5400)),
+            ("file", Duration::from_secs(7200)),
+            ("default", Duration::from_secs(3600)),
+        ],
+        |src, f, e, c| match src {
+            "flag" => f.deadline = Some(Duration::from_secs(600)),
+            "env" => {
+                e.insert(env::DEADLINE, "1h30m".into());
+            }
+            "file" => c.heroku.deadline = Some("2h".into()),
+            _ => {}
+        },
+        |s| s.deadline,
+    );
+    let mut env = HashMap::new();
+    env.insert(env::DEADLINE, "0".to_owned());
+    let e = try_resolve(&Flags::default(), &env, &Config::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("deadline") && e.contains("HEROKU_J1_DEADLINE") && e.contains("greater than 0"),
+        "{e}"
+    );
+}
+
+#[test]
 fn poll_interval() {
     table(
         "poll interval",

@@ -1,6 +1,7 @@
 //! `heroku-j1 sync` as a user runs it: the real binary, a collected folder (`--from`), the
 //! fake JupiterOne in this process. The guard, exit codes, JSON, `--every`, and no key in
-//! any output or log.
+//! any output or log; an object too large for any request left out; and (through the
+//! library, real HTTP) a failed batch whose abort waits for the uploads in flight.
 
 #[path = "j1_common/mod.rs"]
 mod common;
@@ -597,4 +598,167 @@ fn poll_limit_gives_up_on_a_job_that_stays_pending() {
     let out = env.run(&["--from", &dir, "--scope", SCOPE, "--poll-limit", "soon"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("\"soon\" is not a duration"));
+}
+
+/// `n` add-on entities with `raw` bytes of `_rawData` each.
+fn padded_graph(n: usize, raw: usize) -> heroku_j1::graph::Graph {
+    use heroku_j1::graph::entity::{Entity, Properties, RawData};
+    let mut g = heroku_j1::graph::Graph::new();
+    let padding = "x".repeat(raw);
+    for i in 0..n {
+        let key = format!("eeeeeeee-0000-4000-8000-{i:012}");
+        let mut p = Properties::new();
+        p.set("name", format!("addon-{i}"));
+        p.set("displayName", format!("addon-{i}"));
+        let raw = serde_json::json!({"id": key, "padding": padding}).to_string();
+        g.add_entity(Entity {
+            key,
+            entity_type: types::ADDON.into(),
+            class: "Service".into(),
+            properties: p,
+            raw_data: vec![RawData {
+                name: "default".into(),
+                raw: serde_json::value::RawValue::from_string(raw)
+                    .unwrap()
+                    .into(),
+            }],
+        });
+    }
+    g
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_batch_waits_for_the_uploads_in_flight_and_no_request_follows_the_abort() {
+    use heroku_j1::fake::jupiterone::Faults;
+    use heroku_j1::jupiterone::upload::upload;
+    use heroku_j1::jupiterone::{Plan, Target, UploadError};
+    let fake = tokio::task::spawn_blocking(|| {
+        FakeJupiterOne::start(FakeJupiterOneConfig::default()).unwrap()
+    })
+    .await
+    .unwrap();
+    let client = client(&fake);
+    let graph = std::sync::Arc::new(padded_graph(120, 2_000));
+    let plan = Plan::with_max_batch_bytes(graph, Target::Scope("drain".into()), 20_000);
+    assert!(plan.batches().len() >= 10, "{}", plan.batches().len());
+    // Six uploads go out at once: the first two take 1.5 s, the third and later fail at once.
+    fake.set_faults(Faults {
+        fail_uploads_from: Some(3),
+        fail_upload_status: 400,
+        slow_upload_ms: 1_500,
+        ..Faults::default()
+    });
+    let err = upload(&client, &plan, &options(), None).await.unwrap_err();
+    assert!(
+        matches!(
+            err,
+            UploadError::Aborted {
+                abort_error: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let log = fake.log();
+    let is_upload = |r: &&heroku_j1::fake::jupiterone::LoggedRequest| {
+        matches!(r.route.as_str(), "entities" | "relationships" | "upload")
+    };
+    // When the first upload was answered (a failure), others were still in flight.
+    let first_answer = log
+        .iter()
+        .position(|r| is_upload(&r) && r.handled)
+        .expect("an upload was answered");
+    let arrived = log[..first_answer]
+        .iter()
+        .filter(|r| is_upload(r) && !r.handled)
+        .count();
+    assert!(arrived >= 2, "nothing was in flight: {log:?}");
+    let abort = log
+        .iter()
+        .position(|r| r.route == "abort" && !r.handled)
+        .expect("the job was aborted");
+    let before_abort = &log[..abort];
+    assert_eq!(
+        before_abort
+            .iter()
+            .filter(|r| is_upload(r) && !r.handled)
+            .count(),
+        before_abort
+            .iter()
+            .filter(|r| is_upload(r) && r.handled)
+            .count(),
+        "the abort went out while an upload was in flight: {log:?}"
+    );
+    assert!(
+        !log[abort..].iter().any(|r| is_upload(&r)),
+        "an upload reached the server after the abort: {log:?}"
+    );
+    assert_eq!(fake.stats().route("finalize"), 0, "finalized");
+    let job = fake.jobs().pop().unwrap();
+    assert_eq!(job.status, "ABORTED");
+    assert!(fake.stored("drain").entities.is_empty());
+}
+
+#[test]
+fn an_object_that_cannot_fit_a_request_is_left_out_and_named_and_no_request_is_too_large() {
+    let env = Env::new();
+    let mut graph = build(&estate());
+    // An app with 6,000 values of 900 bytes (over 5 MB): nothing to truncate makes it fit.
+    let mut wide = graph
+        .entities()
+        .iter()
+        .find(|e| e.entity_type == types::APPLICATION)
+        .unwrap()
+        .clone();
+    let key = "dddddddd-0000-4000-8000-00000000beef".to_owned();
+    wide.key.clone_from(&key);
+    wide.properties.set("name", "wide-app");
+    wide.properties.set("displayName", "wide-app");
+    for i in 0..6_000 {
+        wide.properties.set(format!("extra{i}"), "v".repeat(900));
+    }
+    graph.add_entity(wide);
+    let dir = env.dir.path().join("wide");
+    export::write(&graph, &dir).unwrap();
+    let dir = dir.display().to_string();
+
+    // The preview names it before anything is sent.
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--dry-run", "--json"]);
+    let stdout = text(&out.stdout);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let oversized = report["preview"]["oversized"].as_array().unwrap();
+    assert_eq!(oversized.len(), 1, "{}", report["preview"]["oversized"]);
+    assert_eq!(oversized[0]["_key"], key.as_str());
+    assert_eq!(oversized[0]["fits"], false);
+    let reasons = report["preview"]["partialDatasets"][types::APPLICATION].to_string();
+    assert!(
+        reasons.contains(&key) && reasons.contains("not uploaded"),
+        "its type is partial, naming it: {reasons}"
+    );
+    assert!(env.fake.jobs().is_empty(), "a dry run sends nothing");
+
+    // Without --allow-partial the guard refuses: the type is partial.
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(env.fake.jobs().is_empty());
+
+    let out = env.run(&["--from", &dir, "--scope", SCOPE, "--yes", "--allow-partial"]);
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert_eq!(out.status.code(), Some(3), "{all}");
+    assert!(
+        all.lines()
+            .any(|l| l.contains("warning") && l.contains(&key) && l.contains("not uploaded")),
+        "the summary names it: {all}"
+    );
+    let stats = env.fake.stats();
+    assert_eq!(stats.too_large, 0, "{all}");
+    assert!(
+        stats.max_body_bytes <= 5_000_000,
+        "{}",
+        stats.max_body_bytes
+    );
+    let stored = env.fake.stored(SCOPE);
+    assert!(!stored.entities.contains_key(&key));
+    assert_eq!(stored.entities.len(), graph.entities().len() - 1);
+    assert_eq!(env.fake.jobs()[0].status, "FINISHED");
 }

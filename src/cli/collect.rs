@@ -50,6 +50,11 @@ pub struct CrawlOpts {
     /// [env: HEROKU_J1_TIMEOUT] (else `timeout` in config.toml's [heroku], else 30s).
     #[arg(long, value_name = "DURATION", value_parser = value::duration)]
     pub timeout: Option<Duration>,
+    /// How long the whole crawl may take, e.g. 10m, 1h; lists not read by then are partial
+    /// datasets [env: HEROKU_J1_DEADLINE] (else `deadline` in config.toml's [heroku], else
+    /// 1h).
+    #[arg(long, value_name = "DURATION", value_parser = value::duration)]
+    pub deadline: Option<Duration>,
 }
 
 impl CrawlOpts {
@@ -59,6 +64,9 @@ impl CrawlOpts {
         }
         if self.timeout.is_some() {
             f.timeout = self.timeout;
+        }
+        if self.deadline.is_some() {
+            f.deadline = self.deadline;
         }
     }
 }
@@ -183,6 +191,7 @@ pub async fn crawl_estate_or_error(
     let mut config = ClientConfig::new(settings.heroku_api_url.clone(), key);
     config.concurrency = usize::from(settings.concurrency);
     config.timeout = settings.timeout;
+    config.deadline = settings.deadline;
     let client = match HerokuClient::new(config) {
         Ok(c) => c,
         Err(e) => {
@@ -217,16 +226,33 @@ pub async fn crawl_estate_or_error(
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    let past_deadline = started.elapsed() >= settings.deadline;
     match result {
-        Ok(estate) => Ok(Collected {
-            estate,
-            client,
-            started,
-        }),
+        Ok(estate) => {
+            if past_deadline && !estate.failures.is_empty() {
+                let message = deadline_message(settings.deadline, estate.failures.len());
+                tracing::warn!("{message}");
+                eprintln!("heroku-j1: {message}");
+            }
+            Ok(Collected {
+                estate,
+                client,
+                started,
+            })
+        }
         Err(_) if cancel.is_cancelled() => {
             tracing::warn!("collect interrupted");
             eprintln!("heroku-j1: interrupted (Ctrl-C)");
             Err((exit::INTERRUPTED, "interrupted (Ctrl-C)".to_owned()))
+        }
+        Err(e) if past_deadline => {
+            let e = format!(
+                "{e} [the crawl stopped at its deadline: --deadline {}]",
+                humantime::format_duration(settings.deadline)
+            );
+            tracing::error!(error = %e, "collect failed");
+            eprintln!("heroku-j1: {e}");
+            Err((exit::FAILURE, e))
         }
         Err(e) => {
             tracing::error!(error = %e, "collect failed");
@@ -239,6 +265,15 @@ pub async fn crawl_estate_or_error(
             Err((code, e.to_string()))
         }
     }
+}
+
+/// Says that the crawl ran out of time: which deadline, and what it left unread.
+fn deadline_message(deadline: Duration, unread: usize) -> String {
+    format!(
+        "the crawl stopped at its deadline (--deadline {}): {unread} list(s) were not read \
+         and are partial datasets; allow more time with --deadline or HEROKU_J1_DEADLINE",
+        humantime::format_duration(deadline)
+    )
 }
 
 /// Runs `collect`.

@@ -91,6 +91,7 @@ pub async fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<ExitCode
     // The target may need the crawl (the default scope names the Heroku user).
     match sync::graph_and_target(settings, args.from.as_deref(), CancellationToken::new()).await {
         Ok((graph, target)) => {
+            super::findings::warn(&graph);
             let client = JupiterOneClient::new(config)?;
             let path = jupiterone::state_path_for(&client, &data_dir, &target);
             compare(&args, &graph, &target, &path)

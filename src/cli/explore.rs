@@ -80,6 +80,7 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
             let mut config = ClientConfig::new(settings.heroku_api_url.clone(), resolved.key);
             config.concurrency = usize::from(settings.concurrency);
             config.timeout = settings.timeout;
+            config.deadline = settings.deadline;
             Some(HerokuClient::new(config)?)
         }
         Err(e) => {

@@ -10,6 +10,7 @@ pub mod diff_report;
 pub mod document;
 pub mod explore;
 pub mod fake_api;
+pub mod findings;
 pub mod login;
 pub mod logout;
 pub mod man;
@@ -66,8 +67,9 @@ Examples:
 
 Environment:
   HEROKU_API_KEY          the Heroku key (else the OS keyring: `heroku-j1 login --heroku`)
-  HEROKU_API_URL, HEROKU_J1_CONCURRENCY, HEROKU_J1_TIMEOUT, HEROKU_J1_CONFIG_DIR,
-  HEROKU_J1_DATA_DIR, HEROKU_J1_LOG_FILE, HEROKU_J1_LOG / RUST_LOG, NO_COLOR
+  HEROKU_API_URL, HEROKU_J1_CONCURRENCY, HEROKU_J1_TIMEOUT, HEROKU_J1_DEADLINE,
+  HEROKU_J1_CONFIG_DIR, HEROKU_J1_DATA_DIR, HEROKU_J1_LOG_FILE, HEROKU_J1_LOG / RUST_LOG,
+  NO_COLOR
 
 Exit codes:
   0    complete

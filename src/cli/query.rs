@@ -57,23 +57,25 @@ impl GraphSource {
         self.files.apply(f);
     }
 
-    /// Reads the folder, or crawls Heroku. On failure the message is printed and the exit
-    /// code returned.
+    /// Reads the folder, or crawls Heroku, and warns about the source data's oddities
+    /// ([`super::findings`]). On failure the message is printed and the exit code returned.
     ///
     /// # Errors
     /// The exit code: [`exit::FAILURE`] for an unreadable folder, the crawl's code otherwise.
     pub async fn load(&self, settings: &Settings) -> Result<Graph, u8> {
-        match &self.from {
+        let graph = match &self.from {
             Some(dir) => export::read(dir).map_err(|e| {
                 eprintln!("heroku-j1: cannot read {}: {e}", dir.display());
                 exit::FAILURE
-            }),
+            })?,
             None => {
                 let Collected { estate, .. } =
                     crawl_estate(settings, CancellationToken::new()).await?;
-                Ok(graph::build_owned(estate))
+                graph::build_owned(estate)
             }
-        }
+        };
+        super::findings::warn(&graph);
+        Ok(graph)
     }
 }
 

@@ -5,6 +5,9 @@
 //! <dir>/graph/<step>/relationships/<n>.json  {"relationships": [...]}
 //! <dir>/summary.json  {"integrationStepResults": [...], "metadata": {"partialDatasets": {"types": [...]}}}
 //! ```
+//! `summary.json`'s `metadata` also carries heroku-j1's own `partialDatasets.reasons` and
+//! `sourceFindings` (`[{"_key", "message"}]`: a duplicate id, a `null` in a list), read back
+//! so a collected folder reports what the crawl found; the official CLI ignores both.
 //! The official `j1-integration sync -p <parent of dir>` can upload what we write.
 
 use std::collections::BTreeMap;
@@ -42,10 +45,22 @@ struct PartialDatasets {
     reasons: BTreeMap<String, Vec<String>>,
 }
 
+/// heroku-j1's own addition: an oddity of the source data (a duplicate id, a `null` in a
+/// list) about one `_key`, so that `sync`, `diff` and `query --from` report it as the direct
+/// path does. The official CLI ignores it.
+#[derive(Debug, Serialize, Deserialize)]
+struct SourceFinding {
+    #[serde(rename = "_key")]
+    key: String,
+    message: String,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Metadata {
     partial_datasets: PartialDatasets,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    source_findings: Vec<SourceFinding>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -195,6 +210,14 @@ fn summary(graph: &Graph) -> Summary {
                 types: partial.keys().cloned().collect(),
                 reasons: partial.clone(),
             },
+            source_findings: graph
+                .oddities()
+                .iter()
+                .map(|(key, message)| SourceFinding {
+                    key: key.clone(),
+                    message: message.clone(),
+                })
+                .collect(),
         },
     }
 }
@@ -303,6 +326,9 @@ pub fn read(dir: &Path) -> Result<Graph, ExportError> {
     }
     for r in relationships {
         graph.add_relationship(r);
+    }
+    for f in summary.metadata.source_findings {
+        graph.note_oddity(&f.key, f.message);
     }
     let partial = summary.metadata.partial_datasets;
     for t in &partial.types {

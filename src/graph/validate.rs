@@ -192,23 +192,30 @@ fn check_key(key: &str, out: &mut Vec<Finding>) {
     }
 }
 
+/// The findings about the source data alone: the oddities recorded while building `graph`
+/// (or read back from a collected folder), first of [`validate`]'s.
+#[must_use]
+pub fn validate_source(graph: &Graph) -> Vec<Finding> {
+    graph
+        .oddities()
+        .iter()
+        .map(|(key, what)| Finding {
+            key: key.clone(),
+            rule: if what.starts_with("two different") {
+                Rule::DuplicateHerokuId
+            } else {
+                Rule::OddSourceData
+            },
+            message: what.clone(),
+        })
+        .collect()
+}
+
 /// Every finding for `graph`; empty when JupiterOne would accept it.
 #[must_use]
 pub fn validate(graph: &Graph) -> Vec<Finding> {
-    let mut out = Vec::new();
+    let mut out = validate_source(graph);
     let mut key_count: HashMap<&str, usize> = HashMap::new();
-    for (key, what) in graph.oddities() {
-        let rule = if what.starts_with("two different") {
-            Rule::DuplicateHerokuId
-        } else {
-            Rule::OddSourceData
-        };
-        out.push(Finding {
-            key: key.clone(),
-            rule,
-            message: what.clone(),
-        });
-    }
 
     for e in graph.entities() {
         *key_count.entry(&e.key).or_default() += 1;

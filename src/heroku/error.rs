@@ -80,7 +80,7 @@ pub enum HerokuError {
     /// The crawl's deadline passed before this request could finish.
     #[error(
         "the crawl's deadline passed before {what} could be read ({attempts} tries); the list \
-         is incomplete. Allow more time with a longer deadline"
+         is incomplete. Allow more time with --deadline (HEROKU_J1_DEADLINE)"
     )]
     Deadline { what: String, attempts: u32 },
     /// The HTTP client could not be built.

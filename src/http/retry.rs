@@ -1,7 +1,7 @@
 //! The retry loop both API clients run: transient failures (network errors, timeouts, 5xx)
 //! retried with exponential backoff and jitter, 429s waited out (`Retry-After`, capped), each
-//! with its own budget, every wait bounded by an optional deadline, and every retry told to
-//! the log and to an observer (the crawl's progress channel).
+//! with its own budget, every wait and every try in flight bounded by an optional deadline,
+//! and every retry told to the log and to an observer (the crawl's progress channel).
 //!
 //! Own loop rather than `reqwest-retry`: that middleware retries inside `send()`, so it could
 //! not share Heroku's rate limiter across requests, keep separate budgets for 429s and
@@ -175,7 +175,26 @@ impl Retrying<'_> {
                     attempts: failures + rate_limited,
                 });
             }
-            let (wait, event) = match attempt().await {
+            // A try in flight is cut at the deadline too: a server that never answers
+            // cannot hold the crawl past it.
+            let outcome = match self.deadline {
+                Some(d) => match tokio::time::timeout_at(d, attempt()).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => {
+                        tracing::warn!(
+                            service = policy.service,
+                            what = self.what,
+                            "the deadline passed during a request; giving up"
+                        );
+                        return Err(GaveUp::Deadline {
+                            last,
+                            attempts: failures + rate_limited + 1,
+                        });
+                    }
+                },
+                None => attempt().await,
+            };
+            let (wait, event) = match outcome {
                 Attempt::Done(t) => return Ok(t),
                 Attempt::Failed { cause, last: l } => {
                     failures += 1;
@@ -358,5 +377,28 @@ mod tests {
                 attempts: 1
             })
         );
+    }
+
+    #[tokio::test]
+    async fn a_try_that_never_ends_is_cut_at_the_deadline() {
+        let policy = policy();
+        let r = Retrying {
+            policy: &policy,
+            what: "x",
+            deadline: Some(Instant::now() + Duration::from_millis(200)),
+            observer: None,
+        };
+        let started = std::time::Instant::now();
+        let out: Result<u8, GaveUp<()>> = r
+            .run(std::future::pending::<Attempt<u8, ()>>, |_| None)
+            .await;
+        assert_eq!(
+            out,
+            Err(GaveUp::Deadline {
+                last: None,
+                attempts: 1
+            })
+        );
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

@@ -207,8 +207,9 @@ pub struct Preview {
     pub findings: Vec<Finding>,
     /// Partial `_type`s with their reasons.
     pub partial_datasets: BTreeMap<String, Vec<String>>,
-    /// Objects too large for a request, uploaded shrunk (warnings: they do not block); set
-    /// from the plan by [`super::prepare`].
+    /// Objects too large for a request, uploaded shrunk or, when they cannot be, left out
+    /// with their types partial (warnings: they do not block); set from the plan by
+    /// [`super::prepare`].
     pub oversized: Vec<Oversized>,
     /// What JupiterOne will delete.
     pub deletions: Vec<Deletion>,

@@ -3,9 +3,13 @@
 //! sync. Such an object is uploaded shrunk: its largest `_rawData` entries first become
 //! `"TRUNCATED"` (as JupiterOne's SDK does), then its longest strings are cut and marked
 //! `…[truncated N bytes]`, until it fits. Each one is reported as an [`Oversized`] warning
-//! (not a blocking finding). The plan, the change set and the recorded state all use the
-//! fitted graph, so what is compared is what is uploaded.
+//! (not a blocking finding). An object that still does not fit (many short values) is not
+//! uploaded at all, nor are the relationships to and from it: its warning says so, and its
+//! types are marked partial, so JupiterOne deletes nothing of them. No request is ever over
+//! the ceiling. The plan, the change set and the recorded state all use the fitted graph,
+//! so what is compared is what is uploaded.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -63,16 +67,32 @@ pub struct Oversized {
     pub raw_data_truncated: usize,
     /// Properties whose long strings were cut.
     pub properties_truncated: Vec<String>,
-    /// Whether it fits now (when not, JupiterOne may refuse its request).
+    /// Whether it fits now; when not, it is not uploaded (nor its relationships) and its
+    /// types are partial.
     pub fits: bool,
+}
+
+impl Oversized {
+    /// Why its types are partial when it does not fit.
+    #[must_use]
+    pub fn partial_reason(&self) -> String {
+        format!(
+            "{} is {} even after truncation, over the request limit: it and its \
+             relationships are not uploaded",
+            crate::text::clean(&self.key),
+            size(self.fitted_bytes)
+        )
+    }
 }
 
 impl fmt::Display for Oversized {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} ({}) is {} bytes, over the request limit: ",
-            self.key, self.object_type, self.bytes
+            "{} ({}) is {}, over the request limit: ",
+            self.key,
+            self.object_type,
+            size(self.bytes)
         )?;
         let mut what = Vec::new();
         if self.raw_data_truncated > 0 {
@@ -90,14 +110,24 @@ impl fmt::Display for Oversized {
         if self.fits {
             write!(
                 f,
-                "uploaded as {} bytes ({})",
-                self.fitted_bytes,
+                "uploaded as {} ({})",
+                size(self.fitted_bytes),
                 what.join("; ")
             )
         } else {
-            write!(f, "still {} bytes after truncation", self.fitted_bytes)
+            write!(
+                f,
+                "still {} after truncation, so it is not uploaded, nor its \
+                 relationships (its type is partial: JupiterOne deletes nothing of it)",
+                size(self.fitted_bytes)
+            )
         }
     }
+}
+
+/// A byte count in the one human format of the command line (SI: `2.0 MB`).
+fn size(bytes: usize) -> String {
+    bytesize::ByteSize(bytes as u64).display().si().to_string()
 }
 
 /// Cuts every string longer than [`KEEP_BYTES`] in `v`; whether any was cut.
@@ -119,26 +149,27 @@ fn truncate_strings(v: &mut Value) -> bool {
     }
 }
 
-/// Cuts long strings of `props`, the largest property first, until `len()` fits `limit`.
-fn fit_properties(
-    props: &mut Properties,
-    limit: usize,
-    len: impl Fn(&Properties) -> usize,
-    cut: &mut Vec<String>,
-) {
+/// Cuts long strings of `props`, the largest property first, until `outside` (the bytes of
+/// the object around its properties) plus the properties fit `limit`. Only a property over
+/// [`KEEP_BYTES`] can shrink, and the size is kept by difference, so an object of many short
+/// values costs one pass, not one serialization per property.
+fn fit_properties(props: &mut Properties, limit: usize, outside: usize, cut: &mut Vec<String>) {
+    let mut size = outside + json_len(props);
     let mut order: Vec<(usize, String)> = props
         .iter()
         .map(|(n, v)| (json_len(&v), n.to_string()))
+        .filter(|(len, _)| *len > KEEP_BYTES)
         .collect();
     order.sort_unstable_by(|a, b| b.cmp(a));
-    for (_, name) in order {
-        if len(props) <= limit {
+    for (old_len, name) in order {
+        if size <= limit {
             return;
         }
         let Some(mut v) = props.get(&name) else {
             continue;
         };
         if truncate_strings(&mut v) {
+            size = size - old_len + json_len(&v);
             let rebuilt: Properties = props
                 .iter()
                 .map(|(n, old)| {
@@ -182,12 +213,8 @@ fn fit_entity(e: &Entity, bytes: usize, limit: usize) -> (Entity, Oversized) {
             properties: Properties::new(),
             ..e.clone()
         };
-        fit_properties(
-            &mut props,
-            limit,
-            |p| json_len(&shell) + json_len(p),
-            &mut cut,
-        );
+        let outside = json_len(&shell);
+        fit_properties(&mut props, limit, outside, &mut cut);
         e.properties = props;
         size = json_len(&e);
     }
@@ -208,12 +235,8 @@ fn fit_relationship(r: &Relationship, bytes: usize, limit: usize) -> (Relationsh
     let mut props = std::mem::take(&mut r.properties);
     let shell = r.clone();
     let mut cut = Vec::new();
-    fit_properties(
-        &mut props,
-        limit,
-        |p| json_len(&shell) + json_len(p),
-        &mut cut,
-    );
+    let outside = json_len(&shell);
+    fit_properties(&mut props, limit, outside, &mut cut);
     r.properties = props;
     let size = json_len(&r);
     let warning = Oversized {
@@ -228,10 +251,11 @@ fn fit_relationship(r: &Relationship, bytes: usize, limit: usize) -> (Relationsh
     (r, warning)
 }
 
-/// The objects of a graph that had to be fitted: (position, fitted object), in graph order.
+/// The objects of a graph that had to be fitted: (position, fitted object, or `None` when
+/// it cannot be and is left out), in graph order.
 struct Fitted {
-    entities: Vec<(usize, Entity)>,
-    relationships: Vec<(usize, Relationship)>,
+    entities: Vec<(usize, Option<Entity>)>,
+    relationships: Vec<(usize, Option<Relationship>)>,
     warnings: Vec<Oversized>,
 }
 
@@ -246,6 +270,7 @@ fn fit_objects(graph: &Graph, limits: Limits) -> Fitted {
             let bytes = json_len(e);
             (bytes > entity_limit).then(|| {
                 let (fitted, w) = fit_entity(e, bytes, entity_limit);
+                let fitted = w.fits.then_some(fitted);
                 warnings.push(w);
                 (i, fitted)
             })
@@ -259,6 +284,7 @@ fn fit_objects(graph: &Graph, limits: Limits) -> Fitted {
             let bytes = json_len(r);
             (bytes > relationship_limit).then(|| {
                 let (fitted, w) = fit_relationship(r, bytes, relationship_limit);
+                let fitted = w.fits.then_some(fitted);
                 warnings.push(w);
                 (i, fitted)
             })
@@ -290,23 +316,52 @@ pub fn fit(graph: &Arc<Graph>, limits: Limits) -> (Arc<Graph>, Vec<Oversized>) {
         return (graph.clone(), warnings);
     }
     let mut out = Graph::with_capacity(graph.entities().len(), graph.relationships().len());
-    let mut fitted = entities.into_iter().peekable();
-    for (i, e) in graph.entities().iter().enumerate() {
-        match fitted.next_if(|(j, _)| *j == i) {
-            Some((_, e)) => out.add_entity(e),
-            None => out.add_entity(e.clone()),
-        };
-    }
-    let mut fitted = relationships.into_iter().peekable();
-    for (i, r) in graph.relationships().iter().enumerate() {
-        match fitted.next_if(|(j, _)| *j == i) {
-            Some((_, r)) => out.add_relationship(r),
-            None => out.add_relationship(r.clone()),
-        };
-    }
     for (t, reasons) in graph.partial_datasets() {
         for reason in reasons {
             out.mark_partial(&[t.as_str()], reason);
+        }
+    }
+    let reason_of = |key: &str| {
+        warnings
+            .iter()
+            .find(|w| w.key == key)
+            .map(Oversized::partial_reason)
+            .unwrap_or_default()
+    };
+    // Entities left out, by key, with why: their relationships are left out too.
+    let mut left_out: HashMap<&str, String> = HashMap::new();
+    let mut fitted = entities.into_iter().peekable();
+    for (i, e) in graph.entities().iter().enumerate() {
+        match fitted.next_if(|(j, _)| *j == i) {
+            Some((_, Some(e))) => {
+                out.add_entity(e);
+            }
+            Some((_, None)) => {
+                let reason = reason_of(&e.key);
+                out.mark_partial(&[&*e.entity_type], &reason);
+                left_out.insert(&e.key, reason);
+            }
+            None => {
+                out.add_entity(e.clone());
+            }
+        }
+    }
+    let mut fitted = relationships.into_iter().peekable();
+    for (i, r) in graph.relationships().iter().enumerate() {
+        let without_end = left_out
+            .get(r.from_key())
+            .or_else(|| left_out.get(r.to_key()));
+        match (fitted.next_if(|(j, _)| *j == i), without_end) {
+            (_, Some(reason)) => out.mark_partial(&[&*r.relationship_type], reason),
+            (Some((_, Some(r))), None) => {
+                out.add_relationship(r);
+            }
+            (Some((_, None)), None) => {
+                out.mark_partial(&[&*r.relationship_type], &reason_of(r.key()));
+            }
+            (None, None) => {
+                out.add_relationship(r.clone());
+            }
         }
     }
     for (key, what) in graph.oddities() {
@@ -391,5 +446,57 @@ mod tests {
         let (fitted, warnings) = fit(&graph, LIMITS);
         assert!(warnings.is_empty());
         assert!(Arc::ptr_eq(&fitted, &graph));
+    }
+
+    #[test]
+    fn an_object_that_cannot_fit_is_left_out_with_its_relationships_and_its_types_partial() {
+        // 2,000 short values: nothing to truncate, 100 kB against a 50 kB limit.
+        let mut wide = app("wide", 10);
+        wide.key = "app-wide".into();
+        for i in 0..2_000 {
+            wide.properties.set(format!("p{i}"), "v".repeat(40));
+        }
+        let mut graph = Graph::new();
+        graph.add_entity(app("small", 10));
+        graph.add_entity(wide);
+        let has = |to: &str| {
+            Relationship::new(
+                format!("app-1|has|{to}"),
+                "heroku_app_has_app",
+                "HAS",
+                "app-1",
+                to,
+            )
+        };
+        graph.add_relationship(has("app-wide"));
+        graph.add_relationship(has("app-1"));
+        let graph = Arc::new(graph);
+        let (fitted, warnings) = fit(&graph, LIMITS);
+        assert_eq!(warnings.len(), 1);
+        let w = &warnings[0];
+        assert!(!w.fits && w.fitted_bytes > LIMITS.entity, "{w:?}");
+        assert!(w.to_string().contains("not uploaded"), "{w}");
+        assert!(fitted.entity("app-wide").is_none());
+        assert!(fitted.entity("app-1").is_some());
+        assert!(fitted.relationship("app-1|has|app-wide").is_none());
+        assert!(fitted.relationship("app-1|has|app-1").is_some());
+        for t in ["heroku_app", "heroku_app_has_app"] {
+            let reasons = &fitted.partial_datasets()[t];
+            assert!(
+                reasons
+                    .iter()
+                    .any(|r| r.contains("app-wide") && r.contains("not uploaded")),
+                "{t}: {reasons:?}"
+            );
+        }
+        // No batch of a plan with that ceiling is over it.
+        let plan = crate::jupiterone::Plan::with_max_batch_bytes(
+            graph,
+            crate::jupiterone::Target::Scope("s".into()),
+            LIMITS.entity + 20,
+        );
+        assert_eq!(plan.oversized_batches().count(), 0);
+        assert!(plan.batches().iter().all(|b| b.bytes <= LIMITS.entity + 20));
+        assert_eq!(plan.oversized().len(), 1);
     }
 }

@@ -2,8 +2,9 @@
 //! sent. Entities first, then relationships, in graph order, cut into batches of at most
 //! [`MAX_BATCH_BYTES`] serialized bytes; then the finalize body naming the partial datasets.
 //!
-//! An object too large for a request on its own is made to fit first ([`super::fit`]): the
-//! plan holds that fitted graph, so the change set and the recorded state match the upload.
+//! An object too large for a request on its own is made to fit first, or left out when it
+//! cannot be ([`super::fit`]): the plan holds that fitted graph, so the change set and the
+//! recorded state match the upload, and no body is ever over the ceiling.
 //!
 //! The bodies are rendered on demand from the graph ([`Plan::body`]) rather than kept in
 //! memory; rendering is deterministic, so the bytes shown are the bytes sent. The one
@@ -190,9 +191,9 @@ impl Plan {
     }
 
     /// Plans with another batch ceiling (tests use small ones). An object larger than the
-    /// ceiling on its own is first made to fit ([`fit::fit`]); the plan then holds the
-    /// fitted graph ([`Plan::graph`]) and says which objects were changed
-    /// ([`Plan::oversized`]).
+    /// ceiling on its own is first made to fit, or left out ([`fit::fit`]); the plan then
+    /// holds the fitted graph ([`Plan::graph`]) and says which objects were changed or left
+    /// out ([`Plan::oversized`]).
     #[must_use]
     pub fn with_max_batch_bytes(graph: Arc<Graph>, target: Target, max_batch_bytes: usize) -> Self {
         let (graph, oversized) = fit::fit(&graph, limits(max_batch_bytes));
@@ -255,8 +256,8 @@ impl Plan {
         &self.oversized
     }
 
-    /// Batches larger than the ceiling (only an object that could not be made to fit); the
-    /// API may refuse them, and the uploader then truncates their `_rawData`.
+    /// Batches larger than the ceiling: none, since an object that cannot be made to fit is
+    /// left out of the plan ([`fit::fit`]); kept so tests can say so.
     pub fn oversized_batches(&self) -> impl Iterator<Item = &Batch> {
         self.batches
             .iter()

@@ -23,6 +23,8 @@ pub const DEFAULT_CONCURRENCY: u16 = 8;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Between two polls of a finalized JupiterOne job.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
+/// The whole crawl's deadline (the Heroku client's default).
+pub const DEFAULT_DEADLINE: Duration = crate::heroku::client::DEFAULT_DEADLINE;
 /// How long to wait for a finalized JupiterOne job to end.
 pub const DEFAULT_POLL_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// The log file's name in the data folder.
@@ -42,6 +44,7 @@ pub mod env {
     pub const LOG_FILE: &str = "HEROKU_J1_LOG_FILE";
     pub const CONCURRENCY: &str = "HEROKU_J1_CONCURRENCY";
     pub const TIMEOUT: &str = "HEROKU_J1_TIMEOUT";
+    pub const DEADLINE: &str = "HEROKU_J1_DEADLINE";
     pub const POLL_INTERVAL: &str = "HEROKU_J1_POLL_INTERVAL";
     pub const POLL_LIMIT: &str = "HEROKU_J1_POLL_LIMIT";
     pub const GUARD_PERCENT: &str = "HEROKU_J1_GUARD_PERCENT";
@@ -86,6 +89,7 @@ pub struct Flags {
     pub log_file: Option<PathBuf>,
     pub concurrency: Option<u16>,
     pub timeout: Option<Duration>,
+    pub deadline: Option<Duration>,
     pub poll_interval: Option<Duration>,
     pub poll_limit: Option<Duration>,
     pub guard_percent: Option<f64>,
@@ -111,6 +115,8 @@ pub struct Settings {
     pub log_file: Option<PathBuf>,
     pub concurrency: u16,
     pub timeout: Duration,
+    /// The whole crawl's deadline: lists not read by then are partial datasets.
+    pub deadline: Duration,
     pub poll_interval: Duration,
     /// How long a finalized job is polled before giving up (it goes on in JupiterOne).
     pub poll_limit: Duration,
@@ -314,6 +320,15 @@ impl Settings {
                 value::duration,
             )?
             .unwrap_or(DEFAULT_TIMEOUT);
+        let deadline = l
+            .pick(
+                "deadline",
+                flags.deadline,
+                env::DEADLINE,
+                file.heroku.deadline.as_deref(),
+                value::duration,
+            )?
+            .unwrap_or(DEFAULT_DEADLINE);
         let poll_interval = l
             .pick(
                 "poll interval",
@@ -360,6 +375,7 @@ impl Settings {
             log_file,
             concurrency,
             timeout,
+            deadline,
             poll_interval,
             poll_limit,
             guard,

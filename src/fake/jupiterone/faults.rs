@@ -16,6 +16,9 @@ pub struct Faults {
     pub fail_uploads_from: Option<u64>,
     /// The status of a failed upload (500 when 0).
     pub fail_upload_status: u16,
+    /// Every upload that does not fail waits this long more before it is handled (a failed
+    /// one answers at once), so uploads are still in flight when another one fails.
+    pub slow_upload_ms: u64,
 }
 
 pub(super) enum Fault {

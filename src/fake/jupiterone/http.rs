@@ -8,7 +8,7 @@ use super::faults::Fault;
 use super::jobs::{abort, events, finalize, get_job, start_job, upload};
 use super::reply::error;
 use super::route::Route;
-use super::state::FakeState;
+use super::state::{FakeState, LoggedRequest};
 use super::{FakeJupiterOneConfig, JOBS_PATH};
 use axum::Router;
 use axum::body::Bytes;
@@ -93,8 +93,14 @@ async fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
+    let logged = |handled| LoggedRequest {
+        route: route.name().to_owned(),
+        job_id: id.to_owned(),
+        handled,
+    };
     let (delay, fault) = {
         let mut inner = s.lock();
+        inner.log.push(logged(false));
         let stats = &mut inner.stats;
         *stats.requests.entry(route.name().to_owned()).or_default() += 1;
         stats.total_requests += 1;
@@ -128,11 +134,17 @@ async fn handle(
         if fault.is_some() {
             inner.stats.faults_injected += 1;
         }
-        (delay, fault)
+        let slow = if route.is_upload() && fault.is_none() {
+            inner.faults.slow_upload_ms
+        } else {
+            0
+        };
+        (delay + slow, fault)
     };
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
+    s.lock().log.push(logged(true));
     match fault {
         Some(Fault::RateLimited(secs)) => {
             let mut r = error(

@@ -17,7 +17,9 @@
 //! (stats, jobs, stored graph; see `control.rs`) need no auth.
 //!
 //! Faults can be set at any time with [`FakeJupiterOne::set_faults`]: a rate of 503 answers,
-//! bursts of 429 (with `Retry-After`), slow answers, and failing upload requests.
+//! bursts of 429 (with `Retry-After`), slow answers, failing upload requests, and slow uploads
+//! beside a failing one. [`FakeJupiterOne::log`] keeps every request's arrival and handling in
+//! order (so a test sees whether an upload reached a job after its abort).
 #![allow(
     clippy::result_large_err,
     reason = "request checks refuse with a ready axum Response; the fake is not a hot path"
@@ -40,7 +42,7 @@ use std::net::SocketAddr;
 pub use faults::Faults;
 pub use http::router;
 pub use job::{FakeCounters, FakeEvent, FakeJob};
-pub use state::{FakeState, FakeStats};
+pub use state::{FakeState, FakeStats, LoggedRequest};
 pub use store::StoredGraph;
 
 /// The token the fake accepts unless configured otherwise.
@@ -182,6 +184,12 @@ impl FakeJupiterOne {
     #[must_use]
     pub fn jobs(&self) -> Vec<FakeJob> {
         self.state.jobs()
+    }
+
+    /// Every request's arrival and handling, in order.
+    #[must_use]
+    pub fn log(&self) -> Vec<LoggedRequest> {
+        self.state.log()
     }
 
     #[must_use]

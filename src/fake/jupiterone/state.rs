@@ -37,8 +37,21 @@ impl FakeStats {
     }
 }
 
+/// One request as the fake saw it: once when it arrived, once more when it was handled
+/// (after any injected delay), in the order these happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedRequest {
+    /// The route's name (as in [`FakeStats::requests`]).
+    pub route: String,
+    /// The job named in the path (empty for `start`).
+    pub job_id: String,
+    /// `false`: it arrived; `true`: it was handled.
+    pub handled: bool,
+}
+
 #[derive(Debug, Default)]
 pub(super) struct Inner {
+    pub(super) log: Vec<LoggedRequest>,
     pub(super) jobs: BTreeMap<String, Job>,
     pub(super) job_order: Vec<String>,
     pub(super) stores: HashMap<String, Store>,
@@ -84,6 +97,12 @@ impl FakeState {
     #[must_use]
     pub fn stats(&self) -> FakeStats {
         self.lock().stats.clone()
+    }
+
+    /// Every request's arrival and handling, in order.
+    #[must_use]
+    pub fn log(&self) -> Vec<LoggedRequest> {
+        self.lock().log.clone()
     }
 
     /// Every job, oldest first.
