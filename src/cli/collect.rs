@@ -173,6 +173,22 @@ pub async fn crawl_estate_or_error(
     settings: &Settings,
     cancel: CancellationToken,
 ) -> Result<Collected, (u8, String)> {
+    let collector = crate::estate::Collector::default();
+    let (user, client, started) = crawl_into(settings, cancel, &collector).await?;
+    Ok(Collected {
+        estate: collector.into_estate(Some(user)),
+        client,
+        started,
+    })
+}
+
+/// [`crawl_estate_or_error`], handing each page to `sink` as it arrives; returns the key's
+/// user, the client that read the estate and when the crawl started.
+async fn crawl_into(
+    settings: &Settings,
+    cancel: CancellationToken,
+    sink: &dyn crate::estate::Sink,
+) -> Result<(crate::heroku::model::Account, HerokuClient, Instant), (u8, String)> {
     let key = match heroku_key().await {
         Ok(k) => k.key,
         Err(e) => {
@@ -209,7 +225,8 @@ pub async fn crawl_estate_or_error(
             }
         })
     };
-    let result = collect::crawl(&client, bar.is_some().then_some(tx), cancel.clone()).await;
+    let result =
+        collect::crawl_into(&client, bar.is_some().then_some(tx), cancel.clone(), sink).await;
     ctrl_c.abort();
     if let Some(t) = bar_task {
         t.abort();
@@ -218,11 +235,7 @@ pub async fn crawl_estate_or_error(
         b.finish_and_clear();
     }
     match result {
-        Ok(estate) => Ok(Collected {
-            estate,
-            client,
-            started,
-        }),
+        Ok(user) => Ok((user, client, started)),
         Err(_) if cancel.is_cancelled() => {
             tracing::warn!("collect interrupted");
             eprintln!("heroku-j1: interrupted (Ctrl-C)");
@@ -246,16 +259,15 @@ pub async fn crawl_estate_or_error(
 /// # Errors
 /// Write errors.
 pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitCode> {
-    let Collected {
-        estate,
-        client,
-        started,
-    } = match crawl_estate_or_error(settings, CancellationToken::new()).await {
-        Ok(c) => c,
-        Err((code, error)) => return Ok(json_failure(&args, code, &error)),
-    };
-    let heroku_user = estate.user.as_ref().map(|u| crate::text::cleaned(&u.email));
-    let graph = graph::build_owned(estate);
+    // The graph is built while the crawl runs: each page becomes graph objects as it arrives.
+    let builder = graph::StreamBuilder::new();
+    let (user, client, started) =
+        match crawl_into(settings, CancellationToken::new(), &builder).await {
+            Ok(c) => c,
+            Err((code, error)) => return Ok(json_failure(&args, code, &error)),
+        };
+    let heroku_user = Some(crate::text::cleaned(&user.email));
+    let (graph, _) = builder.finish();
     let findings = validate(&graph);
     if let Err(e) = export::write(&graph, &args.out) {
         let error = format!("cannot write the graph to {}: {e:#}", args.out.display());

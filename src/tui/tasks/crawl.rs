@@ -1,5 +1,5 @@
-//! The crawl task: reads Heroku, builds the graph and the tree off the async workers, and
-//! reports progress and the result as actions.
+//! The crawl task: reads Heroku while building the graph, builds the tree off the async
+//! workers, and reports progress and the result as actions.
 
 use std::sync::Arc;
 
@@ -22,23 +22,22 @@ pub(super) fn spawn(
 ) {
     tokio::spawn(async move {
         let (ptx, forward) = super::forward(&tx, |p| Action::CrawlProgress(Box::new(p)));
-        let result = collect::crawl(&client, Some(ptx), cancel).await;
+        // The graph is built while the crawl runs: each page becomes graph objects as it
+        // arrives. A cancelled or failed crawl drops the builder, and with it what was read.
+        let builder = graph::StreamBuilder::new();
+        let result = collect::crawl_into(&client, Some(ptx), cancel, &builder).await;
         let _ = forward.await;
         let message = match result {
-            Ok(estate) => {
+            Ok(user) => {
                 let (requests, rate_limit_remaining) =
                     (client.requests(), client.rate_limit_remaining());
-                // Building the graph and the tree is CPU work: keep it off the async workers.
+                // Finishing the graph and building the tree is CPU work: keep it off the
+                // async workers.
                 tokio::task::spawn_blocking(move || {
-                    let failures = estate.failures.clone();
-                    let user = estate
-                        .user
-                        .as_ref()
-                        .map(|u| (u.email.clone(), u.id.clone()));
-                    let graph = graph::build_owned(estate);
+                    let (graph, failures) = builder.finish();
                     Box::new(Data::new(Loaded {
-                        heroku_user_id: user.as_ref().map(|u| u.1.clone()),
-                        heroku_user: user.map(|u| u.0),
+                        heroku_user_id: Some(user.id.clone()),
+                        heroku_user: Some(user.email),
                         graph: Arc::new(graph),
                         failures,
                         requests,
