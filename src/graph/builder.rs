@@ -393,6 +393,7 @@ enum Source<'a> {
 
 /// What one membership (in an enterprise account or a team) says of its user: all the
 /// graph keeps of the member object.
+#[derive(Clone)]
 pub(super) struct Membership {
     id: Str,
     email: Str,
@@ -408,6 +409,7 @@ pub(super) struct Membership {
 
 /// An enterprise-account member as the graph keeps it: the user's facts, the account's
 /// relationship to the user, and how many null permissions Heroku sent.
+#[derive(Clone)]
 pub(super) struct AccountMember {
     user: Membership,
     relationship: Relationship,
@@ -434,6 +436,7 @@ impl AccountMember {
 }
 
 /// A team member as the graph keeps it: the user's facts and the team's relationship.
+#[derive(Clone)]
 pub(super) struct TeamMemberOf {
     user: Membership,
     relationship: Relationship,

@@ -11,6 +11,7 @@
 //! the two). Finishing only moves objects already built.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Graph;
 use super::builder::{
@@ -22,6 +23,7 @@ use crate::estate::{ListAt, ListFailure, Page, Sink};
 use crate::heroku::model::{EnterpriseAccount, Str};
 
 /// The graph objects of one list, page by page, and its failure.
+#[derive(Clone)]
 struct List<T> {
     pages: Vec<Vec<T>>,
     failure: Option<ListFailure>,
@@ -57,6 +59,7 @@ impl<T> List<T> {
     }
 }
 
+#[derive(Clone)]
 struct AccountSlot {
     id: Str,
     name: Str,
@@ -65,6 +68,7 @@ struct AccountSlot {
     teams: List<TeamSlot>,
 }
 
+#[derive(Clone)]
 struct TeamSlot {
     id: Str,
     name: Str,
@@ -74,7 +78,7 @@ struct TeamSlot {
     addons: List<(Entity, Option<Relationship>)>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct State {
     accounts: Vec<AccountSlot>,
     attachments: List<Relationship>,
@@ -104,6 +108,8 @@ impl State {
 #[derive(Default)]
 pub struct StreamBuilder {
     state: Mutex<State>,
+    /// Counts the calls that changed what was read (see [`StreamBuilder::changes`]).
+    changes: AtomicU64,
 }
 
 impl std::fmt::Debug for StreamBuilder {
@@ -125,74 +131,96 @@ impl StreamBuilder {
             .unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
+    /// Grows with every page and every list that ends: a snapshot is stale when it differs.
+    #[must_use]
+    pub fn changes(&self) -> u64 {
+        self.changes.load(Ordering::Relaxed)
+    }
+
+    /// The graph of what was read so far, for a live view while the crawl runs: lists still
+    /// being read count with the pages they have (a list that fails later loses them). It
+    /// copies what was read, so take one now and then, not after every page. Never upload
+    /// it: only [`StreamBuilder::finish`] after a complete crawl gives the estate's graph.
+    #[must_use]
+    pub fn snapshot(&self) -> (Graph, Vec<ListFailure>) {
+        let state = self.with(|s| s.clone());
+        assemble(state)
+    }
+
     /// The graph of everything read, and the lists that failed (in the estate's order).
     #[must_use]
     pub fn finish(self) -> (Graph, Vec<ListFailure>) {
-        let State {
-            accounts,
-            attachments,
-        } = self
-            .state
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let mut sizes = Sizes {
-            accounts: accounts.len(),
-            attachments: attachments.len(),
-            ..Sizes::default()
-        };
-        for a in &accounts {
-            sizes.account_members += a.members.len();
-            sizes.teams += a.teams.len();
-            for t in a.teams.items() {
-                sizes.team_members += t.members.len();
-                sizes.apps += t.apps.len();
-                sizes.addons += t.addons.len();
-            }
-        }
-        let mut b = Builder::new(&sizes);
-        let mut failures = Vec::new();
-        let mut rest = Vec::with_capacity(accounts.len());
-        for a in accounts {
-            let AccountSlot {
-                id,
-                name,
-                entity,
-                members,
-                teams,
-            } = a;
-            b.keep(entity);
-            for m in members.pages.into_iter().flatten() {
-                b.account_member(&id, &name, m);
-            }
-            failures.extend(members.failure);
-            rest.push((id, teams));
-        }
-        let mut team_failures = Vec::new();
-        for (account_id, teams) in rest {
-            team_failures.extend(teams.failure);
-            for t in teams.pages.into_iter().flatten() {
-                b.team_entity(&account_id, t.entity);
-                for m in t.members.pages.into_iter().flatten() {
-                    b.team_member(&t.id, m);
-                }
-                for app in t.apps.pages.into_iter().flatten() {
-                    b.app(&t.id, app);
-                }
-                for (addon, billing) in t.addons.pages.into_iter().flatten() {
-                    b.addon(addon, billing);
-                }
-                team_failures.extend(t.members.failure);
-                team_failures.extend(t.apps.failure);
-                team_failures.extend(t.addons.failure);
-            }
-        }
-        for r in attachments.pages.into_iter().flatten() {
-            b.attachment(r);
-        }
-        failures.extend(team_failures);
-        failures.extend(attachments.failure);
-        (b.finish(&failures), failures)
+        assemble(
+            self.state
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner),
+        )
     }
+}
+
+/// Hands the objects read to the batch builder's rules in the estate's order.
+fn assemble(state: State) -> (Graph, Vec<ListFailure>) {
+    let State {
+        accounts,
+        attachments,
+    } = state;
+    let mut sizes = Sizes {
+        accounts: accounts.len(),
+        attachments: attachments.len(),
+        ..Sizes::default()
+    };
+    for a in &accounts {
+        sizes.account_members += a.members.len();
+        sizes.teams += a.teams.len();
+        for t in a.teams.items() {
+            sizes.team_members += t.members.len();
+            sizes.apps += t.apps.len();
+            sizes.addons += t.addons.len();
+        }
+    }
+    let mut b = Builder::new(&sizes);
+    let mut failures = Vec::new();
+    let mut rest = Vec::with_capacity(accounts.len());
+    for a in accounts {
+        let AccountSlot {
+            id,
+            name,
+            entity,
+            members,
+            teams,
+        } = a;
+        b.keep(entity);
+        for m in members.pages.into_iter().flatten() {
+            b.account_member(&id, &name, m);
+        }
+        failures.extend(members.failure);
+        rest.push((id, teams));
+    }
+    let mut team_failures = Vec::new();
+    for (account_id, teams) in rest {
+        team_failures.extend(teams.failure);
+        for t in teams.pages.into_iter().flatten() {
+            b.team_entity(&account_id, t.entity);
+            for m in t.members.pages.into_iter().flatten() {
+                b.team_member(&t.id, m);
+            }
+            for app in t.apps.pages.into_iter().flatten() {
+                b.app(&t.id, app);
+            }
+            for (addon, billing) in t.addons.pages.into_iter().flatten() {
+                b.addon(addon, billing);
+            }
+            team_failures.extend(t.members.failure);
+            team_failures.extend(t.apps.failure);
+            team_failures.extend(t.addons.failure);
+        }
+    }
+    for r in attachments.pages.into_iter().flatten() {
+        b.attachment(r);
+    }
+    failures.extend(team_failures);
+    failures.extend(attachments.failure);
+    (b.finish(&failures), failures)
 }
 
 impl Sink for StreamBuilder {
@@ -207,10 +235,12 @@ impl Sink for StreamBuilder {
                 teams: List::default(),
             })
             .collect();
+        self.changes.fetch_add(1, Ordering::Relaxed);
         self.with(|s| s.accounts = slots);
     }
 
     fn page(&self, list: ListAt, page: Page) {
+        self.changes.fetch_add(1, Ordering::Relaxed);
         match (list, page) {
             (ListAt::AccountMembers { account }, Page::AccountMembers(v)) => {
                 let Some(id) = self.with(|s| s.accounts.get(account).map(|a| a.id.clone())) else {
@@ -294,10 +324,12 @@ impl Sink for StreamBuilder {
     }
 
     fn restart(&self, list: ListAt) {
+        self.changes.fetch_add(1, Ordering::Relaxed);
         self.with(|s| s.apply(list, Op::Restart));
     }
 
     fn end(&self, list: ListAt, failure: Option<ListFailure>) {
+        self.changes.fetch_add(1, Ordering::Relaxed);
         self.with(|s| s.apply(list, Op::End(failure)));
     }
 }
