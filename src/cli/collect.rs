@@ -268,9 +268,9 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
         };
     let heroku_user = Some(crate::text::cleaned(&user.email));
     let (graph, _) = builder.finish();
-    let findings = validate(&graph);
-    if let Err(e) = export::write(&graph, &args.out) {
-        let error = format!("cannot write the graph to {}: {e:#}", args.out.display());
+    let (written, findings, oversized) = write_and_check(&graph, &args.out);
+    if let Err(e) = written {
+        let error = format!("cannot write the graph to {}: {e}", args.out.display());
         eprintln!("heroku-j1: {error}");
         return Ok(json_failure(&args, exit::FAILURE, &error));
     }
@@ -280,7 +280,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
         counts: graph.counts(),
         partial_datasets: graph.partial_datasets().clone(),
         findings,
-        oversized: plan::oversized(&graph),
+        oversized,
         requests: client.requests(),
         duration_ms: started.elapsed().as_millis(),
         rate_limit_remaining: client.rate_limit_remaining(),
@@ -301,6 +301,24 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
     } else {
         exit::OK
     }))
+}
+
+/// Writes `graph` under `out` while it is validated and checked for objects too large to
+/// upload: the writing overlaps the checks (both only read the finished graph).
+/// Returns the write's outcome, the findings and the oversized objects.
+pub fn write_and_check(
+    graph: &Graph,
+    out: &std::path::Path,
+) -> (Result<(), String>, Vec<Finding>, Vec<Oversized>) {
+    std::thread::scope(|s| {
+        let write = s.spawn(|| export::write(graph, out).map_err(|e| format!("{e:#}")));
+        let findings = validate(graph);
+        let oversized = plan::oversized(graph);
+        let written = write
+            .join()
+            .unwrap_or_else(|_| Err("the writer stopped".to_owned()));
+        (written, findings, oversized)
+    })
 }
 
 /// A failed `collect`: with `--json`, `{"status":"failed","exitCode":…,"error":…}` on stdout

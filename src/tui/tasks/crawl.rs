@@ -72,6 +72,9 @@ pub(super) fn spawn(
 
 /// How often, at most, the tree of what was read so far is sent while the crawl runs.
 const LIVE_EVERY: Duration = Duration::from_millis(100);
+/// How often the crawl is looked at until the first objects are read: the accounts show
+/// as soon as Heroku names them.
+const FIRST_LOOK: Duration = Duration::from_millis(10);
 
 /// Until `stop`: now and then, when something new was read, the graph and tree read so far
 /// as [`Action::CrawlLive`]. A snapshot copies what was read, so on a big estate they come
@@ -83,7 +86,7 @@ async fn live(
     stop: &CancellationToken,
 ) {
     let mut seen = 0;
-    let mut wait = LIVE_EVERY;
+    let mut wait = FIRST_LOOK;
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
