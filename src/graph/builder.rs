@@ -429,7 +429,11 @@ impl AccountMember {
                 admin: m.permissions.iter().any(|p| p.name == "manage"),
                 permissions: m.permissions.iter().map(|p| p.name.clone()).collect(),
             },
-            relationship: member_relationship(account_id, m),
+            relationship: {
+                let mut r = member_relationship(account_id, m);
+                r.properties.shrink_to_fit();
+                r
+            },
             nulls: m.permissions.nulls,
         }
     }
@@ -446,6 +450,7 @@ impl TeamMemberOf {
     pub(super) fn new(team_id: &str, m: &TeamMember) -> Self {
         let mut r = Relationship::direct(types::TEAM_HAS_MEMBER, "HAS", team_id, &m.user.id);
         r.properties.set("role", opt_string(m.role.as_deref()));
+        r.properties.shrink_to_fit();
         Self {
             user: Membership {
                 id: m.user.id.clone(),

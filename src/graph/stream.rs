@@ -22,6 +22,19 @@ use super::entity::{Entity, Relationship};
 use crate::estate::{ListAt, ListFailure, Page, Sink};
 use crate::heroku::model::{EnterpriseAccount, Str};
 
+/// An entity as it will sit in the graph: its buffers without room to grow (they wait in
+/// the builder until the crawl ends).
+fn compact(mut e: Entity) -> Entity {
+    e.properties.shrink_to_fit();
+    e.raw_data.shrink_to_fit();
+    e
+}
+
+fn compact_relationship(mut r: Relationship) -> Relationship {
+    r.properties.shrink_to_fit();
+    r
+}
+
 /// The graph objects of one list, page by page, and its failure.
 #[derive(Clone)]
 struct List<T> {
@@ -110,6 +123,8 @@ pub struct StreamBuilder {
     state: Mutex<State>,
     /// Counts the calls that changed what was read (see [`StreamBuilder::changes`]).
     changes: AtomicU64,
+    /// Objects read so far (see [`StreamBuilder::objects`]).
+    objects: AtomicU64,
 }
 
 impl std::fmt::Debug for StreamBuilder {
@@ -135,6 +150,13 @@ impl StreamBuilder {
     #[must_use]
     pub fn changes(&self) -> u64 {
         self.changes.load(Ordering::Relaxed)
+    }
+
+    /// How many objects the pages so far held (void pages included): what a
+    /// [`StreamBuilder::snapshot`] would copy.
+    #[must_use]
+    pub fn objects(&self) -> u64 {
+        self.objects.load(Ordering::Relaxed)
     }
 
     /// The graph of what was read so far, for a live view while the crawl runs: lists still
@@ -228,7 +250,7 @@ impl Sink for StreamBuilder {
         let slots: Vec<AccountSlot> = accounts
             .into_iter()
             .map(|a| AccountSlot {
-                entity: account_entity(&a),
+                entity: compact(account_entity(&a)),
                 id: a.id,
                 name: a.name,
                 members: List::default(),
@@ -241,6 +263,10 @@ impl Sink for StreamBuilder {
 
     fn page(&self, list: ListAt, page: Page) {
         self.changes.fetch_add(1, Ordering::Relaxed);
+        self.objects.fetch_add(
+            u64::try_from(page.len()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
         match (list, page) {
             (ListAt::AccountMembers { account }, Page::AccountMembers(v)) => {
                 let Some(id) = self.with(|s| s.accounts.get(account).map(|a| a.id.clone())) else {
@@ -261,7 +287,7 @@ impl Sink for StreamBuilder {
                 let page: Vec<TeamSlot> = v
                     .into_iter()
                     .map(|t| TeamSlot {
-                        entity: team_entity(&t, &id),
+                        entity: compact(team_entity(&t, &id)),
                         id: t.id,
                         name: t.name,
                         members: List::default(),
@@ -293,7 +319,7 @@ impl Sink for StreamBuilder {
                 };
                 let page: Vec<_> = v
                     .iter()
-                    .map(|a| application_entity(a, &id, &name))
+                    .map(|a| compact(application_entity(a, &id, &name)))
                     .collect();
                 drop(v);
                 self.with(|s| {
@@ -305,7 +331,12 @@ impl Sink for StreamBuilder {
             (ListAt::TeamAddons { account, team }, Page::Addons(v)) => {
                 let page: Vec<_> = v
                     .iter()
-                    .map(|a| (addon_entity(a), billing_relationship(a)))
+                    .map(|a| {
+                        (
+                            compact(addon_entity(a)),
+                            billing_relationship(a).map(compact_relationship),
+                        )
+                    })
                     .collect();
                 drop(v);
                 self.with(|s| {
@@ -315,7 +346,11 @@ impl Sink for StreamBuilder {
                 });
             }
             (ListAt::Attachments, Page::Attachments(v)) => {
-                let page: Vec<_> = v.iter().filter_map(attachment_relationship).collect();
+                let page: Vec<_> = v
+                    .iter()
+                    .filter_map(attachment_relationship)
+                    .map(compact_relationship)
+                    .collect();
                 drop(v);
                 self.with(|s| s.attachments.pages.push(page));
             }

@@ -75,10 +75,14 @@ const LIVE_EVERY: Duration = Duration::from_millis(100);
 /// How often the crawl is looked at until the first objects are read: the accounts show
 /// as soon as Heroku names them.
 const FIRST_LOOK: Duration = Duration::from_millis(10);
+/// Past this many objects read, no more snapshots: each copies what was read, and on an
+/// estate this big the copies would cost more memory than the estate itself. The tree
+/// then stays as last sent (the gauges go on) until the crawl is complete.
+const LIVE_OBJECTS: u64 = 40_000;
 
 /// Until `stop`: now and then, when something new was read, the graph and tree read so far
 /// as [`Action::CrawlLive`]. A snapshot copies what was read, so on a big estate they come
-/// less often (four times the time the last one took).
+/// less often (four times the time the last one took), and none past [`LIVE_OBJECTS`].
 async fn live(
     builder: &Arc<graph::StreamBuilder>,
     client: &HerokuClient,
@@ -95,6 +99,9 @@ async fn live(
         let changes = builder.changes();
         if changes == seen {
             continue;
+        }
+        if builder.objects() > LIVE_OBJECTS {
+            return;
         }
         seen = changes;
         let started = Instant::now();
