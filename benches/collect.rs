@@ -125,6 +125,30 @@ async fn child(url: String, token: String, mode: &str) {
         raw >> 20,
         json >> 20
     );
+    // Where the graph's memory goes, besides the raw JSON.
+    let entity_structs = graph.entities().len() * std::mem::size_of::<graph::Entity>();
+    let entity_heap: usize = graph
+        .entities()
+        .iter()
+        .map(|e| {
+            e.key.capacity()
+                + e.properties.heap_size()
+                + e.raw_data.capacity() * std::mem::size_of::<graph::RawData>()
+        })
+        .sum();
+    let rel_structs = graph.relationships().len() * std::mem::size_of::<graph::Relationship>();
+    let rel_heap: usize = graph
+        .relationships()
+        .iter()
+        .map(|r| r.key().len() + r.properties.heap_size())
+        .sum();
+    eprintln!(
+        "  entities: structs {} MB, keys + properties + raw lists {} MB; relationships: structs {} MB, keys + properties {} MB",
+        entity_structs >> 20,
+        entity_heap >> 20,
+        rel_structs >> 20,
+        rel_heap >> 20
+    );
     println!(
         "{} {} {} {:.1} {}",
         graph.entities().len(),
@@ -273,6 +297,8 @@ async fn main() {
             heroku_j1::jupiterone::plan::oversized(&g),
         );
         let checks = t.elapsed();
+        // A fresh folder: writing over the first one would first delete its files.
+        let dir = tempfile::tempdir().expect("tempdir");
         let t = Instant::now();
         let (written, _, _) = heroku_j1::cli::collect::write_and_check(&g, dir.path());
         written.expect("write");
