@@ -158,6 +158,22 @@ fn the_tree_fills_in_page_by_page_and_the_selection_never_jumps() {
     }
 }
 
+/// Plays the estate (in the order of `seed`) and gives `app` the snapshot taken after
+/// `calls` calls, as the crawl task would.
+fn live_after(app: &mut App, d: &Dataset, seed: u64, calls: usize) {
+    let builder = StreamBuilder::new();
+    let mut n = 0;
+    script_of(d, 10).play_with(&mut ChaCha8Rng::seed_from_u64(seed), &[&builder], || {
+        n += 1;
+        if n == calls {
+            let (graph, failures) = builder.snapshot();
+            app.update(Action::CrawlLive(Box::new(Data::live(loaded(
+                graph, failures,
+            )))));
+        }
+    });
+}
+
 #[test]
 fn a_refresh_keeps_the_old_tree_until_the_new_one_is_complete() {
     let d = Dataset::generate(Size::Demo.counts(), 1);
@@ -173,17 +189,7 @@ fn a_refresh_keeps_the_old_tree_until_the_new_one_is_complete() {
     // `r`: a new crawl whose first pages arrive.
     app.update(Action::Command(Command::Refresh));
     assert!(app.crawl.is_some());
-    let builder = StreamBuilder::new();
-    let mut calls = 0;
-    script_of(&d, 10).play_with(&mut ChaCha8Rng::seed_from_u64(8), &[&builder], || {
-        calls += 1;
-        if calls == 5 {
-            let (graph, failures) = builder.snapshot();
-            app.update(Action::CrawlLive(Box::new(Data::live(loaded(
-                graph, failures,
-            )))));
-        }
-    });
+    live_after(&mut app, &d, 8, 5);
     assert!(app.data.as_ref().unwrap().complete);
     assert_eq!(app.tree().unwrap().len(), before);
 }
@@ -192,17 +198,7 @@ fn a_refresh_keeps_the_old_tree_until_the_new_one_is_complete() {
 fn a_crawl_that_fails_leaves_no_half_read_tree() {
     let d = Dataset::generate(Size::Demo.counts(), 1);
     let mut app = crawling_app();
-    let builder = StreamBuilder::new();
-    let mut calls = 0;
-    script_of(&d, 10).play_with(&mut ChaCha8Rng::seed_from_u64(3), &[&builder], || {
-        calls += 1;
-        if calls == 20 {
-            let (graph, failures) = builder.snapshot();
-            app.update(Action::CrawlLive(Box::new(Data::live(loaded(
-                graph, failures,
-            )))));
-        }
-    });
+    live_after(&mut app, &d, 3, 20);
     assert!(app.data.as_ref().is_some_and(|d| !d.complete));
     app.update(Action::CrawlDone(Err("the crawl was cancelled".into())));
     assert!(app.data.is_none());
