@@ -126,7 +126,7 @@ async fn child(url: String, token: String, mode: &str) {
         json >> 20
     );
     // Where the graph's memory goes, besides the raw JSON.
-    let entity_structs = graph.entities().len() * std::mem::size_of::<graph::Entity>();
+    let entity_structs = std::mem::size_of_val(graph.entities());
     let entity_heap: usize = graph
         .entities()
         .iter()
@@ -136,7 +136,7 @@ async fn child(url: String, token: String, mode: &str) {
                 + e.raw_data.capacity() * std::mem::size_of::<graph::RawData>()
         })
         .sum();
-    let rel_structs = graph.relationships().len() * std::mem::size_of::<graph::Relationship>();
+    let rel_structs = std::mem::size_of_val(graph.relationships());
     let rel_heap: usize = graph
         .relationships()
         .iter()
