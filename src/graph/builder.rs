@@ -1,4 +1,7 @@
-//! Turns an [`Estate`] into the graph `DATA-MODEL.md` specifies.
+//! Turns an [`Estate`] into the graph `DATA-MODEL.md` specifies: each Heroku object mapped to
+//! its entity or relationship, and the rules across lists (one user per id, one entity per
+//! id, add-ons kept when an app of the graph uses them, partial types). The streaming builder
+//! (`super::stream`) maps pages with the same functions and feeds the same rules.
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
