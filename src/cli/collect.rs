@@ -181,6 +181,49 @@ pub async fn crawl_estate_or_error(
     settings: &Settings,
     cancel: CancellationToken,
 ) -> Result<Collected, (u8, String)> {
+    let collector = crate::estate::Collector::default();
+    let Crawled {
+        user,
+        client,
+        started,
+        past_deadline,
+    } = crawl_into(settings, cancel, &collector).await?;
+    let estate = collector.into_estate(Some(user));
+    warn_if_past_deadline(settings, past_deadline, estate.failures.len());
+    Ok(Collected {
+        estate,
+        client,
+        started,
+    })
+}
+
+/// What [`crawl_into`] returns besides the pages it handed to its sink.
+struct Crawled {
+    /// The key's user.
+    user: crate::heroku::model::Account,
+    /// The client that read the estate.
+    client: HerokuClient,
+    /// When the crawl started.
+    started: Instant,
+    /// Whether the crawl ran into `--deadline` (lists it left unread are then failures).
+    past_deadline: bool,
+}
+
+/// Says on stderr and in the log that the deadline left `unread` lists partial.
+fn warn_if_past_deadline(settings: &Settings, past_deadline: bool, unread: usize) {
+    if past_deadline && unread > 0 {
+        let message = deadline_message(settings.deadline, unread);
+        tracing::warn!("{message}");
+        eprintln!("heroku-j1: {message}");
+    }
+}
+
+/// [`crawl_estate_or_error`], handing each page to `sink` as it arrives.
+async fn crawl_into(
+    settings: &Settings,
+    cancel: CancellationToken,
+    sink: &dyn crate::estate::Sink,
+) -> Result<Crawled, (u8, String)> {
     let key = match heroku_key().await {
         Ok(k) => k.key,
         Err(e) => {
@@ -218,7 +261,8 @@ pub async fn crawl_estate_or_error(
             }
         })
     };
-    let result = collect::crawl(&client, bar.is_some().then_some(tx), cancel.clone()).await;
+    let result =
+        collect::crawl_into(&client, bar.is_some().then_some(tx), cancel.clone(), sink).await;
     ctrl_c.abort();
     if let Some(t) = bar_task {
         t.abort();
@@ -228,18 +272,12 @@ pub async fn crawl_estate_or_error(
     }
     let past_deadline = started.elapsed() >= settings.deadline;
     match result {
-        Ok(estate) => {
-            if past_deadline && !estate.failures.is_empty() {
-                let message = deadline_message(settings.deadline, estate.failures.len());
-                tracing::warn!("{message}");
-                eprintln!("heroku-j1: {message}");
-            }
-            Ok(Collected {
-                estate,
-                client,
-                started,
-            })
-        }
+        Ok(user) => Ok(Crawled {
+            user,
+            client,
+            started,
+            past_deadline,
+        }),
         Err(_) if cancel.is_cancelled() => {
             tracing::warn!("collect interrupted");
             eprintln!("heroku-j1: interrupted (Ctrl-C)");
@@ -281,19 +319,24 @@ fn deadline_message(deadline: Duration, unread: usize) -> String {
 /// # Errors
 /// Write errors.
 pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitCode> {
-    let Collected {
-        estate,
-        client,
-        started,
-    } = match crawl_estate_or_error(settings, CancellationToken::new()).await {
+    // The graph is built while the crawl runs: each page becomes graph objects as it arrives.
+    let builder = graph::StreamBuilder::new();
+    let crawled = match crawl_into(settings, CancellationToken::new(), &builder).await {
         Ok(c) => c,
         Err((code, error)) => return Ok(json_failure(&args, code, &error)),
     };
-    let heroku_user = estate.user.as_ref().map(|u| crate::text::cleaned(&u.email));
-    let graph = graph::build_owned(estate);
-    let findings = validate(&graph);
-    if let Err(e) = export::write(&graph, &args.out) {
-        let error = format!("cannot write the graph to {}: {e:#}", args.out.display());
+    let Crawled {
+        user,
+        client,
+        started,
+        past_deadline,
+    } = crawled;
+    let heroku_user = Some(crate::text::cleaned(&user.email));
+    let (graph, failures) = builder.finish();
+    warn_if_past_deadline(settings, past_deadline, failures.len());
+    let (written, findings, oversized) = write_and_check(&graph, &args.out);
+    if let Err(e) = written {
+        let error = format!("cannot write the graph to {}: {e}", args.out.display());
         eprintln!("heroku-j1: {error}");
         return Ok(json_failure(&args, exit::FAILURE, &error));
     }
@@ -303,7 +346,7 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
         counts: graph.counts(),
         partial_datasets: graph.partial_datasets().clone(),
         findings,
-        oversized: plan::oversized(&graph),
+        oversized,
         requests: client.requests(),
         duration_ms: started.elapsed().as_millis(),
         rate_limit_remaining: client.rate_limit_remaining(),
@@ -324,6 +367,24 @@ pub async fn run(settings: &Settings, args: CollectArgs) -> anyhow::Result<ExitC
     } else {
         exit::OK
     }))
+}
+
+/// Writes `graph` under `out` while it is validated and checked for objects too large to
+/// upload: the writing overlaps the checks (both only read the finished graph).
+/// Returns the write's outcome, the findings and the oversized objects.
+pub fn write_and_check(
+    graph: &Graph,
+    out: &std::path::Path,
+) -> (Result<(), String>, Vec<Finding>, Vec<Oversized>) {
+    std::thread::scope(|s| {
+        let write = s.spawn(|| export::write(graph, out).map_err(|e| format!("{e:#}")));
+        let findings = validate(graph);
+        let oversized = plan::oversized(graph);
+        let written = write
+            .join()
+            .unwrap_or_else(|_| Err("the writer stopped".to_owned()));
+        (written, findings, oversized)
+    })
 }
 
 /// A failed `collect`: with `--json`, `{"status":"failed","exitCode":…,"error":…}` on stdout

@@ -53,7 +53,12 @@ async fn jupiterone_setup(settings: &Settings, keys: &Keys) -> Result<JupiterOne
 ///
 /// # Errors
 /// When the terminal cannot be used or the demo servers cannot start.
-pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
+/// `demo_latency` slows the demo's fake Heroku down.
+pub async fn run(
+    settings: &Settings,
+    demo: bool,
+    demo_latency: Option<std::time::Duration>,
+) -> anyhow::Result<ExitCode> {
     if !(std::io::stdin().is_terminal() && std::io::stdout().is_terminal()) {
         eprintln!(
             "heroku-j1: the explorer needs a terminal (stdin and stdout are not both one). \
@@ -64,7 +69,7 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
     }
     let color = settings.color.enabled(true);
     if demo {
-        return run_demo(color).await;
+        return run_demo(color, demo_latency.unwrap_or_default()).await;
     }
     let Ok(data_dir) = settings.data_dir().map(std::path::Path::to_path_buf) else {
         eprintln!(
@@ -127,8 +132,12 @@ pub async fn run(settings: &Settings, demo: bool) -> anyhow::Result<ExitCode> {
 /// Starts the fake Heroku (the demo estate) and the fake JupiterOne on 127.0.0.1 and opens
 /// the explorer on them: no key, no network. The sync state lives in a temporary folder
 /// removed on exit, so every demo starts with a first sync.
-async fn run_demo(color: bool) -> anyhow::Result<ExitCode> {
-    let heroku = FakeHeroku::start(FakeHerokuConfig::default()).await?;
+async fn run_demo(color: bool, latency: std::time::Duration) -> anyhow::Result<ExitCode> {
+    let heroku = FakeHeroku::start(FakeHerokuConfig {
+        latency,
+        ..FakeHerokuConfig::default()
+    })
+    .await?;
     let j1 = FakeJupiterOne::start(FakeJupiterOneConfig::default())?;
     tracing::info!(heroku = %heroku.url(), jupiterone = %j1.url(), "demo: fakes started");
     let client = HerokuClient::new(ClientConfig::new(heroku.url(), Secret::new(heroku.token())))?;

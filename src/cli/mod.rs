@@ -108,6 +108,10 @@ pub struct Cli {
     /// Open the explorer on a built-in fake Heroku (and fake JupiterOne): no keys, no network.
     #[arg(long)]
     pub demo: bool,
+    /// With --demo: the built-in fake Heroku answers every request this late (e.g. 200ms),
+    /// so the tree can be watched filling in.
+    #[arg(long, value_name = "DURATION", requires = "demo", value_parser = crate::settings::value::duration)]
+    pub demo_latency: Option<std::time::Duration>,
     #[command(flatten)]
     pub heroku: HerokuOpts,
     #[command(flatten)]
@@ -336,7 +340,7 @@ pub fn main() -> ExitCode {
         Some(Command::Document | Command::FakeApi(_) | Command::Completions(_) | Command::Man) => {
             document::run()
         }
-        None => block_on(explore::run(&settings, cli.demo)),
+        None => block_on(explore::run(&settings, cli.demo, cli.demo_latency)),
     }
 }
 

@@ -1,4 +1,7 @@
-//! Turns an [`Estate`] into the graph `DATA-MODEL.md` specifies.
+//! Turns an [`Estate`] into the graph `DATA-MODEL.md` specifies: each Heroku object mapped to
+//! its entity or relationship, and the rules across lists (one user per id, one entity per
+//! id, add-ons kept when an app of the graph uses them, partial types). The streaming builder
+//! (`super::stream`) maps pages with the same functions and feeds the same rules.
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
@@ -104,7 +107,7 @@ pub fn addon_function(service: &str) -> &'static [&'static str] {
     }
 }
 
-fn account_entity(a: &EnterpriseAccount) -> Entity {
+pub(super) fn account_entity(a: &EnterpriseAccount) -> Entity {
     let mut e = new_entity(&a.id, types::ACCOUNT);
     let p = &mut e.properties;
     p.set("id", a.id.as_str());
@@ -127,7 +130,7 @@ fn account_entity(a: &EnterpriseAccount) -> Entity {
     e
 }
 
-fn team_entity(t: &Team, enterprise_account_id: &str) -> Entity {
+pub(super) fn team_entity(t: &Team, enterprise_account_id: &str) -> Entity {
     let mut e = new_entity(&t.id, types::TEAM);
     let p = &mut e.properties;
     p.set("id", t.id.as_str());
@@ -154,7 +157,7 @@ fn team_entity(t: &Team, enterprise_account_id: &str) -> Entity {
     e
 }
 
-fn application_entity(a: &App, team: &Team) -> Entity {
+pub(super) fn application_entity(a: &App, team_id: &str, team_name: &str) -> Entity {
     let mut e = new_entity(&a.id, types::APPLICATION);
     let p = &mut e.properties;
     p.set("id", a.id.as_str());
@@ -163,8 +166,8 @@ fn application_entity(a: &App, team: &Team) -> Entity {
     set_times(p, a.created_at.as_deref(), a.updated_at.as_deref());
     p.set_opt("releasedOn", epoch_millis(a.released_at.as_deref()));
     p.set_opt("archivedOn", epoch_millis(a.archived_at.as_deref()));
-    p.set("teamId", team.id.as_str());
-    p.set("teamName", team.name.as_str());
+    p.set("teamId", team_id);
+    p.set("teamName", team_name);
     p.set(
         "owner",
         opt_string(a.owner.as_ref().map(|o| o.email.as_str())),
@@ -197,7 +200,7 @@ fn application_entity(a: &App, team: &Team) -> Entity {
     e
 }
 
-fn addon_entity(a: &AddOn) -> Entity {
+pub(super) fn addon_entity(a: &AddOn) -> Entity {
     let mut e = new_entity(&a.id, types::ADDON);
     let p = &mut e.properties;
     p.set("id", a.id.as_str());
@@ -362,27 +365,122 @@ impl Users {
         &mut self.order[i]
     }
 
-    fn add_enterprise_member(&mut self, account_id: &str, m: &EnterpriseAccountMember) {
-        let u = self.get(&m.user.id, &m.user.email);
-        u.add_raw(format!("enterprise-account-member:{account_id}"), m.raw());
-        u.mfa = u.mfa.or(m.two_factor_authentication);
-        u.federated |= m.identity_provider.is_some();
-        u.admin |= m.permissions.iter().any(|p| p.name == "manage");
-        u.permissions
-            .extend(m.permissions.iter().map(|p| p.name.to_string()));
-        u.accounts.insert(account_id.to_owned());
-    }
-
-    fn add_team_member(&mut self, team_id: &str, m: &TeamMember) {
-        let u = self.get(&m.user.id, &m.user.email);
-        u.add_raw(format!("team-member:{team_id}"), m.raw());
+    /// What one membership says of its user, merged with what earlier ones said.
+    fn add(&mut self, source: Source<'_>, m: Membership) {
+        let u = self.get(&m.id, &m.email);
+        let raw_name = match source {
+            Source::Account(id) => format!("enterprise-account-member:{id}"),
+            Source::Team(id) => format!("team-member:{id}"),
+        };
+        u.add_raw(raw_name, &m.raw);
         if u.name.is_none() {
-            u.name = m.user.name.as_ref().map(Str::to_string);
+            u.name = m.name.as_ref().map(Str::to_string);
         }
-        u.mfa = u.mfa.or(m.two_factor_authentication);
-        u.federated |= m.federated == Some(true) || m.identity_provider.is_some();
-        u.admin |= matches!(m.role.as_deref(), Some("admin" | "owner"));
+        u.mfa = u.mfa.or(m.mfa);
+        u.federated |= m.federated;
+        u.admin |= m.admin;
+        if let Source::Account(id) = source {
+            u.permissions
+                .extend(m.permissions.iter().map(Str::to_string));
+            u.accounts.insert(id.to_owned());
+        }
     }
+}
+
+/// Where a membership was listed.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Account(&'a str),
+    Team(&'a str),
+}
+
+/// What one membership (in an enterprise account or a team) says of its user: all the
+/// graph keeps of the member object.
+#[derive(Clone)]
+pub(super) struct Membership {
+    id: Str,
+    email: Str,
+    /// Only team members carry the user's name.
+    name: Option<Str>,
+    raw: Raw,
+    mfa: Option<bool>,
+    federated: bool,
+    admin: bool,
+    /// Enterprise permissions (`view`, `manage`, …); none for a team member.
+    permissions: Vec<Str>,
+}
+
+/// An enterprise-account member as the graph keeps it: the user's facts, the account's
+/// relationship to the user, and how many null permissions Heroku sent.
+#[derive(Clone)]
+pub(super) struct AccountMember {
+    user: Membership,
+    relationship: Relationship,
+    nulls: usize,
+}
+
+impl AccountMember {
+    pub(super) fn new(account_id: &str, m: &EnterpriseAccountMember) -> Self {
+        Self {
+            user: Membership {
+                id: m.user.id.clone(),
+                email: m.user.email.clone(),
+                name: None,
+                raw: Arc::clone(m.raw()),
+                mfa: m.two_factor_authentication,
+                federated: m.identity_provider.is_some(),
+                admin: m.permissions.iter().any(|p| p.name == "manage"),
+                permissions: m.permissions.iter().map(|p| p.name.clone()).collect(),
+            },
+            relationship: {
+                let mut r = member_relationship(account_id, m);
+                r.properties.shrink_to_fit();
+                r
+            },
+            nulls: m.permissions.nulls,
+        }
+    }
+}
+
+/// A team member as the graph keeps it: the user's facts and the team's relationship.
+#[derive(Clone)]
+pub(super) struct TeamMemberOf {
+    user: Membership,
+    relationship: Relationship,
+}
+
+impl TeamMemberOf {
+    pub(super) fn new(team_id: &str, m: &TeamMember) -> Self {
+        let mut r = Relationship::direct(types::TEAM_HAS_MEMBER, "HAS", team_id, &m.user.id);
+        r.properties.set("role", opt_string(m.role.as_deref()));
+        r.properties.shrink_to_fit();
+        Self {
+            user: Membership {
+                id: m.user.id.clone(),
+                email: m.user.email.clone(),
+                name: m.user.name.clone(),
+                raw: Arc::clone(m.raw()),
+                mfa: m.two_factor_authentication,
+                federated: m.federated == Some(true) || m.identity_provider.is_some(),
+                admin: matches!(m.role.as_deref(), Some("admin" | "owner")),
+                permissions: Vec::new(),
+            },
+            relationship: r,
+        }
+    }
+}
+
+/// An add-on's relationship from its billing app, when it names one.
+pub(super) fn billing_relationship(addon: &AddOn) -> Option<Relationship> {
+    let app_id = addon.app.as_ref().and_then(|a| a.id.as_deref())?;
+    Some(app_has_addon(app_id, &addon.id, true))
+}
+
+/// An attachment's relationship from the app it is attached to, when it names one.
+pub(super) fn attachment_relationship(a: &AddOnAttachment) -> Option<Relationship> {
+    let app_id = a.app_id.as_deref()?;
+    let billing = a.billing_app_id.as_deref() == Some(app_id);
+    Some(app_has_addon(app_id, &a.addon_id, billing))
 }
 
 /// `heroku_application_has_addon`, saying whether the app is the one billed.
@@ -407,7 +505,7 @@ fn member_relationship(account_id: &str, m: &EnterpriseAccountMember) -> Relatio
 /// billed for it or attached to it; failed lists mark their types partial.
 #[must_use]
 pub fn build(estate: &Estate) -> Graph {
-    let mut b = Builder::for_estate(estate);
+    let mut b = Builder::new(&Sizes::of(estate));
     for ea in &estate.enterprise_accounts {
         b.account(&ea.account, &ea.members);
     }
@@ -425,7 +523,7 @@ pub fn build(estate: &Estate) -> Graph {
 /// raw JSON is shared, not copied). The same graph as [`build`] gives.
 #[must_use]
 pub fn build_owned(mut estate: Estate) -> Graph {
-    let mut b = Builder::for_estate(&estate);
+    let mut b = Builder::new(&Sizes::of(&estate));
     for ea in &mut estate.enterprise_accounts {
         b.account(&ea.account, &ea.members);
         ea.members = Vec::new();
@@ -439,12 +537,47 @@ pub fn build_owned(mut estate: Estate) -> Graph {
     b.finish(&estate.failures)
 }
 
-/// The entities and relationships seen so far.
-struct Builder {
+/// How many objects of each kind a graph will be built from: the builder reserves exactly
+/// that (growing by doubling would leave up to half of each list unused).
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Sizes {
+    pub(super) accounts: usize,
+    pub(super) account_members: usize,
+    pub(super) teams: usize,
+    pub(super) team_members: usize,
+    pub(super) apps: usize,
+    pub(super) addons: usize,
+    pub(super) attachments: usize,
+}
+
+impl Sizes {
+    fn of(estate: &Estate) -> Self {
+        let mut s = Self {
+            accounts: estate.enterprise_accounts.len(),
+            attachments: estate.attachments.len(),
+            ..Self::default()
+        };
+        for ea in &estate.enterprise_accounts {
+            s.account_members += ea.members.len();
+            s.teams += ea.teams.len();
+            for t in &ea.teams {
+                s.team_members += t.members.len();
+                s.apps += t.apps.len();
+                s.addons += t.addons.len();
+            }
+        }
+        s
+    }
+}
+
+/// The entities and relationships seen so far, in the order of the estate: the batch
+/// builder and the streaming one ([`super::stream`]) feed it the same objects in the same
+/// order, so both give the same graph.
+pub(super) struct Builder {
     /// Entities per row of [`types::ENTITY_KINDS`], in the order they were first seen.
     by_kind: Vec<Vec<Entity>>,
     /// The ids kept so far, with the JSON of the object kept.
-    seen: HashMap<Str, Raw>,
+    seen: HashMap<Str, Option<Raw>>,
     /// Oddities of the source data (key, what) for the graph.
     oddities: Vec<(String, String)>,
     users: Users,
@@ -460,61 +593,51 @@ fn kind_index(entity_type: &str) -> usize {
 }
 
 impl Builder {
-    /// A builder with exactly the room the estate needs (growing by doubling would leave up
-    /// to half of each list unused).
-    fn for_estate(estate: &Estate) -> Self {
-        let teams = || estate.enterprise_accounts.iter().flat_map(|ea| &ea.teams);
-        let (mut members, mut apps, mut addons) = (0, 0, 0);
-        for t in teams() {
-            members += t.members.len();
-            apps += t.apps.len();
-            addons += t.addons.len();
-        }
-        let accounts = estate.enterprise_accounts.len();
-        let account_members: usize = estate
-            .enterprise_accounts
-            .iter()
-            .map(|ea| ea.members.len())
-            .sum();
-        let team_count = teams().count();
+    pub(super) fn new(sizes: &Sizes) -> Self {
         let mut by_kind: Vec<Vec<Entity>> = vec![Vec::new(); types::ENTITY_KINDS.len()];
         for (entity_type, n) in [
-            (types::ACCOUNT, accounts),
-            (types::TEAM, team_count),
-            (types::APPLICATION, apps),
-            (types::ADDON, addons),
+            (types::ACCOUNT, sizes.accounts),
+            (types::TEAM, sizes.teams),
+            (types::APPLICATION, sizes.apps),
+            (types::ADDON, sizes.addons),
         ] {
             by_kind[kind_index(entity_type)].reserve_exact(n);
         }
         Self {
             by_kind,
-            seen: HashMap::with_capacity(accounts + team_count + apps + addons),
+            seen: HashMap::with_capacity(sizes.accounts + sizes.teams + sizes.apps + sizes.addons),
             oddities: Vec::new(),
             users: Users::default(),
             relationships: Vec::with_capacity(
-                account_members + team_count + members + apps + addons + estate.attachments.len(),
+                sizes.account_members
+                    + sizes.teams
+                    + sizes.team_members
+                    + sizes.apps
+                    + sizes.addons
+                    + sizes.attachments,
             ),
         }
     }
 
     /// Keeps `entity` unless an entity with its key was seen before; a different object
     /// (other JSON) under a seen id is recorded as an oddity.
-    fn entity(&mut self, key: &Str, raw: &Raw, entity: impl FnOnce() -> Entity) {
-        match self.seen.entry(key.clone()) {
+    pub(super) fn keep(&mut self, entity: Entity) {
+        let raw = entity.raw_data.first().map(|r| Arc::clone(&r.raw));
+        match self.seen.entry(Str::from(entity.key.as_str())) {
             Entry::Vacant(v) => {
-                v.insert(Arc::clone(raw));
-                let e = entity();
-                self.by_kind[kind_index(&e.entity_type)].push(e);
+                v.insert(raw);
+                self.by_kind[kind_index(&entity.entity_type)].push(entity);
             }
-            Entry::Occupied(o) if o.get().get() != raw.get() => {
-                let e = entity();
+            Entry::Occupied(o)
+                if o.get().as_ref().map(|r| r.get()) != raw.as_ref().map(|r| r.get()) =>
+            {
                 self.oddities.push((
-                    key.to_string(),
+                    entity.key.clone(),
                     format!(
                         "two different Heroku objects have the id {} (a second {}); only the \
                          first is kept",
-                        crate::text::clean(key),
-                        e.entity_type
+                        crate::text::clean(&entity.key),
+                        entity.entity_type
                     ),
                 ));
             }
@@ -522,23 +645,75 @@ impl Builder {
         }
     }
 
+    /// An enterprise account's member, in the account `account_name` (for messages).
+    pub(super) fn account_member(
+        &mut self,
+        account_id: &str,
+        account_name: &str,
+        m: AccountMember,
+    ) {
+        if m.nulls > 0 {
+            self.oddities.push((
+                m.user.id.to_string(),
+                format!(
+                    "Heroku sent {} null permission(s) for {} in enterprise account {}; \
+                     they were skipped",
+                    m.nulls,
+                    crate::text::clean(&m.user.email),
+                    crate::text::clean(account_name)
+                ),
+            ));
+        }
+        self.users.add(Source::Account(account_id), m.user);
+        self.relationships.push(m.relationship);
+    }
+
+    /// A team of an enterprise account, before its lists.
+    pub(super) fn team_entity(&mut self, account_id: &str, team: Entity) {
+        self.relationships.push(Relationship::direct(
+            types::ACCOUNT_HAS_TEAM,
+            "HAS",
+            account_id,
+            &team.key,
+        ));
+        self.keep(team);
+    }
+
+    pub(super) fn team_member(&mut self, team_id: &str, m: TeamMemberOf) {
+        self.users.add(Source::Team(team_id), m.user);
+        self.relationships.push(m.relationship);
+    }
+
+    pub(super) fn app(&mut self, team_id: &str, app: Entity) {
+        self.relationships.push(Relationship::direct(
+            types::TEAM_OWNS_APPLICATION,
+            "OWNS",
+            team_id,
+            &app.key,
+        ));
+        self.keep(app);
+    }
+
+    /// An add-on with its billing app's relationship.
+    pub(super) fn addon(&mut self, addon: Entity, billing: Option<Relationship>) {
+        self.keep(addon);
+        self.relationships.extend(billing);
+    }
+
+    /// An attachment's relationship. The billing app's comes first from the add-on lists,
+    /// so a second one with its key is dropped.
+    pub(super) fn attachment(&mut self, relationship: Relationship) {
+        self.relationships.push(relationship);
+    }
+
     fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
-        self.entity(&account.id, account.raw(), || account_entity(account));
+        self.keep(account_entity(account));
         for m in members {
-            if m.permissions.nulls > 0 {
-                self.oddities.push((
-                    m.user.id.to_string(),
-                    format!(
-                        "Heroku sent {} null permission(s) for {} in enterprise account {}; \
-                         they were skipped",
-                        m.permissions.nulls,
-                        crate::text::clean(&m.user.email),
-                        crate::text::clean(&account.name)
-                    ),
-                ));
-            }
-            self.users.add_enterprise_member(&account.id, m);
-            self.relationships.push(member_relationship(&account.id, m));
+            self.account_member(
+                &account.id,
+                &account.name,
+                AccountMember::new(&account.id, m),
+            );
         }
     }
 
@@ -549,47 +724,23 @@ impl Builder {
             apps,
             addons,
         } = data;
-        self.entity(&team.id, team.raw(), || team_entity(team, account_id));
-        self.relationships.push(Relationship::direct(
-            types::ACCOUNT_HAS_TEAM,
-            "HAS",
-            account_id,
-            &team.id,
-        ));
+        self.team_entity(account_id, team_entity(team, account_id));
         for m in members {
-            self.users.add_team_member(&team.id, m);
-            let mut r = Relationship::direct(types::TEAM_HAS_MEMBER, "HAS", &team.id, &m.user.id);
-            r.properties.set("role", opt_string(m.role.as_deref()));
-            self.relationships.push(r);
+            self.team_member(&team.id, TeamMemberOf::new(&team.id, m));
         }
         for app in apps {
-            self.entity(&app.id, app.raw(), || application_entity(app, team));
-            self.relationships.push(Relationship::direct(
-                types::TEAM_OWNS_APPLICATION,
-                "OWNS",
-                &team.id,
-                &app.id,
-            ));
+            self.app(&team.id, application_entity(app, &team.id, &team.name));
         }
         for addon in addons {
-            self.entity(&addon.id, addon.raw(), || addon_entity(addon));
-            if let Some(app_id) = addon.app.as_ref().and_then(|a| a.id.as_deref()) {
-                self.relationships
-                    .push(app_has_addon(app_id, &addon.id, true));
-            }
+            self.addon(addon_entity(addon), billing_relationship(addon));
         }
     }
 
-    /// An add-on's relationship from every app it is attached to. The billing app's comes
-    /// first from the add-on lists, so a second one with its key is dropped.
     fn attachments(&mut self, attachments: &[AddOnAttachment]) {
         for a in attachments {
-            let Some(app_id) = a.app.id.as_deref() else {
-                continue;
-            };
-            let billing = a.addon.app.as_ref().and_then(|b| b.id.as_deref());
-            self.relationships
-                .push(app_has_addon(app_id, &a.addon.id, billing == Some(app_id)));
+            if let Some(r) = attachment_relationship(a) {
+                self.attachment(r);
+            }
         }
     }
 
@@ -613,7 +764,7 @@ impl Builder {
         by_kind[kind_index(types::ADDON)] = addons;
     }
 
-    fn finish(self, failures: &[ListFailure]) -> Graph {
+    pub(super) fn finish(self, failures: &[ListFailure]) -> Graph {
         let Self {
             mut by_kind,
             seen,

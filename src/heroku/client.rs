@@ -302,9 +302,28 @@ impl HerokuClient {
         sort_field: &str,
         what: &str,
     ) -> Result<Vec<T>, HerokuError> {
+        let mut items = Vec::new();
+        self.list_pages(path, sort_field, what, |page| items.extend(page))
+            .await?;
+        Ok(items)
+    }
+
+    /// [`Self::list`], handing each page's objects (those not on an earlier page) to `each`
+    /// as it arrives, so a caller keeps only what it needs of them. Returns how many objects
+    /// the list had. When it fails, the pages already handed over are void.
+    ///
+    /// # Errors
+    /// As [`Self::list`].
+    pub async fn list_pages<T: HerokuObject>(
+        &self,
+        path: &str,
+        sort_field: &str,
+        what: &str,
+        mut each: impl FnMut(Vec<T>),
+    ) -> Result<usize, HerokuError> {
         let mut range = Some(format!("{sort_field} ..; max={PAGE_SIZE}"));
         let mut pages = Pages::new(range.clone());
-        let mut items = Vec::new();
+        let mut total = 0;
         loop {
             let page = match self.get(path, what, range.as_deref()).await {
                 Ok(page) => page,
@@ -328,10 +347,13 @@ impl HerokuClient {
                 what: what.into(),
                 detail: e.to_string(),
             })?;
-            pages.add_page(list, HerokuObject::identity, &mut items);
+            let mut fresh = Vec::with_capacity(list.len());
+            pages.add_page(list, HerokuObject::identity, &mut fresh);
+            total += fresh.len();
+            each(fresh);
             let next = match page.next_range {
                 Some(next) if page.status == StatusCode::PARTIAL_CONTENT => next,
-                _ => return Ok(items),
+                _ => return Ok(total),
             };
             if let Some(rule) = pages.stop_before(&next) {
                 return Err(HerokuError::PaginationLoop {

@@ -4,7 +4,7 @@
 //! fields are ignored, every nullable or optional field is an `Option`, and ids are plain
 //! strings (real responses carry ids such as `member-id-0000-0000-0000`). Each object that
 //! becomes an entity keeps the JSON exactly as received in `raw`, which becomes the entity's
-//! `_rawData`; an add-on attachment (a relationship) keeps only its two ends.
+//! `_rawData`; an add-on attachment (a relationship) keeps only the ids of its ends.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -52,13 +52,14 @@ macro_rules! heroku_object {
 }
 
 /// `{}`, one copy shared by every object that has no JSON of its own yet.
+static EMPTY: std::sync::LazyLock<Raw> = std::sync::LazyLock::new(|| {
+    Arc::from(
+        RawValue::from_string("{}".to_owned())
+            .unwrap_or_else(|_| unreachable!("{{}} is valid JSON")),
+    )
+});
+
 fn empty_raw() -> Raw {
-    static EMPTY: std::sync::LazyLock<Raw> = std::sync::LazyLock::new(|| {
-        Arc::from(
-            RawValue::from_string("{}".to_owned())
-                .unwrap_or_else(|_| unreachable!("{{}} is valid JSON")),
-        )
-    });
     Arc::clone(&EMPTY)
 }
 
@@ -357,28 +358,48 @@ pub struct AddOn {
     pub raw: Raw,
 }
 
-/// `GET /addon-attachments`: one add-on attached to one app. Only the two ends are read;
-/// an attachment is a relationship, not an entity, so its JSON is not kept (`raw` is `{}`):
-/// the `huge` estate has over 100,000 of them.
-#[derive(Debug, Clone, Deserialize)]
+/// `GET /addon-attachments`: one add-on attached to one app. Only what the graph needs is
+/// kept, the three ids of the relationship it becomes (and its own id, which tells two
+/// attachments of a page apart); its JSON is not kept: the `huge` estate has over 100,000.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AddOnAttachment {
     pub id: Str,
-    /// The add-on, with its billing app.
-    pub addon: AttachedAddOn,
+    /// The add-on.
+    pub addon_id: Str,
+    /// The add-on's billing app.
+    pub billing_app_id: Option<Str>,
     /// The app it is attached to.
-    pub app: NamedRef,
-    #[serde(skip, default = "empty_raw")]
-    pub raw: Raw,
+    pub app_id: Option<Str>,
 }
 
-/// The `addon` of an attachment: `{id, name, app {id, name}}` (`app` is the billing app).
-#[derive(Debug, Clone, Deserialize)]
-pub struct AttachedAddOn {
-    pub id: Str,
-    #[serde(default)]
-    pub name: Option<Str>,
-    #[serde(default)]
-    pub app: Option<NamedRef>,
+impl<'de> Deserialize<'de> for AddOnAttachment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// `{id, addon {id, app {id}}, app {id}}`: the fields read; the rest is skipped.
+        #[derive(Deserialize)]
+        struct Wire {
+            id: Str,
+            addon: WireAddOn,
+            app: IdRef,
+        }
+        #[derive(Deserialize)]
+        struct WireAddOn {
+            id: Str,
+            #[serde(default)]
+            app: Option<IdRef>,
+        }
+        #[derive(Deserialize)]
+        struct IdRef {
+            #[serde(default)]
+            id: Option<Str>,
+        }
+        let w = Wire::deserialize(d)?;
+        Ok(Self {
+            id: w.id,
+            addon_id: w.addon.id,
+            billing_app_id: w.addon.app.and_then(|a| a.id),
+            app_id: w.app.id,
+        })
+    }
 }
 
 impl HerokuObject for AddOnAttachment {
@@ -386,9 +407,9 @@ impl HerokuObject for AddOnAttachment {
         serde_json::from_str(raw.get())
     }
     fn raw(&self) -> &Raw {
-        &self.raw
+        &EMPTY
     }
-    /// Its id: an attachment keeps no JSON (`raw` is the shared `{}`).
+    /// Its id: an attachment keeps no JSON.
     fn identity(&self) -> &str {
         &self.id
     }

@@ -99,6 +99,8 @@ pub enum Action {
         height: u16,
     },
     CrawlProgress(Box<Progress>),
+    /// What the crawl has read so far (`complete` is `false`): the tree fills in.
+    CrawlLive(Box<Data>),
     CrawlDone(Result<Box<Data>, String>),
     PreviewReady(Result<Box<(Plan, Preview)>, String>),
     /// The tree's `[new]` / `[changed]` markers for `graph`: one per entity, in graph order

@@ -1,5 +1,5 @@
-//! The estate the explorer shows: what a finished crawl delivers ([`Loaded`]) and the tree
-//! built from it ([`Data`]).
+//! The estate the explorer shows: what a crawl delivers ([`Loaded`]; while it runs, what it
+//! read so far) and the tree built from it ([`Data`]).
 
 use std::sync::Arc;
 
@@ -7,7 +7,7 @@ use super::tree::Tree;
 use crate::estate::ListFailure;
 use crate::graph::Graph;
 
-/// What a finished crawl delivers.
+/// What a crawl delivers.
 #[derive(Debug)]
 pub struct Loaded {
     pub graph: Arc<Graph>,
@@ -24,6 +24,9 @@ pub struct Loaded {
 pub struct Data {
     pub loaded: Loaded,
     pub tree: Tree,
+    /// `false` while the crawl that delivers it still runs (the tree filling in): such a
+    /// graph is shown, never previewed or synced.
+    pub complete: bool,
 }
 
 impl Data {
@@ -32,6 +35,19 @@ impl Data {
     #[must_use]
     pub fn new(loaded: Loaded) -> Self {
         let tree = Tree::build(&loaded.graph, &loaded.failures);
-        Self { loaded, tree }
+        Self {
+            loaded,
+            tree,
+            complete: true,
+        }
+    }
+
+    /// What a crawl still running has read so far.
+    #[must_use]
+    pub fn live(loaded: Loaded) -> Self {
+        Self {
+            complete: false,
+            ..Self::new(loaded)
+        }
     }
 }

@@ -357,6 +357,13 @@ impl App {
                     c.progress = Some(*p);
                 }
             }
+            Action::CrawlLive(data) => {
+                // The first crawl fills the tree in; a refresh keeps the old tree until the
+                // new one is complete.
+                if self.crawl.is_some() && self.data.as_ref().is_none_or(|d| !d.complete) {
+                    self.load(*data);
+                }
+            }
             Action::CrawlDone(result) => {
                 self.crawl = None;
                 match result {
@@ -365,7 +372,10 @@ impl App {
                         self.forget_query_rows();
                         return self.recount_questions();
                     }
-                    Err(message) => self.error(message),
+                    Err(message) => {
+                        self.drop_live_data();
+                        self.error(message);
+                    }
                 }
             }
             Action::PreviewReady(result) => match result {
@@ -400,6 +410,7 @@ impl App {
             }
             Action::NeedLogin(reason) => {
                 self.crawl = None;
+                self.drop_live_data();
                 self.open(Overlay::Login(LoginForm::new(reason, None, None)));
             }
             Action::LoginInput(key) => {
@@ -474,9 +485,23 @@ impl App {
         None
     }
 
-    /// Installs a freshly crawled estate, keeping the selection and open nodes.
+    /// A crawl that failed leaves no half-read tree behind.
+    fn drop_live_data(&mut self) {
+        if self.data.as_ref().is_some_and(|d| !d.complete) {
+            self.data = None;
+            self.cursor = 0;
+            self.offset = 0;
+        }
+    }
+
+    /// Installs a crawled estate (or, while the crawl runs, what it read so far), keeping
+    /// the selection and open nodes.
     pub fn load(&mut self, data: Data) {
-        let Data { loaded, mut tree } = data;
+        let Data {
+            loaded,
+            mut tree,
+            complete,
+        } = data;
         let previous = self.data.as_ref().map(|d| {
             let sel = self.selected().map(|i| d.tree.node(i).id.clone());
             (d.tree.open_ids(), sel)
@@ -487,7 +512,8 @@ impl App {
         tree.set_filter(FILTERS[self.filter].0);
         let partial = loaded.graph.partial_datasets().len();
         self.status = Some(format!(
-            "{} entities, {} relationships from {} requests{}",
+            "{}{} entities, {} relationships from {} requests{}",
+            if complete { "" } else { "Reading Heroku… " },
             loaded.graph.entities().len(),
             loaded.graph.relationships().len(),
             loaded.requests,
@@ -497,7 +523,11 @@ impl App {
                 String::new()
             }
         ));
-        self.data = Some(Data { loaded, tree });
+        self.data = Some(Data {
+            loaded,
+            tree,
+            complete,
+        });
         self.cursor = 0;
         self.offset = 0;
         if let Some((_, Some(id))) = previous
@@ -561,7 +591,7 @@ impl App {
             Command::CycleKind => {}
             Command::Quit => return Some(Effect::Quit),
             Command::Preview => {
-                if self.data.is_none() || self.jupiterone_missing() {
+                if !self.complete_data() || self.jupiterone_missing() {
                     return None;
                 }
                 if self.preview_is_fresh() {
@@ -573,7 +603,7 @@ impl App {
                 }
             }
             Command::Sync => {
-                if self.data.is_none() || self.jupiterone_missing() {
+                if !self.complete_data() || self.jupiterone_missing() {
                     return None;
                 }
                 if self.preview_is_fresh() {
@@ -700,6 +730,16 @@ impl App {
             | Command::FilterToResults => {}
         }
         None
+    }
+
+    /// Whether a complete estate is loaded (not one still being read): only such a graph
+    /// is previewed or synced.
+    fn complete_data(&mut self) -> bool {
+        if self.data.as_ref().is_some_and(|d| !d.complete) {
+            self.status =
+                Some("Still reading Heroku: preview and sync wait for the whole estate.".into());
+        }
+        self.data.as_ref().is_some_and(|d| d.complete)
     }
 
     /// Whether the node has a kind whose details show an entity.

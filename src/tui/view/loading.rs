@@ -1,4 +1,5 @@
-//! The first crawl: a gauge per stage with counts as they arrive.
+//! The first crawl: a gauge per stage with counts as they arrive (the whole body until the
+//! first objects are read, then above the details while the tree fills in).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -8,6 +9,9 @@ use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
 
 use crate::collect::Stage;
 use crate::tui::app::App;
+
+/// The rows the gauges need: one per stage, a blank, the requests line and the borders.
+pub const HEIGHT: u16 = Stage::ALL.len() as u16 + 4;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let block = Block::default()

@@ -34,14 +34,23 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     .areas(area);
     header::draw(frame, header, app);
     match app.data.as_ref() {
-        Some(_) => {
+        Some(data) => {
             let [left, right] = Layout::horizontal([
                 Constraint::Length(layout::tree_width(area.width)),
                 Constraint::Min(10),
             ])
             .areas(body);
             tree::draw(frame, left, app);
-            details::draw(frame, right, app);
+            if data.complete || app.crawl.is_none() {
+                details::draw(frame, right, app);
+            } else {
+                // The tree fills in while the crawl runs: its gauges stay, above the details.
+                let [gauges, right] =
+                    Layout::vertical([Constraint::Length(loading::HEIGHT), Constraint::Min(3)])
+                        .areas(right);
+                loading::draw(frame, gauges, app);
+                details::draw(frame, right, app);
+            }
         }
         None => loading::draw(frame, body, app),
     }
