@@ -172,7 +172,7 @@ fn demo_in_a_real_terminal() {
     let team = row_below(&t.screen(), "▾ Teams (");
     assert!(!team.is_empty());
     t.keys(&["/"]);
-    t.wait_for("matches", short);
+    t.wait_for("type to search", short);
     t.text(&team);
     t.keys(&["Enter"]);
     let screen = t.wait_for("_type heroku_team", short);
@@ -656,4 +656,90 @@ fn demo_drift_is_reviewed_in_the_explorer() {
     t.keys(&["C-c"]);
     let screen = t.wait_for("heroku-j1-exit=", long);
     assert!(screen.contains("heroku-j1-exit=0"), "{screen}");
+}
+
+/// Paste into the search box, its `match i/n` counter, help reopening at its top, the
+/// too-small notice, and `c` putting the selected `_key` on the clipboard (OSC 52, which
+/// tmux keeps as a paste buffer).
+#[test]
+fn search_paste_counter_help_too_small_and_copy_in_a_real_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let command = format!(
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY NO_COLOR=1 {bin} --demo ; echo heroku-j1-exit=$? ; sleep 120"
+    );
+    let t = Tmux::start(&command, 100, 30);
+    t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(10);
+    t.wait_for("Teams (", long);
+    let team = row_below(&t.screen(), "▾ Teams (");
+    assert!(team.chars().count() > 3, "{team}");
+
+    // A bracketed paste into `/` keeps the whole text and selects the first match.
+    t.keys(&["/"]);
+    t.wait_for("type to search", short);
+    t.tmux(&["set-buffer", &team]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    let screen = t.wait_for("match 1/", short);
+    assert!(screen.contains(&format!("/{team}█")), "{screen}");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_team", short);
+    assert!(screen.contains(&team), "{screen}");
+
+    // The counter moves with ↓ (next match).
+    t.keys(&["/"]);
+    t.wait_for("type to search", short);
+    t.tmux(&["set-buffer", "@"]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    t.wait_for("match 1/", short);
+    t.keys(&["Down"]);
+    t.wait_for("match 2/", short);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_account_member", short);
+
+    // c: the selected object's _key on the clipboard.
+    let key = screen
+        .lines()
+        .find_map(|l| l.split("_key  ").nth(1))
+        .map(|rest| rest.split([' ', '│']).next().unwrap_or_default().to_owned())
+        .expect("the _key line");
+    t.keys(&["c"]);
+    t.wait_for("Copied _key", short);
+    let start = Instant::now();
+    loop {
+        let buffer = t.tmux(&["show-buffer"]);
+        if buffer.trim() == key {
+            break;
+        }
+        assert!(
+            start.elapsed() < short,
+            "the clipboard holds {buffer:?}, not {key:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // Help opens at its top, and again at its top after scrolling.
+    t.keys(&["?"]);
+    t.wait_for("Browsing", short);
+    for _ in 0..15 {
+        t.keys(&["j"]);
+    }
+    t.wait_until("the help to scroll", short, |s| !s.contains("Browsing"));
+    t.keys(&["Escape"]);
+    t.wait_until("the help to close", short, |s| !s.contains("Help (j/k"));
+    t.keys(&["?"]);
+    t.wait_for("Browsing", short);
+    t.keys(&["Escape"]);
+
+    // Too small: a notice instead of a garbled tree; back to normal when it grows.
+    t.tmux(&["resize-window", "-t", "0", "-x", "30", "-y", "8"]);
+    let screen = t.wait_for("Terminal too", short);
+    assert!(!screen.contains("[admin]"), "{screen}");
+    t.tmux(&["resize-window", "-t", "0", "-x", "100", "-y", "30"]);
+    t.wait_for("Teams (", short);
+    t.keys(&["q"]);
+    t.wait_for("heroku-j1-exit=0", short);
 }
