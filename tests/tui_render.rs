@@ -569,3 +569,68 @@ fn preview_columns_are_as_wide_as_their_numbers() {
     );
     insta::assert_snapshot!(screen);
 }
+
+#[test]
+fn search_matches_are_underlined_in_the_tree() {
+    use ratatui::style::Modifier;
+    let mut app = app(100, 30);
+    search(&mut app, "acme-");
+    let backend = render_settled(&mut app);
+    let buffer = backend.buffer();
+    let tree_width = heroku_j1::tui::layout::tree_width(100);
+    let underlined: String = (0..30)
+        .flat_map(|y| (0..tree_width).map(move |x| (x, y)))
+        .filter(|&p| buffer[p].modifier.contains(Modifier::UNDERLINED))
+        .map(|p| buffer[p].symbol().to_owned())
+        .collect();
+    assert!(underlined.starts_with("acme-acme-"), "{underlined:?}");
+    assert!(
+        underlined.chars().count().is_multiple_of(5),
+        "only the match: {underlined:?}"
+    );
+}
+
+#[test]
+fn a_rejected_key_message_wraps_whole_in_the_login_form_at_80_by_24() {
+    use heroku_j1::tui::action::LoginFailure;
+    use heroku_j1::tui::login_form::Field;
+    let mut app = App::new(target(), 80, 24);
+    app.update(Action::NeedLogin("No Heroku API key.".into()));
+    let message = "Heroku rejected this key (401 unauthorized): check that it is a current \
+                   API key, e.g. from `heroku authorizations:create --scope global`";
+    app.update(Action::LoginDone(Err(LoginFailure {
+        field: Some(Field::HerokuKey),
+        message: message.into(),
+        keyring_unavailable: None,
+    })));
+    let screen = render_settled(&mut app).to_string();
+    for word in message.split(' ') {
+        assert!(screen.contains(word), "{word:?} whole on screen:\n{screen}");
+    }
+    assert!(
+        screen.contains("Esc: quit"),
+        "the form's last line shows:\n{screen}"
+    );
+}
+
+#[test]
+fn the_sync_progress_wraps_and_says_what_happens_at_80_by_24() {
+    let mut app = app(80, 24);
+    let job: heroku_j1::jupiterone::SyncJob = serde_json::from_value(serde_json::json!({
+        "id": "0f8c2a54-1111-4a8b-9e6c-0d1f2a3b4c5d", "status": "FINALIZE_PENDING",
+        "numEntitiesCreated": 127, "numEntitiesUpdated": 3, "numEntitiesDeleted": 1
+    }))
+    .unwrap();
+    app.syncing = Some(heroku_j1::tui::app::SyncRun {
+        last: Some(heroku_j1::jupiterone::SyncEvent::Processing {
+            job_id: job.id.clone(),
+            job,
+        }),
+    });
+    let screen = render_settled(&mut app).to_string();
+    assert!(screen.contains("finalizing the job"), "{screen}");
+    assert!(!screen.contains("FINALIZE_PENDING"), "{screen}");
+    for word in ["127", "entities", "created,", "updated,", "deleted"] {
+        assert!(screen.contains(word), "{word:?}:\n{screen}");
+    }
+}

@@ -264,3 +264,27 @@ pub(super) fn spawn_delete(ctx: Option<LoginContext>, tx: UnboundedSender<Action
         let _ = tx.send(Action::KeysInfo(text));
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keyring_failure_is_told_in_plain_words_without_the_raw_error() {
+        let raw = "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets \
+                   was not provided by any .service files";
+        let e = StoreError::Unavailable {
+            which: Which::Heroku,
+            reason: raw.into(),
+        };
+        let said = plain(&e);
+        assert!(said.contains("no OS keyring is running"), "{said}");
+        assert!(!said.contains("org.freedesktop"), "{said}");
+        let e = StoreError::Locked {
+            which: Which::JupiterOne,
+            op: crate::secrets::store::Op::Store,
+            reason: raw.into(),
+        };
+        assert_eq!(plain(&e), "the OS keyring is locked");
+    }
+}

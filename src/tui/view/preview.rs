@@ -137,27 +137,27 @@ fn lines(state: &PreviewState, width: usize) -> Vec<Line<'static>> {
     }
     para(
         &mut lines,
-        &format!("Target   {}", p.target.id()),
+        &format!("Target  {}", p.target.id()),
         width,
-        9,
+        8,
         Style::default(),
     );
     match &p.last_sync {
         Some(last) => para(
             &mut lines,
             &format!(
-                "Against  the last sync from here, job {} at {}",
+                "Against the last sync from here, job {} at {}",
                 last.job_id, last.synced_at
             ),
             width,
-            9,
+            8,
             Style::default(),
         ),
         None => para(
             &mut lines,
-            "Against  nothing: first sync to this target from here",
+            "Against nothing: first sync to this target from here",
             width,
-            9,
+            8,
             yellow,
         ),
     }
@@ -166,7 +166,7 @@ fn lines(state: &PreviewState, width: usize) -> Vec<Line<'static>> {
             &mut lines,
             &format!("Details missing: {why}"),
             width,
-            9,
+            8,
             yellow,
         );
     }
@@ -174,7 +174,7 @@ fn lines(state: &PreviewState, width: usize) -> Vec<Line<'static>> {
     para(
         &mut lines,
         &format!(
-            "Upload   {} requests, {} (at most {} each), then finalize{}",
+            "Upload  {} requests, {} (at most {} each), then finalize{}",
             batches,
             human_bytes(state.plan.total_bytes()),
             human_bytes(state.plan.max_batch_bytes() as u64),
@@ -185,7 +185,7 @@ fn lines(state: &PreviewState, width: usize) -> Vec<Line<'static>> {
             }
         ),
         width,
-        9,
+        8,
         Style::default(),
     );
     lines.push(Line::default());
