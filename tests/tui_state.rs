@@ -779,7 +779,7 @@ fn c_copies_the_selected_key_and_o_opens_an_apps_web_link() {
     cmd(&mut app, Command::Down);
     assert!(cmd(&mut app, Command::Copy).is_none());
     assert!(cmd(&mut app, Command::OpenLink).is_none());
-    assert!(app.status.as_deref().unwrap().contains("apps and add-ons"));
+    assert!(app.status.as_deref().unwrap().contains("No Heroku page"));
 }
 
 #[test]

@@ -674,8 +674,22 @@ fn search_paste_counter_help_too_small_and_copy_in_a_real_terminal() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    // `o` opens links with $BROWSER: here a script that only records the URL.
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened.txt");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" >> {}\n", shell_quote(&opened)),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let command = format!(
-        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY NO_COLOR=1 {bin} --demo ; echo heroku-j1-exit=$? ; sleep 120"
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY NO_COLOR=1 BROWSER={} {bin} --demo ; echo heroku-j1-exit=$? ; sleep 120",
+        shell_quote(&browser)
     );
     let t = Tmux::start(&command, 100, 30);
     t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
@@ -729,6 +743,34 @@ fn search_paste_counter_help_too_small_and_copy_in_a_real_terminal() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
+
+    // o on a user: no page to open. On an app: its webLink, recorded by
+    // the $BROWSER script instead of a browser.
+    t.keys(&["o"]);
+    t.wait_for("No Heroku page", short);
+    t.keys(&[":"]);
+    t.wait_for("J1QL query", short);
+    t.text("FIND heroku_application LIMIT 1");
+    t.keys(&["Enter"]);
+    t.wait_for("1 row", short);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_application", short);
+    assert!(screen.contains("webLink"), "{screen}");
+    t.keys(&["o"]);
+    t.wait_for("in the browser", short);
+    let start = Instant::now();
+    let url = loop {
+        let url = std::fs::read_to_string(&opened).unwrap_or_default();
+        if !url.is_empty() {
+            break url;
+        }
+        assert!(start.elapsed() < short, "the browser script never ran");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        url.trim().starts_with("https://dashboard.heroku.com/apps/"),
+        "{url}"
+    );
 
     // Help opens at its top, and again at its top after scrolling.
     t.keys(&["?"]);

@@ -75,7 +75,7 @@ pub enum Command {
     CycleKind,
     /// Copy the selected object's `_key` to the clipboard.
     Copy,
-    /// Open the selected app's or add-on's `webLink` in the browser.
+    /// Open the selected team's, app's or add-on's `webLink` in the browser.
     OpenLink,
 }
 

@@ -265,7 +265,7 @@ pub const KEYMAP: &[Binding] = &[
         keys: &[Key::Char('o')],
         command: Command::OpenLink,
         label: "o",
-        help: "open the selected app's or add-on's page (webLink) in the browser",
+        help: "open the selected team's, app's or add-on's Heroku page (webLink) in the browser",
         footer: Hint::None,
         when: When::Any,
     },

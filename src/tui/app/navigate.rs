@@ -322,7 +322,8 @@ impl App {
         Some(Effect::Copy(key))
     }
 
-    /// `o`: the selected app's or add-on's `webLink` in the browser (`http`/`https` only).
+    /// `o`: the selected team's, app's or add-on's `webLink` in the browser (`http`/`https`
+    /// only).
     pub(super) fn open_link(&mut self) -> Option<Effect> {
         let link = self
             .selected_entity()
@@ -338,7 +339,9 @@ impl App {
                 None
             }
             None => {
-                self.status = Some("Only apps and add-ons have a page (webLink) to open.".into());
+                self.status = Some(
+                    "No Heroku page (webLink) for this: teams, apps and add-ons have one.".into(),
+                );
                 None
             }
         }
