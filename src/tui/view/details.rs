@@ -11,6 +11,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use serde_json::Value;
 
+use super::scrolled;
 use super::tree::{marker_style, selected_style};
 use crate::graph::{Entity, PropRef};
 use crate::text::clean;
@@ -33,28 +34,27 @@ fn value_text(v: PropRef<'_>) -> String {
     }
 }
 
-/// `text` wrapped to `width`, each line a span of `style`, continuation lines indented by
-/// `indent` columns.
-fn wrapped(text: &str, width: usize, indent: usize, style: Style) -> Vec<Vec<Span<'static>>> {
+/// `text` wrapped to `width` in `style` after `head` (a label or an indent), continuation
+/// lines indented by `indent` columns.
+fn labelled(
+    head: Span<'static>,
+    text: &str,
+    width: usize,
+    indent: usize,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let mut head = Some(head);
     wrap(text, width.saturating_sub(indent).max(8))
         .into_iter()
-        .enumerate()
-        .map(|(i, part)| {
-            let mut spans = Vec::new();
-            if i > 0 {
-                spans.push(Span::raw(" ".repeat(indent)));
-            }
-            spans.push(Span::styled(part, style));
-            spans
+        .map(|part| {
+            let first = head.take().unwrap_or_else(|| Span::raw(" ".repeat(indent)));
+            Line::from(vec![first, Span::styled(part, style)])
         })
         .collect()
 }
 
 fn entity_lines(e: &Entity, key_width: usize, width: usize) -> Vec<Line<'static>> {
-    let mut lines: Vec<Line<'static>> = wrapped(&clean(e.display_name()), width, 0, bold())
-        .into_iter()
-        .map(Line::from)
-        .collect();
+    let mut lines = labelled(Span::raw(""), &clean(e.display_name()), width, 0, bold());
     let class = vec![
         Span::styled("_class ", dim()),
         Span::raw(e.class.to_string()),
@@ -72,18 +72,13 @@ fn entity_lines(e: &Entity, key_width: usize, width: usize) -> Vec<Line<'static>
         lines.push(Line::from(types));
         lines.push(Line::from(class));
     }
-    for (i, part) in wrapped(&clean(e.key.as_str()), width, 6, Style::default())
-        .into_iter()
-        .enumerate()
-    {
-        let mut spans = if i == 0 {
-            vec![Span::styled("_key  ", dim())]
-        } else {
-            Vec::new()
-        };
-        spans.extend(part);
-        lines.push(Line::from(spans));
-    }
+    lines.extend(labelled(
+        Span::styled("_key  ", dim()),
+        &clean(e.key.as_str()),
+        width,
+        6,
+        Style::default(),
+    ));
     lines.push(Line::default());
     for (name, value) in e.properties.iter() {
         let style = if value.is_null() {
@@ -101,21 +96,16 @@ fn entity_lines(e: &Entity, key_width: usize, width: usize) -> Vec<Line<'static>
             text.push_str(&format!("  ({})", date.format("%Y-%m-%d %H:%M:%SZ")));
         }
         let name = fit(name, key_width);
-        for (i, part) in wrapped(&text, width, key_width + 1, style)
-            .into_iter()
-            .enumerate()
-        {
-            let mut spans = if i == 0 {
-                vec![Span::styled(
-                    format!("{name:<key_width$} "),
-                    Style::default().fg(Color::Cyan),
-                )]
-            } else {
-                Vec::new()
-            };
-            spans.extend(part);
-            lines.push(Line::from(spans));
-        }
+        lines.extend(labelled(
+            Span::styled(
+                format!("{name:<key_width$} "),
+                Style::default().fg(Color::Cyan),
+            ),
+            &text,
+            width,
+            key_width + 1,
+            style,
+        ));
     }
     lines
 }
@@ -125,18 +115,13 @@ fn json_lines(pretty: &str, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for l in pretty.lines() {
         let indent = (l.len() - l.trim_start().len()).min(width / 2);
-        for (i, part) in wrapped(l.trim_start(), width, indent + 2, Style::default())
-            .into_iter()
-            .enumerate()
-        {
-            let mut spans = if i == 0 {
-                vec![Span::raw(" ".repeat(indent))]
-            } else {
-                Vec::new()
-            };
-            spans.extend(part);
-            lines.push(Line::from(spans));
-        }
+        lines.extend(labelled(
+            Span::raw(" ".repeat(indent)),
+            l.trim_start(),
+            width,
+            indent + 2,
+            Style::default(),
+        ));
     }
     lines
 }
@@ -371,16 +356,5 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) -> usize {
         v
     };
     frame.render_widget(Paragraph::new(visible), inner);
-    max
-}
-
-/// Draws `lines` from `offset` (kept within them); returns the last useful offset.
-fn scrolled(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'static>>, offset: usize) -> usize {
-    let max = lines.len().saturating_sub(usize::from(area.height));
-    let offset = offset.min(max);
-    frame.render_widget(
-        Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
-        area,
-    );
     max
 }

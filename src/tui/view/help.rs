@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear};
 
 use crate::tui::app::App;
 use crate::tui::keymap::{self, HelpLine};
@@ -76,11 +76,5 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) -> usize {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = lines(usize::from(inner.width));
-    let max = lines.len().saturating_sub(usize::from(inner.height));
-    let offset = app.help_offset.min(max);
-    frame.render_widget(
-        Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
-        inner,
-    );
-    max
+    super::scrolled(frame, inner, lines, app.help_offset)
 }

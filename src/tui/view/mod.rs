@@ -149,3 +149,14 @@ fn strip_colour(buffer: &mut Buffer) {
         cell.bg = Color::Reset;
     }
 }
+
+/// Draws `lines` in `area` from `offset` (kept within them); returns the last useful offset.
+fn scrolled(frame: &mut Frame<'_>, area: Rect, lines: Vec<Line<'_>>, offset: usize) -> usize {
+    let max = lines.len().saturating_sub(usize::from(area.height));
+    let offset = offset.min(max);
+    frame.render_widget(
+        Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
+        area,
+    );
+    max
+}

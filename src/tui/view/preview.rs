@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Clear};
 
 use crate::text::clean;
 use crate::tui::app::{App, PreviewState, human_bytes};
@@ -283,11 +283,5 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) -> usize {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = lines(state, usize::from(inner.width));
-    let max = lines.len().saturating_sub(usize::from(inner.height));
-    let offset = state.offset.min(max);
-    frame.render_widget(
-        Paragraph::new(lines.into_iter().skip(offset).collect::<Vec<_>>()),
-        inner,
-    );
-    max
+    super::scrolled(frame, inner, lines, state.offset)
 }
