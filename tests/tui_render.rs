@@ -634,3 +634,24 @@ fn the_sync_progress_wraps_and_says_what_happens_at_80_by_24() {
         assert!(screen.contains(word), "{word:?}:\n{screen}");
     }
 }
+
+#[test]
+fn server_text_shows_its_control_characters_as_replacement_marks() {
+    // ratatui would silently drop the escape bytes; text::clean makes them visible marks, so
+    // "team]0;pwned" can never pass for a clean name.
+    let mut app = app(100, 30);
+    app.update(Action::CrawlDone(Err(
+        "Heroku said: team\u{1b}]0;pwned\u{7} is gone".into(),
+    )));
+    app.status = Some("status from \u{1b}[2Jserver".into());
+    let screen = render_settled(&mut app).to_string();
+    assert!(
+        screen.contains("team\u{fffd}]0;pwned\u{fffd} is gone"),
+        "{screen}"
+    );
+    assert!(screen.contains("status from \u{fffd}[2Jserver"), "{screen}");
+    let mut app = App::new(target(), 100, 30);
+    app.update(Action::NeedLogin("rejected: \u{1b}[31mred\u{1b}[0m".into()));
+    let screen = render_settled(&mut app).to_string();
+    assert!(screen.contains("\u{fffd}[31mred\u{fffd}[0m"), "{screen}");
+}
