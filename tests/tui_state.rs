@@ -419,6 +419,9 @@ fn s_previews_first_and_a_first_sync_asks_for_confirmation() {
         "{confirm:?}"
     );
     assert!(confirm.iter().any(|r| r.contains("partial")), "{confirm:?}");
+    // The footer offers y only while the preview asks.
+    let hints: Vec<_> = heroku_j1::tui::keymap::footer(app.layer(), app.keymap_context()).collect();
+    assert!(hints.contains(&("y", "yes, sync")), "{hints:?}");
     assert!(app.syncing.is_none());
     // y syncs exactly the previewed plan.
     let effect = cmd(&mut app, Command::Confirm);
@@ -443,6 +446,11 @@ fn esc_cancels_the_confirmation_and_p_reopens_the_fresh_preview() {
     let ready = preview_ready(&app);
     assert!(app.update(ready).is_none(), "p alone never syncs");
     assert!(app.preview.as_ref().unwrap().confirm.is_empty());
+    let hints: Vec<_> = heroku_j1::tui::keymap::footer(app.layer(), app.keymap_context()).collect();
+    assert!(
+        !hints.contains(&("y", "yes, sync")),
+        "nothing to say yes to: {hints:?}"
+    );
     cmd(&mut app, Command::Sync);
     assert!(!app.preview.as_ref().unwrap().confirm.is_empty());
     cmd(&mut app, Command::Dismiss);
@@ -612,6 +620,7 @@ fn the_confirmation_answers_to_y_and_n_from_the_keymap() {
     let ctx = Context {
         details: false,
         next_view: "raw JSON",
+        asking: false,
     };
     let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
     assert_eq!(

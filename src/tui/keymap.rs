@@ -48,6 +48,8 @@ pub enum When {
     Tree,
     /// The details pane has the keyboard.
     Details,
+    /// The preview asks before syncing (`y` goes on).
+    Asking,
 }
 
 /// What the footer and dispatch need to know besides the layer.
@@ -57,6 +59,8 @@ pub struct Context {
     pub details: bool,
     /// What `v` switches the details to, e.g. `raw JSON`.
     pub next_view: &'static str,
+    /// The preview asks before syncing.
+    pub asking: bool,
 }
 
 impl Context {
@@ -65,6 +69,7 @@ impl Context {
             When::Any => true,
             When::Tree => !self.details,
             When::Details => self.details,
+            When::Asking => self.asking,
         }
     }
 }
@@ -294,7 +299,7 @@ pub const KEYMAP: &[Binding] = &[
         label: "y",
         help: "yes: sync despite what the preview warns about",
         footer: Hint::Word("yes, sync"),
-        when: When::Any,
+        when: When::Asking,
     },
     Binding {
         layers: SCROLL,

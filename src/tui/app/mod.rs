@@ -228,6 +228,7 @@ impl App {
                 DetailView::Raw => "payload",
                 DetailView::Payload => "entity",
             },
+            asking: self.preview.as_ref().is_some_and(|p| !p.confirm.is_empty()),
         }
     }
 
