@@ -794,3 +794,67 @@ fn search_paste_counter_help_too_small_and_copy_in_a_real_terminal() {
     t.keys(&["q"]);
     t.wait_for("heroku-j1-exit=0", short);
 }
+
+/// With a Heroku key but no JupiterOne key, `s` opens the form for the JupiterOne key alone;
+/// once it is checked (and stored, or kept for this run when no keyring runs) the preview
+/// opens and the first sync asks, as `s` would have with the key set.
+#[test]
+fn s_without_a_jupiterone_key_asks_for_it_and_goes_on_to_the_preview() {
+    if !tmux_available() {
+        return;
+    }
+    let fakes = FakeApis::start();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let service = format!("heroku-j1-tmux-j1-form-test-{}", std::process::id());
+    let config = dir.path().join("config");
+    let command = format!(
+        "env -u JUPITERONE_API_KEY -u JUPITERONE_ACCOUNT -u HEROKU_J1_DATA_DIR \
+         HEROKU_J1_KEYRING_SERVICE={service} HEROKU_API_KEY={} {bin} \
+         --heroku-api-url {} --jupiterone-api-url {} --data-dir {} --config-dir {} \
+         --log-file {} ; echo heroku-j1-exit=$? ; sleep 120",
+        fakes.heroku_token,
+        fakes.heroku_url,
+        fakes.j1_url,
+        shell_quote(&dir.path().join("data")),
+        shell_quote(&config),
+        shell_quote(&dir.path().join("explorer.log")),
+    );
+    let t = Tmux::start(&command, 100, 32);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(15);
+    t.wait_until("the crawl to finish", long, |s| s.contains("entities,"));
+    t.keys(&["s"]);
+    let screen = t.wait_for("No JupiterOne key yet", short);
+    assert!(!screen.contains("start heroku-j1 again"), "{screen}");
+    assert!(
+        !screen.contains("Heroku API key"),
+        "only JupiterOne's fields:\n{screen}"
+    );
+    t.text(&fakes.j1_account);
+    t.keys(&["Tab"]);
+    t.tmux(&["set-buffer", &fakes.j1_token]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.keys(&["Enter"]);
+    let screen = t.wait_until("the preview, or the offer for this run only", long, |s| {
+        s.contains("Sync preview") || s.contains("for this run only")
+    });
+    if !screen.contains("Sync preview") {
+        assert!(
+            std::env::var("HEROKU_J1_REQUIRE_KEYRING").is_err(),
+            "with a keyring running the key must be stored:\n{screen}"
+        );
+        t.keys(&["Enter"]);
+    }
+    let screen = t.wait_for("Confirm before syncing", long);
+    assert!(screen.contains("first sync"), "{screen}");
+    assert!(!screen.contains(&fakes.j1_token), "the key never shows");
+    t.keys(&["Escape", "q"]);
+    t.wait_for("heroku-j1-exit=0", long);
+    let _ = Command::new(bin)
+        .args(["logout", "--all", "--config-dir"])
+        .arg(&config)
+        .env("HEROKU_J1_KEYRING_SERVICE", &service)
+        .output();
+}
