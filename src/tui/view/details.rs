@@ -17,7 +17,7 @@ use crate::graph::{Entity, PropRef};
 use crate::text::clean;
 use crate::tui::app::{App, DetailView, Pane};
 use crate::tui::layout::{fit, fit_spans, wrap};
-use crate::tui::tree::{Markers, Tree};
+use crate::tui::tree::{Markers, Node, Tree};
 
 fn dim() -> Style {
     Style::default().fg(Color::DarkGray)
@@ -153,9 +153,26 @@ fn payload_lines(e: &Entity, width: usize) -> Vec<Line<'static>> {
     json_lines(&pretty, width)
 }
 
-/// A group node: its children in a small table (name, note, markers), and why it is
-/// partial.
-fn group_lines(tree: &Tree, index: u32, width: usize) -> Vec<Line<'static>> {
+/// A group node's children, in order: each child's subtree is stepped over, so this costs
+/// the number of children, not of descendants.
+fn children(tree: &Tree, index: u32) -> impl Iterator<Item = &Node> {
+    let end = tree.node(index).end;
+    let mut at = index + 1;
+    std::iter::from_fn(move || {
+        (at < end).then(|| {
+            let child = tree.node(at);
+            at = child.end.max(at + 1);
+            child
+        })
+    })
+}
+
+/// A group node: why it is partial, then its children in a small table (name, markers,
+/// role), drawn from `offset`. Only the rows on screen are built (a group can hold
+/// thousands); returns the last useful offset.
+fn draw_group(frame: &mut Frame<'_>, area: Rect, tree: &Tree, index: u32, offset: usize) -> usize {
+    let width = usize::from(area.width);
+    let height = usize::from(area.height);
     let node = tree.node(index);
     let mut lines = vec![Line::styled(clean(&node.label).into_owned(), bold())];
     if let Some(reason) = &node.partial {
@@ -174,27 +191,30 @@ fn group_lines(tree: &Tree, index: u32, width: usize) -> Vec<Line<'static>> {
             .map(Line::from),
         );
     }
-    let depth = node.depth + 1;
-    let children: Vec<_> = tree.nodes()[index as usize + 1..node.end as usize]
-        .iter()
-        .filter(|n| n.depth == depth)
-        .collect();
-    if children.is_empty() {
-        return lines;
+    let count = node.child_count as usize;
+    if count > 0 {
+        lines.push(Line::default());
     }
-    lines.push(Line::default());
-    let name_width = children
+    let head = lines.len() + usize::from(count > 0);
+    let max = (head + count).saturating_sub(height);
+    let offset = offset.min(max);
+    let first = offset.saturating_sub(head);
+    let window: Vec<&Node> = children(tree, index).skip(first).take(height).collect();
+    let name_width = window
         .iter()
         .map(|n| n.label.chars().count())
         .max()
         .unwrap_or(0)
         .min(width / 2)
         .max(4);
-    lines.push(Line::styled(
-        fit(&format!("{:<name_width$}  markers, role", "name"), width),
-        bold().add_modifier(Modifier::UNDERLINED),
-    ));
-    for child in children {
+    if count > 0 {
+        lines.push(Line::styled(
+            fit(&format!("{:<name_width$}  markers, role", "name"), width),
+            bold().add_modifier(Modifier::UNDERLINED),
+        ));
+    }
+    let mut visible: Vec<Line<'static>> = lines.into_iter().skip(offset).collect();
+    for child in window {
         let mut spans = vec![Span::raw(format!(
             "{:<name_width$} ",
             fit(&clean(&child.label), name_width)
@@ -219,9 +239,11 @@ fn group_lines(tree: &Tree, index: u32, width: usize) -> Vec<Line<'static>> {
                 dim(),
             ));
         }
-        lines.push(Line::from(spans));
+        visible.push(Line::from(spans));
     }
-    lines
+    visible.truncate(height);
+    frame.render_widget(Paragraph::new(visible), area);
+    max
 }
 
 /// The pane's title for the view, fitted to `width`.
@@ -265,12 +287,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) -> usize {
         return 0;
     };
     let Some(entity) = app.selected_entity() else {
-        return scrolled(
-            frame,
-            inner,
-            group_lines(tree, index, width),
-            app.details_offset,
-        );
+        return draw_group(frame, inner, tree, index, app.details_offset);
     };
     if app.view != DetailView::Entity {
         let lines = if app.view == DetailView::Raw {
