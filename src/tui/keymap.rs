@@ -262,7 +262,7 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Copy,
         label: "c",
         help: "copy the selected object's _key (its Heroku id) to the clipboard (OSC 52: works over SSH)",
-        footer: Hint::None,
+        footer: Hint::Word("copy"),
         when: When::Any,
     },
     Binding {
@@ -271,7 +271,7 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::OpenLink,
         label: "o",
         help: "open the selected team's, app's or add-on's Heroku page (webLink) in the browser",
-        footer: Hint::None,
+        footer: Hint::Word("web page"),
         when: When::Any,
     },
     Binding {

@@ -64,9 +64,9 @@ pub fn draw_status(frame: &mut Frame<'_>, area: Rect, app: &App) {
 }
 
 /// Hints dropped first when the footer is too narrow.
-const DROP_ORDER: [&str; 10] = [
-    "pane", "refresh", "findings", "preview", "entity", "payload", "raw JSON", "search", "open",
-    "jump",
+const DROP_ORDER: [&str; 12] = [
+    "web page", "copy", "pane", "refresh", "findings", "preview", "entity", "payload", "raw JSON",
+    "search", "open", "jump",
 ];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
