@@ -1125,6 +1125,32 @@ fn review_names(app: &App) -> Vec<String> {
 }
 
 #[test]
+fn the_mouse_wheel_moves_the_change_list_not_the_tree_under_it() {
+    let mut app = review_app();
+    let p = app.preview.as_ref().unwrap();
+    let at = p
+        .preview
+        .types
+        .iter()
+        .position(|t| t.object_type == "heroku_application")
+        .unwrap();
+    for _ in 0..at {
+        cmd(&mut app, Command::NextType);
+    }
+    cmd(&mut app, Command::OpenChanges);
+    assert_eq!(app.layer(), Layer::Review);
+    let cursor = app.cursor;
+    let names = review_names(&app);
+    app.update(Action::Scroll {
+        down: true,
+        column: 1,
+    });
+    assert_eq!(app.cursor, cursor, "the tree under the list stays");
+    let selected = app.review.as_ref().unwrap().cursor;
+    assert_eq!(selected, 3.min(names.len() - 1), "{names:?}");
+}
+
+#[test]
 fn enter_on_a_type_lists_its_changes_and_enter_on_one_shows_its_diff() {
     use heroku_j1::jupiterone::Kind;
     let mut app = review_app();

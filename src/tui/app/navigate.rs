@@ -84,14 +84,21 @@ impl App {
         }
     }
 
-    /// The mouse wheel: scrolls the help or the preview when open, else the pane under the
-    /// pointer (the tree's cursor, or the details).
+    /// The mouse wheel: scrolls the help or the preview when open, moves the selection of
+    /// a list over the tree (changes, query rows, questions), else scrolls the pane under
+    /// the pointer (the tree's cursor, or the details).
     pub(super) fn scroll(&mut self, down: bool, column: u16) {
         let c = if down { Command::Down } else { Command::Up };
         match self.layer() {
             Layer::Help | Layer::Preview => {
                 for _ in 0..3 {
                     self.navigate(c);
+                }
+            }
+            // The lists over the tree move their selection, as j/k do there.
+            Layer::Review | Layer::QueryResults | Layer::Questions => {
+                for _ in 0..3 {
+                    let _ = self.command(c);
                 }
             }
             Layer::Browse | Layer::Search => {
