@@ -41,6 +41,8 @@ pub fn draw_measured(frame: &mut Frame<'_>, app: &App) -> Extents {
     let mut extents = Extents::default();
     if layout::too_small(area.width, area.height) {
         draw_too_small(frame, area);
+        // Nothing was measured: the scroll positions wait for a usable size.
+        extents = app.extents;
     } else {
         draw_screen(frame, area, app, &mut extents);
     }
