@@ -100,6 +100,13 @@ const ANY: &[Layer] = &[
 const QL: &[Layer] = &[Layer::QueryLine];
 /// Lists over the tree: the query's rows and the saved questions.
 const LISTS: &[Layer] = &[Layer::QueryResults, Layer::Questions];
+/// What pages: the lists, the preview and the help screen.
+const PAGED: &[Layer] = &[
+    Layer::QueryResults,
+    Layer::Questions,
+    Layer::Preview,
+    Layer::Help,
+];
 
 /// Every binding, in help order.
 pub const KEYMAP: &[Binding] = &[
@@ -320,42 +327,6 @@ pub const KEYMAP: &[Binding] = &[
         when: When::Any,
     },
     Binding {
-        layers: SCROLL,
-        keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d'), Key::Char(' ')],
-        command: Command::PageDown,
-        label: "PgDn",
-        help: "page down",
-        footer: Hint::None,
-        when: When::Any,
-    },
-    Binding {
-        layers: SCROLL,
-        keys: &[Key::Code(KeyCode::PageUp), Key::Ctrl('u')],
-        command: Command::PageUp,
-        label: "PgUp",
-        help: "page up",
-        footer: Hint::None,
-        when: When::Any,
-    },
-    Binding {
-        layers: SCROLL,
-        keys: &[Key::Char('g'), Key::Code(KeyCode::Home)],
-        command: Command::Top,
-        label: "g",
-        help: "top",
-        footer: Hint::None,
-        when: When::Any,
-    },
-    Binding {
-        layers: SCROLL,
-        keys: &[Key::Char('G'), Key::Code(KeyCode::End)],
-        command: Command::Bottom,
-        label: "G",
-        help: "bottom",
-        footer: Hint::None,
-        when: When::Any,
-    },
-    Binding {
         layers: B,
         keys: &[Key::Char('K')],
         command: Command::ShowKeys,
@@ -563,8 +534,8 @@ pub const KEYMAP: &[Binding] = &[
         when: When::Any,
     },
     Binding {
-        layers: LISTS,
-        keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d')],
+        layers: PAGED,
+        keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d'), Key::Char(' ')],
         command: Command::PageDown,
         label: "PgDn",
         help: "page down",
@@ -572,7 +543,7 @@ pub const KEYMAP: &[Binding] = &[
         when: When::Any,
     },
     Binding {
-        layers: LISTS,
+        layers: PAGED,
         keys: &[Key::Code(KeyCode::PageUp), Key::Ctrl('u')],
         command: Command::PageUp,
         label: "PgUp",
@@ -581,20 +552,20 @@ pub const KEYMAP: &[Binding] = &[
         when: When::Any,
     },
     Binding {
-        layers: LISTS,
+        layers: PAGED,
         keys: &[Key::Char('g'), Key::Code(KeyCode::Home)],
         command: Command::Top,
         label: "g",
-        help: "first row",
+        help: "top (the first row)",
         footer: Hint::None,
         when: When::Any,
     },
     Binding {
-        layers: LISTS,
+        layers: PAGED,
         keys: &[Key::Char('G'), Key::Code(KeyCode::End)],
         command: Command::Bottom,
         label: "G",
-        help: "last row",
+        help: "bottom (the last row)",
         footer: Hint::None,
         when: When::Any,
     },
