@@ -289,6 +289,11 @@ fn help_toggles_and_page_keys_scroll() {
     let mut app = app();
     cmd(&mut app, Command::ToggleHelp);
     assert_eq!(app.layer(), Layer::Help);
+    // What the draw measured: the help is 50 lines longer than its box.
+    app.update(Action::Measured(heroku_j1::tui::layout::Extents {
+        help: 50,
+        ..Default::default()
+    }));
     // j/k scroll the help, not the tree.
     let cursor = app.cursor;
     cmd(&mut app, Command::Down);
@@ -332,8 +337,67 @@ fn configured() -> App {
 }
 
 #[test]
-fn sync_without_jupiterone_says_how_to_configure_it() {
+fn sync_without_jupiterone_opens_the_login_form_for_its_key_then_previews() {
+    use heroku_j1::jupiterone::{JupiterOneClient, JupiterOneConfig, UploadOptions};
+    use heroku_j1::secrets::Secret;
+    use heroku_j1::tui::action::LoginOk;
+    use heroku_j1::tui::clients::{Clients, JupiterOneSetup};
+    use heroku_j1::tui::login_form::Field;
     let mut app = app();
+    assert!(cmd(&mut app, Command::Sync).is_none());
+    assert_eq!(app.layer(), Layer::Login, "not an error: the form");
+    let form = app.overlays.login_form().unwrap();
+    assert!(form.jupiterone_only);
+    assert_eq!(form.focus, Field::JupiterOneAccount);
+    assert!(!form.fields().contains(&Field::HerokuKey));
+    assert!(form.reason.contains("JupiterOne"), "{}", form.reason);
+    // Submitting without the account names the field to fix.
+    assert!(cmd(&mut app, Command::Submit).is_none());
+    let form = app.overlays.login_form().unwrap();
+    assert!(form.errors[Field::JupiterOneAccount as usize].is_some());
+    // The key checked and stored: on to the preview, then the sync `s` asked for.
+    let client = JupiterOneClient::new(JupiterOneConfig::new(
+        "http://127.0.0.1:1",
+        "account",
+        Secret::new("j1-key".to_owned()),
+    ))
+    .unwrap();
+    let effect = app.update(Action::LoginDone(Ok(LoginOk {
+        clients: Clients {
+            heroku: None,
+            jupiterone: Some(JupiterOneSetup {
+                client,
+                data_dir: std::env::temp_dir(),
+                target: None,
+                options: UploadOptions::default(),
+            }),
+        },
+        stored: "Keys checked and stored in the OS keyring".into(),
+    })));
+    assert!(matches!(effect, Some(Effect::Preview)), "{effect:?}");
+    assert!(app.crawl.is_none(), "Heroku is not read again");
+    assert!(app.endpoints.jupiterone.is_some());
+    let ready = preview_ready(&app);
+    app.update(ready);
+    assert!(
+        !app.preview.as_ref().unwrap().confirm.is_empty(),
+        "s went on to the sync, which asks first on a first sync"
+    );
+}
+
+#[test]
+fn esc_on_the_jupiterone_form_closes_it_and_forgets_the_sync() {
+    let mut app = app();
+    cmd(&mut app, Command::Preview);
+    assert_eq!(app.layer(), Layer::Login);
+    assert!(cmd(&mut app, Command::Dismiss).is_none(), "never quits");
+    assert_eq!(app.layer(), Layer::Browse);
+}
+
+#[test]
+fn without_a_keyring_to_log_in_with_sync_says_how_to_configure_jupiterone() {
+    let mut app = app();
+    app.can_login = false;
     assert!(cmd(&mut app, Command::Sync).is_none());
     assert!(app.overlays.error().unwrap().contains("JUPITERONE_API_KEY"));
 }
@@ -355,6 +419,9 @@ fn s_previews_first_and_a_first_sync_asks_for_confirmation() {
         "{confirm:?}"
     );
     assert!(confirm.iter().any(|r| r.contains("partial")), "{confirm:?}");
+    // The footer offers y only while the preview asks.
+    let hints: Vec<_> = heroku_j1::tui::keymap::footer(app.layer(), app.keymap_context()).collect();
+    assert!(hints.contains(&("y", "yes, sync")), "{hints:?}");
     assert!(app.syncing.is_none());
     // y syncs exactly the previewed plan.
     let effect = cmd(&mut app, Command::Confirm);
@@ -379,6 +446,11 @@ fn esc_cancels_the_confirmation_and_p_reopens_the_fresh_preview() {
     let ready = preview_ready(&app);
     assert!(app.update(ready).is_none(), "p alone never syncs");
     assert!(app.preview.as_ref().unwrap().confirm.is_empty());
+    let hints: Vec<_> = heroku_j1::tui::keymap::footer(app.layer(), app.keymap_context()).collect();
+    assert!(
+        !hints.contains(&("y", "yes, sync")),
+        "nothing to say yes to: {hints:?}"
+    );
     cmd(&mut app, Command::Sync);
     assert!(!app.preview.as_ref().unwrap().confirm.is_empty());
     cmd(&mut app, Command::Dismiss);
@@ -526,10 +598,205 @@ fn the_keys_view_offers_replace_and_delete() {
     );
     cmd(&mut app, Command::ShowKeys);
     app.update(Action::KeysInfo("…".into()));
+    // D asks first: Esc keeps the keys, y deletes them.
+    assert!(cmd(&mut app, Command::DeleteKeys).is_none());
+    assert_eq!(app.layer(), Layer::Confirm);
+    assert!(cmd(&mut app, Command::Dismiss).is_none());
+    assert_eq!(app.layer(), Layer::Browse);
+    cmd(&mut app, Command::ShowKeys);
+    app.update(Action::KeysInfo("…".into()));
+    cmd(&mut app, Command::DeleteKeys);
     assert!(matches!(
-        cmd(&mut app, Command::DeleteKeys),
+        cmd(&mut app, Command::Confirm),
         Some(Effect::DeleteKeys)
     ));
+    assert_eq!(app.layer(), Layer::Browse);
+}
+
+#[test]
+fn the_confirmation_answers_to_y_and_n_from_the_keymap() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use heroku_j1::tui::keymap::{self, Context};
+    let ctx = Context {
+        details: false,
+        next_view: "raw JSON",
+        asking: false,
+    };
+    let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert_eq!(
+        keymap::lookup(Layer::Confirm, ctx, &key('y')),
+        Some(Command::Confirm)
+    );
+    assert_eq!(
+        keymap::lookup(Layer::Confirm, ctx, &key('n')),
+        Some(Command::Dismiss)
+    );
+    assert_eq!(keymap::lookup(Layer::Confirm, ctx, &key('d')), None);
+}
+
+#[test]
+fn in_the_demo_d_says_nothing_is_stored() {
+    let mut app = app();
+    app.can_login = false;
+    app.update(Action::KeysInfo("Demo: …".into()));
+    assert!(cmd(&mut app, Command::DeleteKeys).is_none());
+    assert_eq!(app.layer(), Layer::Popup, "not a silent close");
+    let notice = app
+        .overlays
+        .iter()
+        .find_map(|o| match o {
+            heroku_j1::tui::overlay::Overlay::Notice { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(notice.contains("nothing to delete"), "{notice}");
+}
+
+#[test]
+fn footer_hints_follow_the_pane_and_the_view() {
+    use heroku_j1::tui::keymap;
+    let mut app = app();
+    let hints = |app: &App| -> Vec<(&str, &str)> {
+        keymap::footer(app.layer(), app.keymap_context()).collect()
+    };
+    assert!(hints(&app).contains(&("Enter", "open")));
+    assert!(!hints(&app).contains(&("Enter", "jump")));
+    assert!(hints(&app).contains(&("v", "raw JSON")));
+    cmd(&mut app, Command::ToggleRaw);
+    assert!(hints(&app).contains(&("v", "payload")));
+    cmd(&mut app, Command::ToggleRaw);
+    assert!(hints(&app).contains(&("v", "entity")));
+    cmd(&mut app, Command::SwitchPane);
+    assert!(hints(&app).contains(&("Enter", "jump")));
+    assert!(!hints(&app).contains(&("Enter", "open")));
+    // The help says v cycles three views.
+    let v = keymap::KEYMAP
+        .iter()
+        .find(|b| b.command == Command::ToggleRaw)
+        .unwrap();
+    assert!(v.help.contains("three"), "{}", v.help);
+}
+
+#[test]
+fn pasting_into_search_keeps_the_whole_text_and_counts_the_matches() {
+    let mut app = app();
+    cmd(&mut app, Command::StartSearch);
+    app.update(Action::SearchPaste("acme-\u{1b}[2Jweb\nsecond line".into()));
+    assert_eq!(
+        app.search.query, "acme-[2Jweb",
+        "first line, no control characters"
+    );
+    cmd(&mut app, Command::SearchCancel);
+    cmd(&mut app, Command::StartSearch);
+    app.update(Action::SearchPaste("acme-".into()));
+    assert_eq!(app.search.query, "acme-");
+    assert!(app.search.matches >= 2, "{}", app.search.matches);
+    assert_eq!(app.search.current, 1);
+    cmd(&mut app, Command::NextMatch);
+    assert_eq!(app.search.current, 2);
+    cmd(&mut app, Command::PrevMatch);
+    assert_eq!(app.search.current, 1);
+    cmd(&mut app, Command::PrevMatch);
+    assert_eq!(
+        app.search.current, app.search.matches,
+        "wraps to the last match"
+    );
+}
+
+#[test]
+fn help_reopens_at_the_top_and_scrolling_stops_at_the_measured_end() {
+    use heroku_j1::tui::layout::Extents;
+    let mut app = app();
+    cmd(&mut app, Command::ToggleHelp);
+    app.update(Action::Measured(Extents {
+        help: 7,
+        preview: 0,
+        details: 0,
+    }));
+    for _ in 0..20 {
+        cmd(&mut app, Command::Down);
+    }
+    assert_eq!(app.help_offset, 7, "never past the end");
+    cmd(&mut app, Command::PageDown);
+    assert_eq!(app.help_offset, 7);
+    cmd(&mut app, Command::Up);
+    assert_eq!(app.help_offset, 6, "one key back up");
+    cmd(&mut app, Command::ToggleHelp);
+    cmd(&mut app, Command::ToggleHelp);
+    assert_eq!(app.help_offset, 0, "help reopens at its top");
+    cmd(&mut app, Command::Bottom);
+    assert_eq!(app.help_offset, 7);
+}
+
+#[test]
+fn the_mouse_wheel_scrolls_the_details_pane_under_it() {
+    use heroku_j1::tui::layout::{self, Extents};
+    let mut app = app();
+    cmd(&mut app, Command::ToggleRaw);
+    app.update(Action::Measured(Extents {
+        help: 0,
+        preview: 0,
+        details: 5,
+    }));
+    let over_details = layout::tree_width(app.width) + 3;
+    let cursor = app.cursor;
+    app.update(Action::Scroll {
+        down: true,
+        column: over_details,
+    });
+    assert_eq!(app.details_offset, 3);
+    assert_eq!(app.cursor, cursor, "the tree did not move");
+    app.update(Action::Scroll {
+        down: true,
+        column: over_details,
+    });
+    assert_eq!(app.details_offset, 5, "stops at the end");
+    app.update(Action::Scroll {
+        down: false,
+        column: over_details,
+    });
+    assert_eq!(app.details_offset, 2);
+    // Over the tree, the wheel moves the cursor.
+    app.update(Action::Scroll {
+        down: true,
+        column: 1,
+    });
+    assert_eq!(app.cursor, cursor + 3);
+}
+
+fn select(app: &mut App, text: &str) {
+    cmd(app, Command::StartSearch);
+    app.update(Action::SearchPaste(text.into()));
+    cmd(app, Command::SearchConfirm);
+}
+
+#[test]
+fn c_copies_the_selected_key_and_o_opens_an_apps_web_link() {
+    let mut app = app();
+    select(&mut app, "acme-api");
+    let key = app.selected_entity().unwrap().key.to_string();
+    match cmd(&mut app, Command::Copy) {
+        Some(Effect::Copy(text)) => assert_eq!(text, key),
+        other => panic!("expected a copy, got {other:?}"),
+    }
+    match cmd(&mut app, Command::OpenLink) {
+        Some(Effect::OpenUrl(url)) => assert!(url.starts_with("https://"), "{url}"),
+        other => panic!("expected a link, got {other:?}"),
+    }
+    // A group has no key and no link: a status line says so, nothing happens.
+    cmd(&mut app, Command::Top);
+    cmd(&mut app, Command::Down);
+    assert!(cmd(&mut app, Command::Copy).is_none());
+    assert!(cmd(&mut app, Command::OpenLink).is_none());
+    assert!(app.status.as_deref().unwrap().contains("No Heroku page"));
+}
+
+#[test]
+fn the_clipboard_sequence_is_osc_52_with_base64() {
+    assert_eq!(
+        heroku_j1::tui::event_loop::osc52("abc"),
+        "\u{1b}]52;c;YWJj\u{7}"
+    );
 }
 
 #[test]
@@ -855,6 +1122,32 @@ fn review_names(app: &App) -> Vec<String> {
             format!("{} {}", o.change.sign(), o.name)
         })
         .collect()
+}
+
+#[test]
+fn the_mouse_wheel_moves_the_change_list_not_the_tree_under_it() {
+    let mut app = review_app();
+    let p = app.preview.as_ref().unwrap();
+    let at = p
+        .preview
+        .types
+        .iter()
+        .position(|t| t.object_type == "heroku_application")
+        .unwrap();
+    for _ in 0..at {
+        cmd(&mut app, Command::NextType);
+    }
+    cmd(&mut app, Command::OpenChanges);
+    assert_eq!(app.layer(), Layer::Review);
+    let cursor = app.cursor;
+    let names = review_names(&app);
+    app.update(Action::Scroll {
+        down: true,
+        column: 1,
+    });
+    assert_eq!(app.cursor, cursor, "the tree under the list stays");
+    let selected = app.review.as_ref().unwrap().cursor;
+    assert_eq!(selected, 3.min(names.len() - 1), "{names:?}");
 }
 
 #[test]

@@ -172,7 +172,7 @@ fn demo_in_a_real_terminal() {
     let team = row_below(&t.screen(), "▾ Teams (");
     assert!(!team.is_empty());
     t.keys(&["/"]);
-    t.wait_for("matches", short);
+    t.wait_for("type to search", short);
     t.text(&team);
     t.keys(&["Enter"]);
     let screen = t.wait_for("_type heroku_team", short);
@@ -336,10 +336,10 @@ fn login_form_in_a_real_terminal() {
     let screen = t.wait_until(
         "the tree, or the offer to use the key for this run only",
         long,
-        |s| s.contains("Teams (") || s.contains("keyring is unavailable"),
+        |s| s.contains("Teams (") || s.contains("for this run only"),
     );
     screens.push(screen.clone());
-    let stored = !screen.contains("keyring is unavailable");
+    let stored = !screen.contains("for this run only");
     if std::env::var("HEROKU_J1_REQUIRE_KEYRING").is_ok() {
         assert!(
             stored,
@@ -656,4 +656,205 @@ fn demo_drift_is_reviewed_in_the_explorer() {
     t.keys(&["C-c"]);
     let screen = t.wait_for("heroku-j1-exit=", long);
     assert!(screen.contains("heroku-j1-exit=0"), "{screen}");
+}
+
+/// The search box's `match i/n`.
+fn counter(screen: &str) -> Option<(usize, usize)> {
+    let rest = screen.split("match ").nth(1)?;
+    let (at, of) = rest.split_whitespace().next()?.split_once('/')?;
+    Some((at.parse().ok()?, of.parse().ok()?))
+}
+
+/// Paste into the search box, its `match i/n` counter, help reopening at its top, the
+/// too-small notice, and `c` putting the selected `_key` on the clipboard (OSC 52, which
+/// tmux keeps as a paste buffer).
+#[test]
+fn search_paste_counter_help_too_small_and_copy_in_a_real_terminal() {
+    if !tmux_available() {
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    // `o` opens links with $BROWSER: here a script that only records the URL.
+    let dir = tempfile::tempdir().unwrap();
+    let opened = dir.path().join("opened.txt");
+    let browser = dir.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\necho \"$1\" >> {}\n", shell_quote(&opened)),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let command = format!(
+        "env -u HEROKU_API_KEY -u JUPITERONE_API_KEY NO_COLOR=1 BROWSER={} {bin} --demo ; echo heroku-j1-exit=$? ; sleep 120",
+        shell_quote(&browser)
+    );
+    let t = Tmux::start(&command, 100, 30);
+    t.tmux(&["set-option", "-g", "set-clipboard", "on"]);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(10);
+    t.wait_for("Teams (", long);
+    let team = row_below(&t.screen(), "▾ Teams (");
+    assert!(team.chars().count() > 3, "{team}");
+
+    // A bracketed paste into `/` keeps the whole text and selects the first match.
+    t.keys(&["/"]);
+    t.wait_for("type to search", short);
+    t.tmux(&["set-buffer", &team]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    let screen = t.wait_for("match ", short);
+    assert!(screen.contains(&format!("/{team}█")), "{screen}");
+    assert!(counter(&screen).is_some(), "{screen}");
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_team", short);
+    assert!(screen.contains(&team), "{screen}");
+
+    // The counter moves with ↓ (next match).
+    t.keys(&["/"]);
+    t.wait_for("type to search", short);
+    t.tmux(&["set-buffer", "@"]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    let (at, of) = counter(&t.wait_for("match ", short)).expect("a counter");
+    assert!(of > 2, "every user matches @: {of}");
+    t.keys(&["Down"]);
+    t.wait_for(&format!("match {}/{of}", at % of + 1), short);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_account_member", short);
+
+    // c: the selected object's _key on the clipboard.
+    let key = screen
+        .lines()
+        .find_map(|l| l.split("_key  ").nth(1))
+        .map(|rest| rest.split([' ', '│']).next().unwrap_or_default().to_owned())
+        .expect("the _key line");
+    t.keys(&["c"]);
+    t.wait_for("Copied _key", short);
+    let start = Instant::now();
+    loop {
+        let buffer = t.tmux(&["show-buffer"]);
+        if buffer.trim() == key {
+            break;
+        }
+        assert!(
+            start.elapsed() < short,
+            "the clipboard holds {buffer:?}, not {key:?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    // o on a user: no page to open. On an app: its webLink, recorded by
+    // the $BROWSER script instead of a browser.
+    t.keys(&["o"]);
+    t.wait_for("No Heroku page", short);
+    t.keys(&[":"]);
+    t.wait_for("J1QL query", short);
+    t.text("FIND heroku_application LIMIT 1");
+    t.keys(&["Enter"]);
+    t.wait_for("1 row", short);
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("_type heroku_application", short);
+    assert!(screen.contains("webLink"), "{screen}");
+    t.keys(&["o"]);
+    t.wait_for("in the browser", short);
+    let start = Instant::now();
+    let url = loop {
+        let url = std::fs::read_to_string(&opened).unwrap_or_default();
+        if !url.is_empty() {
+            break url;
+        }
+        assert!(start.elapsed() < short, "the browser script never ran");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        url.trim().starts_with("https://dashboard.heroku.com/apps/"),
+        "{url}"
+    );
+
+    // Help opens at its top, and again at its top after scrolling.
+    t.keys(&["?"]);
+    t.wait_for("Browsing", short);
+    for _ in 0..15 {
+        t.keys(&["j"]);
+    }
+    t.wait_until("the help to scroll", short, |s| !s.contains("Browsing"));
+    t.keys(&["Escape"]);
+    t.wait_until("the help to close", short, |s| !s.contains("Help (j/k"));
+    t.keys(&["?"]);
+    t.wait_for("Browsing", short);
+    t.keys(&["Escape"]);
+
+    // Too small: a notice instead of a garbled tree; back to normal when it grows.
+    t.tmux(&["resize-window", "-t", "0", "-x", "30", "-y", "8"]);
+    let screen = t.wait_for("Terminal too", short);
+    assert!(!screen.contains("[admin]"), "{screen}");
+    t.tmux(&["resize-window", "-t", "0", "-x", "100", "-y", "30"]);
+    t.wait_for("Teams (", short);
+    t.keys(&["q"]);
+    t.wait_for("heroku-j1-exit=0", short);
+}
+
+/// With a Heroku key but no JupiterOne key, `s` opens the form for the JupiterOne key alone;
+/// once it is checked (and stored, or kept for this run when no keyring runs) the preview
+/// opens and the first sync asks, as `s` would have with the key set.
+#[test]
+fn s_without_a_jupiterone_key_asks_for_it_and_goes_on_to_the_preview() {
+    if !tmux_available() {
+        return;
+    }
+    let fakes = FakeApis::start();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = env!("CARGO_BIN_EXE_heroku-j1");
+    let service = format!("heroku-j1-tmux-j1-form-test-{}", std::process::id());
+    let config = dir.path().join("config");
+    let command = format!(
+        "env -u JUPITERONE_API_KEY -u JUPITERONE_ACCOUNT -u HEROKU_J1_DATA_DIR \
+         HEROKU_J1_KEYRING_SERVICE={service} HEROKU_API_KEY={} {bin} \
+         --heroku-api-url {} --jupiterone-api-url {} --data-dir {} --config-dir {} \
+         --log-file {} ; echo heroku-j1-exit=$? ; sleep 120",
+        fakes.heroku_token,
+        fakes.heroku_url,
+        fakes.j1_url,
+        shell_quote(&dir.path().join("data")),
+        shell_quote(&config),
+        shell_quote(&dir.path().join("explorer.log")),
+    );
+    let t = Tmux::start(&command, 100, 32);
+    let long = Duration::from_secs(60);
+    let short = Duration::from_secs(15);
+    t.wait_until("the crawl to finish", long, |s| s.contains("entities,"));
+    t.keys(&["s"]);
+    let screen = t.wait_for("No JupiterOne key yet", short);
+    assert!(!screen.contains("start heroku-j1 again"), "{screen}");
+    assert!(
+        !screen.contains("Heroku API key"),
+        "only JupiterOne's fields:\n{screen}"
+    );
+    t.text(&fakes.j1_account);
+    t.keys(&["Tab"]);
+    t.tmux(&["set-buffer", &fakes.j1_token]);
+    t.tmux(&["paste-buffer", "-p", "-t", "0"]);
+    std::thread::sleep(Duration::from_millis(200));
+    t.keys(&["Enter"]);
+    let screen = t.wait_until("the preview, or the offer for this run only", long, |s| {
+        s.contains("Sync preview") || s.contains("for this run only")
+    });
+    if !screen.contains("Sync preview") {
+        assert!(
+            std::env::var("HEROKU_J1_REQUIRE_KEYRING").is_err(),
+            "with a keyring running the key must be stored:\n{screen}"
+        );
+        t.keys(&["Enter"]);
+    }
+    let screen = t.wait_for("Confirm before syncing", long);
+    assert!(screen.contains("first sync"), "{screen}");
+    assert!(!screen.contains(&fakes.j1_token), "the key never shows");
+    t.keys(&["Escape", "q"]);
+    t.wait_for("heroku-j1-exit=0", long);
+    let _ = Command::new(bin)
+        .args(["logout", "--all", "--config-dir"])
+        .arg(&config)
+        .env("HEROKU_J1_KEYRING_SERVICE", &service)
+        .output();
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::clients::Clients;
 use super::data::Data;
+use super::layout::Extents;
 use super::login_form::{Field, LoginRequest};
 use super::query_results::{QueryResults, QuestionCount};
 
@@ -72,6 +73,10 @@ pub enum Command {
     OpenChanges,
     /// The review list: cycle the kind filter (all, new, changed, deleted).
     CycleKind,
+    /// Copy the selected object's `_key` to the clipboard.
+    Copy,
+    /// Open the selected team's, app's or add-on's `webLink` in the browser.
+    OpenLink,
 }
 
 /// An input to `App::update` (in `tui::app`).
@@ -84,6 +89,10 @@ pub enum Action {
     },
     Command(Command),
     SearchInput(char),
+    /// Text pasted into the search box (all of it, as if typed).
+    SearchPaste(String),
+    /// How far the scrolling views can scroll, measured by the last draw.
+    Measured(Extents),
     /// Mouse wheel over the pane at `column`.
     Scroll {
         down: bool,
@@ -167,6 +176,10 @@ pub enum Effect {
     KeyStatus,
     /// Remove both keys from the OS keyring.
     DeleteKeys,
+    /// Put this text on the clipboard (an OSC 52 sequence to the terminal).
+    Copy(String),
+    /// Open this `http(s)` URL in the browser.
+    OpenUrl(String),
     /// Run a parsed query on the graph; save the query history.
     RunQuery {
         title: String,

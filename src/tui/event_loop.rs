@@ -1,8 +1,13 @@
 //! The event loop: terminal input from crossterm's `EventStream`, results of background work
 //! from a channel, one `update` per action, the effects it returns started as tasks, and a
-//! redraw only when something arrived. It never changes the app's state itself.
+//! redraw only when something arrived; what the draw measured goes back to `update` as an
+//! action. It never changes the app's state itself. It also does the two effects that are
+//! no background work: the clipboard (an OSC 52 sequence, which works over SSH) and opening a
+//! link in the browser (`$BROWSER` when set, the Unix convention, else the system's opener).
 
-use std::io;
+use std::io::{self, Write as _};
+
+use base64::Engine as _;
 
 use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
@@ -27,7 +32,7 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
     match event {
         Event::Key(key) if key.kind == KeyEventKind::Press => {
             let layer = app.layer();
-            if let Some(c) = keymap::lookup(layer, key) {
+            if let Some(c) = keymap::lookup(layer, app.keymap_context(), key) {
                 return Some(Action::Command(c));
             }
             if layer == Layer::Search
@@ -66,7 +71,9 @@ pub fn action_for(app: &App, event: &Event) -> Option<Action> {
         Event::Paste(text) if app.layer() == Layer::QueryLine => {
             Some(Action::QueryPaste(text.clone()))
         }
-        Event::Paste(text) if app.search.active => text.chars().next().map(Action::SearchInput),
+        Event::Paste(text) if app.layer() == Layer::Search => {
+            Some(Action::SearchPaste(text.clone()))
+        }
         _ => None,
     }
 }
@@ -98,7 +105,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
         login,
         need_login,
         data_dir,
-        color: _,
+        color,
 
         drift,
     } = startup;
@@ -106,6 +113,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
     let mut app = App::new(endpoints, size.width, size.height);
     app.clients = clients;
     app.can_login = login.is_some();
+    app.color = color;
     if let Some(dir) = &data_dir {
         app.query.line = super::query_line::QueryLine::new(super::query_line::load_history(dir));
     }
@@ -120,7 +128,7 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
     let mut pending = vec![Action::Start { need_login }];
     let mut events = EventStream::new();
     loop {
-        for action in pending.drain(..) {
+        for action in std::mem::take(&mut pending) {
             match app.update(action) {
                 Some(Effect::Quit) => {
                     ctx.cancel.cancel();
@@ -137,11 +145,19 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
                     }
                     return Ok(());
                 }
+                Some(Effect::Copy(text)) => copy_to_clipboard(&text),
+                Some(Effect::OpenUrl(url)) => open_url(&url),
                 Some(effect) => tasks::start(effect, &app, &ctx),
                 None => {}
             }
         }
-        terminal.draw(|f| view::draw(f, &app))?;
+        let mut extents = app.extents;
+        terminal.draw(|f| extents = view::draw_measured(f, &app))?;
+        if extents != app.extents {
+            // The scroll limits changed (new content or size): tell `update`, draw again.
+            pending.push(Action::Measured(extents));
+            continue;
+        }
         while pending.is_empty() {
             let first = tokio::select! {
                 event = events.next() => match event {
@@ -157,5 +173,36 @@ async fn event_loop(terminal: &mut DefaultTerminal, startup: Startup) -> io::Res
                 pending.push(a);
             }
         }
+    }
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard of the terminal (and of the
+/// terminal the SSH session runs in).
+#[must_use]
+pub fn osc52(text: &str) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    format!("\x1b]52;c;{encoded}\x07")
+}
+
+fn copy_to_clipboard(text: &str) {
+    let mut out = io::stdout();
+    if let Err(e) = out
+        .write_all(osc52(text).as_bytes())
+        .and_then(|()| out.flush())
+    {
+        tracing::warn!(error = %e, "could not write the clipboard sequence");
+    }
+}
+
+/// Opens `url` with `$BROWSER` when it is set, else with the system's opener, without
+/// waiting for it. The URL is checked by `update` (`http`/`https` only).
+fn open_url(url: &str) {
+    let result = match std::env::var_os("BROWSER").filter(|b| !b.is_empty()) {
+        Some(browser) => open::with_detached(url, browser.to_string_lossy()),
+        None => open::that_detached(url),
+    };
+    match result {
+        Ok(()) => tracing::info!(url, "opened in the browser"),
+        Err(e) => tracing::warn!(url, error = %e, "could not open the browser"),
     }
 }

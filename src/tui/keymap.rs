@@ -1,4 +1,6 @@
-//! The one keymap table: it drives dispatch, the footer hints and the help screen.
+//! The one keymap table: it drives dispatch, the footer hints and the help screen. A
+//! binding applies in its layers, and within the tree-and-details layer to one pane or both
+//! ([`When`]); the footer shows the hints of what applies now ([`Context`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -22,8 +24,54 @@ pub struct Binding {
     /// How the keys are written in hints, e.g. `j/↓`.
     pub label: &'static str,
     pub help: &'static str,
-    /// The word in the footer; `None` keeps the binding out of the footer.
-    pub footer: Option<&'static str>,
+    /// The word in the footer.
+    pub footer: Hint,
+    /// Which pane it applies to (in [`Layer::Browse`]; elsewhere always `Any`).
+    pub when: When,
+}
+
+/// What a binding shows in the footer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// Nothing: the binding is in the help only.
+    None,
+    Word(&'static str),
+    /// The details view `v` switches to next ([`Context::next_view`]).
+    NextView,
+}
+
+/// Where a binding applies within its layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Any,
+    /// The tree pane has the keyboard.
+    Tree,
+    /// The details pane has the keyboard.
+    Details,
+    /// The preview asks before syncing (`y` goes on).
+    Asking,
+}
+
+/// What the footer and dispatch need to know besides the layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Context {
+    /// The details pane has the keyboard.
+    pub details: bool,
+    /// What `v` switches the details to, e.g. `raw JSON`.
+    pub next_view: &'static str,
+    /// The preview asks before syncing.
+    pub asking: bool,
+}
+
+impl Context {
+    const fn applies(self, when: When) -> bool {
+        match when {
+            When::Any => true,
+            When::Tree => !self.details,
+            When::Details => self.details,
+            When::Asking => self.asking,
+        }
+    }
 }
 
 const B: &[Layer] = &[Layer::Browse];
@@ -46,11 +94,19 @@ const ANY: &[Layer] = &[
     Layer::QueryResults,
     Layer::Questions,
     Layer::Review,
+    Layer::Confirm,
 ];
 /// The query line.
 const QL: &[Layer] = &[Layer::QueryLine];
 /// Lists over the tree: the query's rows and the saved questions.
 const LISTS: &[Layer] = &[Layer::QueryResults, Layer::Questions];
+/// What pages: the lists, the preview and the help screen.
+const PAGED: &[Layer] = &[
+    Layer::QueryResults,
+    Layer::Questions,
+    Layer::Preview,
+    Layer::Help,
+];
 
 /// Every binding, in help order.
 pub const KEYMAP: &[Binding] = &[
@@ -60,7 +116,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Down,
         label: "j/↓",
         help: "move down",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -68,7 +125,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Up,
         label: "k/↑",
         help: "move up",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -76,7 +134,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Fold,
         label: "h/←",
         help: "fold, or go to the parent",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -84,15 +143,26 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Unfold,
         label: "l/→",
         help: "unfold",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
         keys: &[Key::Code(KeyCode::Enter)],
         command: Command::Enter,
         label: "Enter",
-        help: "open or close; in details, jump to the related entity",
-        footer: Some("open"),
+        help: "tree: open or close the node (on an object: its details)",
+        footer: Hint::Word("open"),
+        when: When::Tree,
+    },
+    Binding {
+        layers: B,
+        keys: &[Key::Code(KeyCode::Enter)],
+        command: Command::Enter,
+        label: "Enter",
+        help: "details: jump to the selected relationship's other end",
+        footer: Hint::Word("jump"),
+        when: When::Details,
     },
     Binding {
         layers: B,
@@ -100,7 +170,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Top,
         label: "g",
         help: "go to the top",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -108,7 +179,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Bottom,
         label: "G",
         help: "go to the bottom",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -116,7 +188,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PageDown,
         label: "PgDn",
         help: "page down",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -124,7 +197,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PageUp,
         label: "PgUp",
         help: "page up",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -132,7 +206,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::SwitchPane,
         label: "Tab",
         help: "switch between tree and details",
-        footer: Some("pane"),
+        footer: Hint::Word("pane"),
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -140,7 +215,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::StartSearch,
         label: "/",
         help: "search names, e-mails and ids",
-        footer: Some("search"),
+        footer: Hint::Word("search"),
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -148,7 +224,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::NextMatch,
         label: "n",
         help: "next match",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -156,23 +233,26 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PrevMatch,
         label: "N",
         help: "previous match",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
         keys: &[Key::Char('f')],
         command: Command::CycleFilter,
         label: "f",
-        help: "cycle findings: no 2FA, admins, collaborators, SSO, maintenance, archived, deprovisioned, partial, the last query's rows",
-        footer: Some("findings"),
+        help: "cycle findings: no 2FA, admins, collaborators, SSO, maintenance, archived, deprovisioned, partial, changed since last sync, the last query's rows",
+        footer: Hint::Word("findings"),
+        when: When::Any,
     },
     Binding {
         layers: B,
         keys: &[Key::Char('v')],
         command: Command::ToggleRaw,
         label: "v",
-        help: "details: JupiterOne entity / raw Heroku JSON",
-        footer: Some("raw"),
+        help: "details: cycle three views, JupiterOne entity → raw Heroku JSON → upload payload",
+        footer: Hint::NextView,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -180,7 +260,26 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Refresh,
         label: "r",
         help: "re-read Heroku in the background",
-        footer: Some("refresh"),
+        footer: Hint::Word("refresh"),
+        when: When::Any,
+    },
+    Binding {
+        layers: B,
+        keys: &[Key::Char('c')],
+        command: Command::Copy,
+        label: "c",
+        help: "copy the selected object's _key (its Heroku id) to the clipboard (OSC 52: works over SSH)",
+        footer: Hint::Word("copy"),
+        when: When::Any,
+    },
+    Binding {
+        layers: B,
+        keys: &[Key::Char('o')],
+        command: Command::OpenLink,
+        label: "o",
+        help: "open the selected team's, app's or add-on's Heroku page (webLink) in the browser",
+        footer: Hint::Word("web page"),
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -188,7 +287,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Preview,
         label: "p",
         help: "preview the JupiterOne sync: new, changed, unchanged, deleted per _type",
-        footer: Some("preview"),
+        footer: Hint::Word("preview"),
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Browse, Layer::Preview],
@@ -196,7 +296,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Sync,
         label: "s",
         help: "sync to JupiterOne (asks first on a first sync, partial data or mass deletes)",
-        footer: Some("sync"),
+        footer: Hint::Word("sync"),
+        when: When::Any,
     },
     Binding {
         layers: P,
@@ -204,7 +305,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Confirm,
         label: "y",
         help: "yes: sync despite what the preview warns about",
-        footer: Some("yes, sync"),
+        footer: Hint::Word("yes, sync"),
+        when: When::Asking,
     },
     Binding {
         layers: SCROLL,
@@ -212,7 +314,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Down,
         label: "j/↓",
         help: "scroll",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: SCROLL,
@@ -220,7 +323,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Up,
         label: "k/↑",
         help: "scroll",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -228,7 +332,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::ShowKeys,
         label: "K",
         help: "keys: where each comes from, replace or log in again",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Keys],
@@ -236,15 +341,35 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::ShowLogin,
         label: "L",
         help: "log in with other keys (replaces the stored ones after checking them)",
-        footer: Some("replace"),
+        footer: Hint::Word("replace"),
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Keys],
         keys: &[Key::Char('D'), Key::Char('d')],
         command: Command::DeleteKeys,
         label: "D",
-        help: "delete the stored keys from the OS keyring",
-        footer: Some("delete"),
+        help: "delete the stored keys from the OS keyring (asks first)",
+        footer: Hint::Word("delete"),
+        when: When::Any,
+    },
+    Binding {
+        layers: &[Layer::Confirm],
+        keys: &[Key::Char('y'), Key::Char('Y')],
+        command: Command::Confirm,
+        label: "y",
+        help: "yes, delete them",
+        footer: Hint::Word("yes, delete"),
+        when: When::Any,
+    },
+    Binding {
+        layers: &[Layer::Confirm],
+        keys: &[Key::Code(KeyCode::Esc), Key::Char('n'), Key::Char('N')],
+        command: Command::Dismiss,
+        label: "Esc/n",
+        help: "no, keep them",
+        footer: Hint::Word("keep"),
+        when: When::Any,
     },
     Binding {
         layers: L,
@@ -252,7 +377,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::NextField,
         label: "Tab/↓",
         help: "next field",
-        footer: Some("next"),
+        footer: Hint::Word("next"),
+        when: When::Any,
     },
     Binding {
         layers: L,
@@ -260,7 +386,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PrevField,
         label: "S-Tab/↑",
         help: "previous field",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: L,
@@ -268,7 +395,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Submit,
         label: "Enter",
         help: "check the keys with the APIs and store them in the OS keyring",
-        footer: Some("check and store"),
+        footer: Hint::Word("check and store"),
+        when: When::Any,
     },
     Binding {
         layers: L,
@@ -276,7 +404,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Dismiss,
         label: "Esc",
         help: "close (quit when no key is set)",
-        footer: Some("close"),
+        footer: Hint::Word("close"),
+        when: When::Any,
     },
     Binding {
         layers: B,
@@ -284,7 +413,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Dismiss,
         label: "Esc",
         help: "clear the filter",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: S,
@@ -292,7 +422,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::SearchConfirm,
         label: "Enter",
         help: "keep this match",
-        footer: Some("keep"),
+        footer: Hint::Word("keep"),
+        when: When::Any,
     },
     Binding {
         layers: S,
@@ -300,7 +431,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::SearchCancel,
         label: "Esc",
         help: "cancel the search",
-        footer: Some("cancel"),
+        footer: Hint::Word("cancel"),
+        when: When::Any,
     },
     Binding {
         layers: S,
@@ -308,7 +440,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::NextMatch,
         label: "↓",
         help: "next match",
-        footer: Some("next"),
+        footer: Hint::Word("next"),
+        when: When::Any,
     },
     Binding {
         layers: S,
@@ -316,7 +449,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PrevMatch,
         label: "↑",
         help: "previous match",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: S,
@@ -324,7 +458,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::SearchBackspace,
         label: "Bksp",
         help: "delete a character",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Browse, Layer::QueryResults],
@@ -332,7 +467,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::StartQuery,
         label: ":",
         help: "J1QL query, e.g. FIND User WITH mfaEnabled != true",
-        footer: Some("query"),
+        footer: Hint::Word("query"),
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Browse, Layer::QueryResults],
@@ -340,7 +476,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::ShowQuestions,
         label: "Q",
         help: "saved questions with their counts and a chart",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: QL,
@@ -348,7 +485,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::RunQuery,
         label: "Enter",
         help: "run the query (an error shows under it with a caret)",
-        footer: Some("run"),
+        footer: Hint::Word("run"),
+        when: When::Any,
     },
     Binding {
         layers: QL,
@@ -356,7 +494,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::HistoryOlder,
         label: "↑/↓",
         help: "earlier / later queries (kept across runs)",
-        footer: Some("history"),
+        footer: Hint::Word("history"),
+        when: When::Any,
     },
     Binding {
         layers: QL,
@@ -364,7 +503,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::HistoryNewer,
         label: "↓",
         help: "later query",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: QL,
@@ -372,7 +512,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Dismiss,
         label: "Esc",
         help: "close the query line",
-        footer: Some("close"),
+        footer: Hint::Word("close"),
+        when: When::Any,
     },
     Binding {
         layers: LISTS,
@@ -380,7 +521,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Down,
         label: "j/↓",
         help: "next row",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: LISTS,
@@ -388,39 +530,44 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Up,
         label: "k/↑",
         help: "previous row",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
-        layers: LISTS,
-        keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d')],
+        layers: PAGED,
+        keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d'), Key::Char(' ')],
         command: Command::PageDown,
         label: "PgDn",
         help: "page down",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
-        layers: LISTS,
+        layers: PAGED,
         keys: &[Key::Code(KeyCode::PageUp), Key::Ctrl('u')],
         command: Command::PageUp,
         label: "PgUp",
         help: "page up",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
-        layers: LISTS,
+        layers: PAGED,
         keys: &[Key::Char('g'), Key::Code(KeyCode::Home)],
         command: Command::Top,
         label: "g",
-        help: "first row",
-        footer: None,
+        help: "top (the first row)",
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
-        layers: LISTS,
+        layers: PAGED,
         keys: &[Key::Char('G'), Key::Code(KeyCode::End)],
         command: Command::Bottom,
         label: "G",
-        help: "last row",
-        footer: None,
+        help: "bottom (the last row)",
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::QueryResults],
@@ -428,7 +575,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Enter,
         label: "Enter",
         help: "jump to the row's entity in the tree",
-        footer: Some("jump"),
+        footer: Hint::Word("jump"),
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::QueryResults],
@@ -436,7 +584,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::FilterToResults,
         label: "F",
         help: "filter the tree to these rows (Esc clears it)",
-        footer: Some("filter tree"),
+        footer: Hint::Word("filter tree"),
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Questions],
@@ -444,7 +593,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Enter,
         label: "Enter",
         help: "run the question: its rows in the results table",
-        footer: Some("rows"),
+        footer: Hint::Word("rows"),
+        when: When::Any,
     },
     Binding {
         layers: LISTS,
@@ -452,7 +602,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Dismiss,
         label: "Esc",
         help: "back to the tree",
-        footer: Some("back"),
+        footer: Hint::Word("back"),
+        when: When::Any,
     },
     Binding {
         layers: P,
@@ -460,7 +611,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::NextType,
         label: "Tab",
         help: "select the next _type row",
-        footer: Some("type"),
+        footer: Hint::Word("type"),
+        when: When::Any,
     },
     Binding {
         layers: P,
@@ -468,7 +620,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PrevType,
         label: "S-Tab",
         help: "select the previous _type row",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Preview, Layer::Review],
@@ -476,7 +629,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::OpenChanges,
         label: "Enter",
         help: "open the selected _type's (or the warned-about) changes; in the list, an object's diff",
-        footer: Some("open"),
+        footer: Hint::Word("open"),
+        when: When::Any,
     },
     Binding {
         layers: R,
@@ -484,7 +638,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Down,
         label: "j/↓",
         help: "next object (scroll the diff)",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: R,
@@ -492,7 +647,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Up,
         label: "k/↑",
         help: "previous object (scroll the diff)",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: R,
@@ -500,7 +656,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PageDown,
         label: "PgDn",
         help: "page down",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: R,
@@ -508,7 +665,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::PageUp,
         label: "PgUp",
         help: "page up",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
     Binding {
         layers: R,
@@ -516,7 +674,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::CycleKind,
         label: "t",
         help: "changes list: show all, new, changed or deleted objects",
-        footer: Some("kind"),
+        footer: Hint::Word("kind"),
+        when: When::Any,
     },
     Binding {
         layers: R,
@@ -524,7 +683,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::StartSearch,
         label: "/",
         help: "changes list: search by name or key",
-        footer: Some("search"),
+        footer: Hint::Word("search"),
+        when: When::Any,
     },
     Binding {
         layers: &[
@@ -538,7 +698,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Dismiss,
         label: "Esc",
         help: "close",
-        footer: Some("close"),
+        footer: Hint::Word("close"),
+        when: When::Any,
     },
     Binding {
         layers: &[Layer::Browse, Layer::Help],
@@ -546,7 +707,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::ToggleHelp,
         label: "?",
         help: "help",
-        footer: Some("help"),
+        footer: Hint::Word("help"),
+        when: When::Any,
     },
     Binding {
         layers: &[
@@ -563,7 +725,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Quit,
         label: "q",
         help: "quit",
-        footer: Some("quit"),
+        footer: Hint::Word("quit"),
+        when: When::Any,
     },
     Binding {
         layers: ANY,
@@ -571,7 +734,8 @@ pub const KEYMAP: &[Binding] = &[
         command: Command::Quit,
         label: "Ctrl-C",
         help: "quit",
-        footer: None,
+        footer: Hint::None,
+        when: When::Any,
     },
 ];
 
@@ -586,18 +750,64 @@ fn matches(key: Key, event: &KeyEvent) -> bool {
 
 /// The command bound to `event` in `layer`.
 #[must_use]
-pub fn lookup(layer: Layer, event: &KeyEvent) -> Option<Command> {
+pub fn lookup(layer: Layer, ctx: Context, event: &KeyEvent) -> Option<Command> {
     KEYMAP
         .iter()
-        .filter(|b| b.layers.contains(&layer))
+        .filter(|b| b.layers.contains(&layer) && ctx.applies(b.when))
         .find(|b| b.keys.iter().any(|k| matches(*k, event)))
         .map(|b| b.command)
 }
 
-/// The footer hints of `layer`: `(keys, what)`.
-pub fn footer(layer: Layer) -> impl Iterator<Item = (&'static str, &'static str)> {
+/// The footer hints of `layer` in `ctx`: `(keys, what)`.
+pub fn footer(layer: Layer, ctx: Context) -> impl Iterator<Item = (&'static str, &'static str)> {
     KEYMAP
         .iter()
-        .filter(move |b| b.layers.contains(&layer))
-        .filter_map(|b| b.footer.map(|hint| (b.label, hint)))
+        .filter(move |b| b.layers.contains(&layer) && ctx.applies(b.when))
+        .filter_map(move |b| match b.footer {
+            Hint::None => None,
+            Hint::Word(what) => Some((b.label, what)),
+            Hint::NextView => Some((b.label, ctx.next_view)),
+        })
+}
+
+/// The help screen's sections: a title and the layer whose bindings it lists.
+pub const HELP_SECTIONS: [(Layer, &str); 10] = [
+    (Layer::Browse, "Browsing"),
+    (Layer::Search, "Searching"),
+    (Layer::Preview, "Sync preview"),
+    (Layer::Review, "Change review (Enter in the preview)"),
+    (Layer::Keys, "Keys view (K)"),
+    (
+        Layer::Confirm,
+        "Deleting the stored keys (D in the keys view)",
+    ),
+    (Layer::Login, "Login form"),
+    (Layer::QueryLine, "Query line (:)"),
+    (Layer::QueryResults, "Query results"),
+    (Layer::Questions, "Saved questions (Q)"),
+];
+
+/// One line of the help screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpLine {
+    Section(&'static str),
+    /// Keys (empty on a continuation line) and what they do.
+    Key(&'static str, String),
+}
+
+/// The help screen's key lines, what they do wrapped to `width` columns after the keys'
+/// column of `key_width`.
+#[must_use]
+pub fn help_lines(width: usize, key_width: usize) -> Vec<HelpLine> {
+    let room = width.saturating_sub(key_width).max(10);
+    let mut lines = Vec::new();
+    for (layer, title) in HELP_SECTIONS {
+        lines.push(HelpLine::Section(title));
+        for b in KEYMAP.iter().filter(|b| b.layers.contains(&layer)) {
+            for (i, part) in super::layout::wrap(b.help, room).into_iter().enumerate() {
+                lines.push(HelpLine::Key(if i == 0 { b.label } else { "" }, part));
+            }
+        }
+    }
+    lines
 }

@@ -1,5 +1,6 @@
 //! The login form: masked key fields (ratatui-textarea), paste, shape hints, errors inline.
-//! The keys are validated against the APIs before they are stored (by the login task).
+//! The keys are validated against the APIs before they are stored (by the login task). Opened
+//! for the JupiterOne key alone (`p` or `s` without one), it leaves the Heroku key out.
 
 use std::fmt;
 
@@ -46,6 +47,7 @@ impl Field {
 
 /// What the form submits.
 pub struct LoginRequest {
+    /// `None` only from the JupiterOne-only form: the Heroku key in use stays.
     pub heroku_key: Option<Secret>,
     pub jupiterone_account: Option<String>,
     pub jupiterone_key: Option<Secret>,
@@ -72,8 +74,11 @@ pub struct LoginForm {
     /// Why the form is shown (a missing or rejected key).
     pub reason: String,
     pub busy: bool,
-    /// The keyring is unavailable: submitting again uses the keys for this run only.
+    /// The keyring is unavailable (in plain words): submitting again uses the keys for this
+    /// run only.
     pub offer_this_run: Option<String>,
+    /// Only the JupiterOne account and key are asked for (the Heroku key is in use).
+    pub jupiterone_only: bool,
 }
 
 impl fmt::Debug for LoginForm {
@@ -118,6 +123,26 @@ impl LoginForm {
             reason: reason.into(),
             busy: false,
             offer_this_run: None,
+            jupiterone_only: false,
+        }
+    }
+
+    /// The form for the JupiterOne account and key only.
+    #[must_use]
+    pub fn for_jupiterone(reason: impl Into<String>) -> Self {
+        let mut form = Self::new(reason, None, None);
+        form.jupiterone_only = true;
+        form.focus = Field::JupiterOneAccount;
+        form
+    }
+
+    /// The fields on screen, in order.
+    #[must_use]
+    pub fn fields(&self) -> &'static [Field] {
+        if self.jupiterone_only {
+            &Field::ALL[1..]
+        } else {
+            &Field::ALL
         }
     }
 
@@ -137,9 +162,10 @@ impl LoginForm {
     }
 
     pub fn next(&mut self, forward: bool) {
-        let i = self.focus.index();
-        let n = Field::ALL.len();
-        self.focus = Field::ALL[if forward {
+        let fields = self.fields();
+        let i = fields.iter().position(|f| *f == self.focus).unwrap_or(0);
+        let n = fields.len();
+        self.focus = fields[if forward {
             (i + 1) % n
         } else {
             (i + n - 1) % n
@@ -189,7 +215,20 @@ impl LoginForm {
         let account = Some(self.text(Field::JupiterOneAccount)).filter(|s| !s.is_empty());
         let j1_key = self.secret(Field::JupiterOneKey);
         let region = Some(self.text(Field::JupiterOneRegion)).filter(|s| !s.is_empty());
-        if heroku_key.is_none() {
+        if self.jupiterone_only {
+            if account.is_none() {
+                self.errors[Field::JupiterOneAccount.index()] =
+                    Some("enter the JupiterOne account id".into());
+                self.focus = Field::JupiterOneAccount;
+                return None;
+            }
+            if j1_key.is_none() {
+                self.errors[Field::JupiterOneKey.index()] =
+                    Some("enter a JupiterOne API key".into());
+                self.focus = Field::JupiterOneKey;
+                return None;
+            }
+        } else if heroku_key.is_none() {
             self.errors[Field::HerokuKey.index()] = Some("enter a Heroku API key".into());
             self.focus = Field::HerokuKey;
             return None;

@@ -1,5 +1,5 @@
-//! What lies over the tree: the overlays (help, preview, login form, keys view, notice,
-//! error) and the [`Layer`] that has the keyboard, which the keymap looks bindings up by.
+//! What lies over the tree: the overlays (help, preview, login form, keys view, the
+//! question before deleting the stored keys, notice, error) and the [`Layer`] that has the keyboard, which the keymap looks bindings up by.
 
 use super::login_form::LoginForm;
 
@@ -29,6 +29,8 @@ pub enum Layer {
 
     /// The change review (a type's changes, an object's diff).
     Review,
+    /// A yes/no question (deleting the stored keys).
+    Confirm,
 }
 
 /// One thing shown over the tree. The preview's content lives in the app (it stays fresh
@@ -49,6 +51,8 @@ pub enum Overlay {
     Login(LoginForm),
     /// The keys view's text: each key's source and masked value.
     Keys(String),
+    /// Asks before deleting the stored keys (`y` deletes).
+    ConfirmDelete,
     /// A message that is not an error (the sync result).
     Notice {
         title: String,
@@ -67,8 +71,9 @@ impl Overlay {
             Self::Help | Self::Preview | Self::Review | Self::Query { .. } | Self::Questions => 0,
             Self::Login(_) => 1,
             Self::Keys(_) => 2,
-            Self::Notice { .. } => 3,
-            Self::Error(_) => 4,
+            Self::ConfirmDelete => 3,
+            Self::Notice { .. } => 4,
+            Self::Error(_) => 5,
         }
     }
 
@@ -85,6 +90,7 @@ impl Overlay {
             Self::Review => Layer::Review,
             Self::Login(_) => Layer::Login,
             Self::Keys(_) => Layer::Keys,
+            Self::ConfirmDelete => Layer::Confirm,
             Self::Notice { .. } | Self::Error(_) => Layer::Popup,
         }
     }

@@ -655,6 +655,17 @@ impl Tree {
             .count()
     }
 
+    /// The position (from 1) of node `index` among the nodes matching `query`, in the order
+    /// [`Tree::search`] goes through them.
+    #[must_use]
+    pub fn match_rank(&self, query: &str, index: u32) -> usize {
+        let q = query.to_lowercase();
+        self.nodes[..=(index as usize).min(self.nodes.len().saturating_sub(1))]
+            .iter()
+            .filter(|n| n.haystack.contains(q.as_str()))
+            .count()
+    }
+
     /// An estimate of the memory the tree holds, in bytes.
     #[must_use]
     pub fn memory_bytes(&self) -> usize {

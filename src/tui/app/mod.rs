@@ -16,7 +16,8 @@ use std::sync::Arc;
 use super::action::{Action, Command, Effect};
 use super::clients::Clients;
 use super::data::Data;
-use super::layout;
+use super::keymap;
+use super::layout::{self, Extents};
 use super::login_form::{Field, LoginForm};
 use super::overlay::{Layer, Overlay, Overlays};
 use super::tree::{Markers, NodeKind, Tree};
@@ -24,6 +25,7 @@ use crate::collect::Progress;
 use crate::graph::{Entity, Graph};
 use crate::jupiterone::{Plan, Preview, SyncEvent};
 pub use query::{QueryState, QuestionsState};
+pub use sync::human_bytes;
 use sync::sync_summary;
 
 /// Which pane has the keyboard.
@@ -60,6 +62,8 @@ pub struct Search {
     /// Where the cursor was when the search started (Esc goes back there).
     pub origin: Option<u32>,
     pub matches: usize,
+    /// The selected match's position among them (from 1; 0: none selected).
+    pub current: usize,
 }
 
 /// A crawl in progress.
@@ -157,6 +161,11 @@ pub struct App {
 
     /// A sync finished since the last refresh: the demo drifts its estate on the next `r`.
     pub synced_since_refresh: bool,
+    /// Whether the screen may use colour (`--color`, `NO_COLOR`); without it the views mark
+    /// the selection with reverse video and `>`.
+    pub color: bool,
+    /// How far the help, the preview and the details can scroll (measured by the last draw).
+    pub extents: Extents,
     pub width: u16,
     pub height: u16,
 }
@@ -189,6 +198,8 @@ impl App {
             questions: QuestionsState::default(),
 
             synced_since_refresh: false,
+            color: true,
+            extents: Extents::default(),
             width,
             height,
         }
@@ -204,6 +215,20 @@ impl App {
             Some(o) => o.layer(),
             None if self.search.active => Layer::Search,
             None => Layer::Browse,
+        }
+    }
+
+    /// What the keymap needs besides the layer: the focused pane, the next details view.
+    #[must_use]
+    pub fn keymap_context(&self) -> keymap::Context {
+        keymap::Context {
+            details: self.focus == Pane::Details,
+            next_view: match self.view {
+                DetailView::Entity => "raw JSON",
+                DetailView::Raw => "payload",
+                DetailView::Payload => "entity",
+            },
+            asking: self.preview.as_ref().is_some_and(|p| !p.confirm.is_empty()),
         }
     }
 
@@ -327,14 +352,9 @@ impl App {
                 self.search.query.push(c);
                 self.search_step(false, true);
             }
-            Action::Scroll { down, column } => {
-                let delta = if down { 3 } else { -3 };
-                if column < layout::tree_width(self.width) {
-                    self.move_cursor(delta);
-                } else {
-                    self.details_offset = self.details_offset.saturating_add_signed(delta);
-                }
-            }
+            Action::SearchPaste(text) => self.search_paste(&text),
+            Action::Measured(extents) => self.measured(extents),
+            Action::Scroll { down, column } => self.scroll(down, column),
             Action::Click { column, row } => {
                 let top = layout::BODY_TOP + 1;
                 if column < layout::tree_width(self.width) && row >= top {
@@ -424,15 +444,21 @@ impl App {
                 }
             }
             Action::LoginDone(Ok(ok)) => {
+                let jupiterone_only = self
+                    .overlays
+                    .login_form()
+                    .is_some_and(|f| f.jupiterone_only);
                 self.overlays.close(|o| matches!(o, Overlay::Login(_)));
                 if let Some(setup) = &ok.clients.jupiterone {
                     self.endpoints.jupiterone = Some(setup.describe());
                     self.clients.jupiterone = ok.clients.jupiterone;
                 }
-                if ok.clients.heroku.is_some() {
-                    self.clients.heroku = ok.clients.heroku;
-                }
                 self.status = Some(ok.stored);
+                if jupiterone_only {
+                    // Only the JupiterOne key (asked for by `p` or `s`): on to the preview.
+                    return self.after_jupiterone_login();
+                }
+                self.clients.heroku = ok.clients.heroku;
                 self.crawl = Some(Crawl { progress: None });
                 return Some(Effect::StartCrawl);
             }
@@ -545,6 +571,10 @@ impl App {
                 // Nothing to show without a key.
                 return Some(Effect::Quit);
             }
+            Some(Overlay::Login(form)) if form.jupiterone_only => {
+                self.sync_after_preview = false;
+                self.overlays.pop();
+            }
             Some(Overlay::Help | Overlay::Preview) => {
                 if let Some(p) = self.preview.as_mut() {
                     p.confirm.clear();
@@ -591,7 +621,7 @@ impl App {
             Command::CycleKind => {}
             Command::Quit => return Some(Effect::Quit),
             Command::Preview => {
-                if !self.complete_data() || self.jupiterone_missing() {
+                if !self.complete_data() || self.jupiterone_missing(false) {
                     return None;
                 }
                 if self.preview_is_fresh() {
@@ -603,7 +633,7 @@ impl App {
                 }
             }
             Command::Sync => {
-                if !self.complete_data() || self.jupiterone_missing() {
+                if !self.complete_data() || self.jupiterone_missing(true) {
                     return None;
                 }
                 if self.preview_is_fresh() {
@@ -640,10 +670,10 @@ impl App {
                     None,
                 )));
             }
-            Command::DeleteKeys => {
-                self.overlays.close(|o| matches!(o, Overlay::Keys(_)));
-                return Some(Effect::DeleteKeys);
-            }
+            Command::DeleteKeys => return self.delete_keys(false),
+            Command::Confirm if self.layer() == Layer::Confirm => return self.delete_keys(true),
+            Command::Copy => return self.copy_key(),
+            Command::OpenLink => return self.open_link(),
             Command::Confirm => {
                 if self.preview.as_ref().is_some_and(|p| !p.confirm.is_empty()) {
                     return self.try_sync(true);
@@ -654,6 +684,8 @@ impl App {
                 if self.overlays.contains(|o| matches!(o, Overlay::Help)) {
                     self.close_view();
                 } else {
+                    // Help always opens at its top.
+                    self.help_offset = 0;
                     self.open(Overlay::Help);
                 }
             }
@@ -692,6 +724,7 @@ impl App {
                         active: true,
                         origin: self.selected(),
                         matches: 0,
+                        current: 0,
                     };
                 }
             }

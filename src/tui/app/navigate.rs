@@ -1,10 +1,25 @@
-//! Moving around the explorer: the cursor, scrolling, folding, jumping, filters and search.
+//! Moving around the explorer: the cursor, scrolling (keys and the mouse wheel, never past
+//! the end the views measured), folding, jumping, filters, search (typed or pasted), and
+//! handing the selected object to the clipboard or the browser.
 
 use super::{App, DetailView, FILTERS, Pane};
-use crate::tui::action::Command;
-use crate::tui::keymap;
-use crate::tui::layout;
+use crate::tui::action::{Command, Effect};
+use crate::tui::layout::{self, Extents};
 use crate::tui::overlay::Layer;
+
+/// `offset` moved by `c` within `0..=max`, `page` rows a page.
+fn scrolled(offset: usize, c: Command, page: usize, max: usize) -> usize {
+    match c {
+        Command::Up => offset.saturating_sub(1),
+        Command::Down => offset + 1,
+        Command::PageUp => offset.saturating_sub(page),
+        Command::PageDown => offset + page,
+        Command::Top => 0,
+        Command::Bottom => max,
+        _ => offset,
+    }
+    .min(max)
+}
 
 impl App {
     pub(super) fn rows(&self) -> usize {
@@ -57,24 +72,62 @@ impl App {
         }
     }
 
+    /// The scroll limits the last draw measured: offsets beyond them come back.
+    pub(super) fn measured(&mut self, extents: Extents) {
+        self.extents = extents;
+        self.help_offset = self.help_offset.min(extents.help);
+        if let Some(p) = self.preview.as_mut() {
+            p.offset = p.offset.min(extents.preview);
+        }
+        if self.view != DetailView::Entity || self.related_count() == 0 {
+            self.details_offset = self.details_offset.min(extents.details);
+        }
+    }
+
+    /// The mouse wheel: scrolls the help or the preview when open, moves the selection of
+    /// a list over the tree (changes, query rows, questions), else scrolls the pane under
+    /// the pointer (the tree's cursor, or the details).
+    pub(super) fn scroll(&mut self, down: bool, column: u16) {
+        let c = if down { Command::Down } else { Command::Up };
+        match self.layer() {
+            Layer::Help | Layer::Preview => {
+                for _ in 0..3 {
+                    self.navigate(c);
+                }
+            }
+            // The lists over the tree move their selection, as j/k do there.
+            Layer::Review | Layer::QueryResults | Layer::Questions => {
+                for _ in 0..3 {
+                    let _ = self.command(c);
+                }
+            }
+            Layer::Browse | Layer::Search => {
+                if column < layout::tree_width(self.width) {
+                    self.move_cursor(if down { 3 } else { -3 });
+                } else {
+                    let offset = self.details_offset;
+                    self.details_offset = if down {
+                        (offset + 3).min(self.extents.details)
+                    } else {
+                        offset.saturating_sub(3)
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+
     pub(super) fn navigate(&mut self, c: Command) {
         let page = isize::try_from(self.tree_height().max(2) - 1).unwrap_or(10);
+        let overlay_page = usize::from(self.height).saturating_sub(6).max(1);
         if self.layer() == Layer::Help {
-            self.help_offset = match c {
-                Command::Up => self.help_offset.saturating_sub(1),
-                Command::Down => (self.help_offset + 1).min(keymap::KEYMAP.len() + 16),
-                Command::Top => 0,
-                _ => self.help_offset,
-            };
+            self.help_offset = scrolled(self.help_offset, c, overlay_page, self.extents.help);
             return;
         }
         if self.layer() == Layer::Preview {
+            let max = self.extents.preview;
             if let Some(p) = self.preview.as_mut() {
-                p.offset = match c {
-                    Command::Up => p.offset.saturating_sub(1),
-                    Command::Down => p.offset + 1,
-                    _ => p.offset,
-                };
+                p.offset = scrolled(p.offset, c, overlay_page, max);
             }
             return;
         }
@@ -109,6 +162,7 @@ impl App {
                 if c == Command::Top {
                     self.details_offset = 0;
                 }
+                self.details_offset = self.details_offset.min(self.extents.details);
             }
             return;
         }
@@ -231,7 +285,9 @@ impl App {
         let hidden = found.is_some_and(|i| {
             tree.filter().0 != 0 && !tree.node(i).subtree.intersects(tree.filter())
         });
+        let current = found.map_or(0, |i| tree.match_rank(&query, i));
         self.search.matches = matches;
+        self.search.current = current;
         match found {
             Some(index) => {
                 if hidden {
@@ -241,6 +297,60 @@ impl App {
                 self.status = None;
             }
             None => self.status = Some(format!("No match for {query:?}")),
+        }
+    }
+
+    /// Pasted text goes into the search box whole (its first line, control characters
+    /// dropped), then the first match is selected, as if it had been typed.
+    pub(super) fn search_paste(&mut self, text: &str) {
+        let line = text.lines().next().unwrap_or_default();
+        if self.review_searching() {
+            for c in line.chars().filter(|c| !c.is_control()) {
+                self.review_input(c);
+            }
+            return;
+        }
+        self.search
+            .query
+            .extend(line.chars().filter(|c| !c.is_control()));
+        self.search_step(false, true);
+    }
+
+    /// `c`: the selected object's `_key` to the clipboard.
+    pub(super) fn copy_key(&mut self) -> Option<Effect> {
+        let Some(entity) = self.selected_entity() else {
+            self.status = Some("Select an object to copy its _key (groups have none).".into());
+            return None;
+        };
+        let key = entity.key.to_string();
+        self.status = Some(format!(
+            "Copied _key {key} to the clipboard (OSC 52: the terminal must allow it)"
+        ));
+        Some(Effect::Copy(key))
+    }
+
+    /// `o`: the selected team's, app's or add-on's `webLink` in the browser (`http`/`https`
+    /// only).
+    pub(super) fn open_link(&mut self) -> Option<Effect> {
+        let link = self
+            .selected_entity()
+            .and_then(|e| e.properties.str("webLink"))
+            .map(crate::text::cleaned);
+        match link {
+            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+                self.status = Some(format!("Opening {url} in the browser"));
+                Some(Effect::OpenUrl(url))
+            }
+            Some(url) => {
+                self.status = Some(format!("Not opened: {url:?} is not an http(s) link"));
+                None
+            }
+            None => {
+                self.status = Some(
+                    "No Heroku page (webLink) for this: teams, apps and add-ons have one.".into(),
+                );
+                None
+            }
         }
     }
 }

@@ -1,18 +1,26 @@
 //! The preview and the one-keystroke sync: whether the preview is current, the guard, and
-//! the result popup.
+//! the result popup; with no JupiterOne key, the login form for it; the stored keys' removal
+//! (asked first).
 
 use std::sync::Arc;
 
 use super::{App, SyncRun};
 use crate::jupiterone::SyncOutcome;
 use crate::tui::action::Effect;
+use crate::tui::login_form::LoginForm;
 use crate::tui::overlay::Overlay;
+
+/// A byte count in the one human format of the whole program (SI units, e.g. `4.2 MB`).
+#[must_use]
+pub fn human_bytes(bytes: u64) -> String {
+    bytesize::ByteSize(bytes).display().si().to_string()
+}
 
 /// The result popup of a finished sync.
 pub(super) fn sync_summary(outcome: &SyncOutcome) -> String {
     let job = &outcome.upload.job;
     let mut text = format!(
-        "Job {} {}.\n\nEntities: {} uploaded, {} created, {} updated, {} deleted.\nRelationships: {} uploaded, {} created, {} updated, {} deleted.\n\n{} requests, {:.1} MB in {:.1} s.",
+        "Job {} {}.\n\nEntities: {} uploaded, {} created, {} updated, {} deleted.\nRelationships: {} uploaded, {} created, {} updated, {} deleted.\n\n{} requests, {} in {:.1} s.",
         outcome.upload.job_id,
         job.status,
         job.num_entities_uploaded,
@@ -24,7 +32,7 @@ pub(super) fn sync_summary(outcome: &SyncOutcome) -> String {
         job.num_relationships_updated,
         job.num_relationships_deleted,
         outcome.upload.requests,
-        outcome.upload.bytes_sent as f64 / 1e6,
+        human_bytes(outcome.upload.bytes_sent),
         outcome.upload.duration_ms as f64 / 1e3,
     );
     let errors = job.num_entity_create_errors
@@ -60,17 +68,65 @@ impl App {
         }
     }
 
-    pub(super) fn jupiterone_missing(&mut self) -> bool {
-        if self.endpoints.jupiterone.is_none() {
+    /// Whether JupiterOne is not set up; if so, opens the login form for its key (`p` and
+    /// `s` go on once it is checked: `sync` says whether `s` asked).
+    pub(super) fn jupiterone_missing(&mut self, sync: bool) -> bool {
+        if self.endpoints.jupiterone.is_some() {
+            return false;
+        }
+        if self.can_login {
+            self.sync_after_preview = sync;
+            self.open(Overlay::Login(LoginForm::for_jupiterone(
+                "No JupiterOne key yet. Enter the account id and an API key with \
+                 persister:Synchronize: they are checked with JupiterOne and stored in the OS \
+                 keyring, then the preview opens.",
+            )));
+        } else {
             self.error(
                 "JupiterOne is not configured. Set JUPITERONE_API_KEY and JUPITERONE_ACCOUNT \
                  (and JUPITERONE_REGION=eu or JUPITERONE_API_URL if needed), or store them with \
-                 `heroku-j1 login --jupiterone`, then start heroku-j1 again."
+                 `heroku-j1 login --jupiterone`."
                     .into(),
             );
-            return true;
         }
-        false
+        true
+    }
+
+    /// The JupiterOne key asked for by `p` or `s` is in: the preview (then the sync).
+    pub(super) fn after_jupiterone_login(&mut self) -> Option<Effect> {
+        if self.clients.jupiterone.is_none() {
+            self.sync_after_preview = false;
+            self.error(
+                "The JupiterOne key is stored, but there is no data folder to keep the sync \
+                 state in: start heroku-j1 with --data-dir DIR."
+                    .into(),
+            );
+            return None;
+        }
+        self.data.as_ref()?;
+        self.status = Some("Preparing the preview…".into());
+        Some(Effect::Preview)
+    }
+
+    /// `D` in the keys view asks first; `y` there deletes. The demo stores nothing.
+    pub(super) fn delete_keys(&mut self, confirmed: bool) -> Option<Effect> {
+        self.overlays
+            .close(|o| matches!(o, Overlay::Keys(_) | Overlay::ConfirmDelete));
+        if !self.can_login {
+            self.open(Overlay::Notice {
+                title: "Nothing to delete".into(),
+                text: "This is the demo: no key is read from or stored in the OS keyring, so \
+                       there is nothing to delete."
+                    .into(),
+            });
+            return None;
+        }
+        if !confirmed {
+            self.open(Overlay::ConfirmDelete);
+            return None;
+        }
+        self.status = Some("Deleting the stored keys…".into());
+        Some(Effect::DeleteKeys)
     }
 
     /// Starts the sync of the previewed plan, unless findings block it or the guard asks

@@ -1,7 +1,8 @@
 //! The credentials tasks: the login form's check-and-store (through
 //! [`crate::secrets::validate_and_store`], as `heroku-j1 login`), the keys view, and deleting
 //! the stored keys. The keyring calls go through [`Keys`], which runs them off the async
-//! workers under a timeout.
+//! workers under a timeout. A keyring failure is told on screen once, in plain words; its
+//! raw detail goes to the log only.
 
 use std::path::PathBuf;
 
@@ -21,6 +22,21 @@ fn failure(field: Option<Field>, message: impl Into<String>) -> LoginFailure {
         field,
         message: message.into(),
         keyring_unavailable: None,
+    }
+}
+
+/// What went wrong with the keyring, in plain words (the raw error is logged here).
+fn plain(e: &StoreError) -> &'static str {
+    tracing::warn!(error = %e, "OS keyring");
+    match e {
+        StoreError::Unavailable { .. } => {
+            "no OS keyring is running (such as gnome-keyring or KeePassXC)"
+        }
+        StoreError::Locked { .. } => "the OS keyring is locked",
+        StoreError::TimedOut { .. } => {
+            "the OS keyring did not answer (is it locked, with an unlock prompt waiting?)"
+        }
+        StoreError::Failed { .. } => "the OS keyring reported an error",
     }
 }
 
@@ -63,9 +79,10 @@ async fn log_in(
     data_dir: Option<PathBuf>,
     request: LoginRequest,
 ) -> Result<LoginOk, LoginFailure> {
-    let Some(heroku_key) = request.heroku_key else {
+    let jupiterone_only = request.heroku_key.is_none();
+    if jupiterone_only && request.jupiterone_key.is_none() {
         return Err(failure(Some(Field::HerokuKey), "enter a Heroku API key"));
-    };
+    }
     let mut config = Config::load(&ctx.config_dir).map_err(|e| failure(None, e.to_string()))?;
     let region = request.jupiterone_region.as_deref().and_then(Region::parse);
     let j1_url = match (&ctx.jupiterone_api_url, region) {
@@ -87,20 +104,18 @@ async fn log_in(
     let mut kept = Vec::new();
     // A keyring failure for the Heroku key is reported once the JupiterOne key is checked
     // too, so that "the keys are correct" holds.
-    let heroku_keyring = match check_and_keep(
-        &ctx.keys,
-        heroku_endpoint,
-        heroku_key.clone(),
-        this_run_only,
-    )
-    .await
-    {
-        Ok(k) => {
-            kept.push(k);
-            None
+    let heroku_keyring = match &request.heroku_key {
+        None => None,
+        Some(key) => {
+            match check_and_keep(&ctx.keys, heroku_endpoint, key.clone(), this_run_only).await {
+                Ok(k) => {
+                    kept.push(k);
+                    None
+                }
+                Err(Ok(e)) => Some(e),
+                Err(Err(f)) => return Err(f),
+            }
         }
-        Err(Ok(e)) => Some(e),
-        Err(Err(f)) => return Err(f),
     };
     let mut j1_keyring = None;
     if let (Some(account), Some(key)) = (&request.jupiterone_account, &request.jupiterone_key) {
@@ -115,19 +130,23 @@ async fn log_in(
         }
     }
     if let Some(e) = heroku_keyring {
+        let why = plain(&e);
         return Err(LoginFailure {
             field: None,
-            message: "The keys are correct, but the OS keyring cannot store them.".into(),
-            keyring_unavailable: Some(e.to_string()),
+            message: format!("The keys are correct, but they cannot be stored: {why}."),
+            keyring_unavailable: Some(why.into()),
         });
     }
     if let Some(e) = j1_keyring {
+        let why = plain(&e);
         return Err(LoginFailure {
             field: None,
-            message:
-                "The Heroku key is stored, but the OS keyring cannot store the JupiterOne key."
-                    .into(),
-            keyring_unavailable: Some(e.to_string()),
+            message: if jupiterone_only {
+                format!("The JupiterOne key is correct, but it cannot be stored: {why}.")
+            } else {
+                format!("The Heroku key is stored, but the JupiterOne key cannot be stored: {why}.")
+            },
+            keyring_unavailable: Some(why.into()),
         });
     }
     let mut stored = vec![if kept.iter().any(|k| matches!(k, Kept::ThisRun)) {
@@ -147,8 +166,13 @@ async fn log_in(
             stored.push(format!("config.toml not saved: {e}"));
         }
     }
-    let heroku = HerokuClient::new(ClientConfig::new(ctx.heroku_api_url.clone(), heroku_key))
-        .map_err(|e| failure(None, e.to_string()))?;
+    let heroku = match request.heroku_key {
+        Some(key) => Some(
+            HerokuClient::new(ClientConfig::new(ctx.heroku_api_url.clone(), key))
+                .map_err(|e| failure(None, e.to_string()))?,
+        ),
+        None => None,
+    };
     let mut jupiterone = None;
     if let (Some(account), Some(key)) = (request.jupiterone_account, request.jupiterone_key) {
         let client = JupiterOneClient::new(JupiterOneConfig::new(j1_url, account, key))
@@ -164,10 +188,7 @@ async fn log_in(
         }
     }
     Ok(LoginOk {
-        clients: Clients {
-            heroku: Some(heroku),
-            jupiterone,
-        },
+        clients: Clients { heroku, jupiterone },
         stored: stored.join("; "),
     })
 }
@@ -213,7 +234,7 @@ pub(super) fn spawn_status(ctx: Option<LoginContext>, tx: UnboundedSender<Action
             let keyring = match &status.keyring {
                 Ok(true) => "a key is stored in the OS keyring".to_owned(),
                 Ok(false) => "nothing stored in the OS keyring".to_owned(),
-                Err(e) => format!("the OS keyring cannot be read: {e}"),
+                Err(e) => format!("the OS keyring cannot be read: {}", plain(e)),
             };
             text.push_str(&format!("{name}: {active}\n  {keyring}\n\n"));
         }
@@ -232,9 +253,9 @@ pub(super) fn spawn_delete(ctx: Option<LoginContext>, tx: UnboundedSender<Action
         let mut text = String::new();
         for which in Which::ALL {
             let line = match ctx.keys.delete(which).await {
-                Ok(true) => format!("{which:?}: deleted from the OS keyring"),
-                Ok(false) => format!("{which:?}: nothing was stored"),
-                Err(e) => format!("{which:?}: {e}"),
+                Ok(true) => format!("{which:?} API key: deleted from the OS keyring"),
+                Ok(false) => format!("{which:?} API key: nothing was stored"),
+                Err(e) => format!("{which:?} API key: not deleted, {}", plain(&e)),
             };
             text.push_str(&line);
             text.push('\n');
@@ -242,4 +263,28 @@ pub(super) fn spawn_delete(ctx: Option<LoginContext>, tx: UnboundedSender<Action
         text.push_str("\nThe keys in use stay in memory until you quit.");
         let _ = tx.send(Action::KeysInfo(text));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_keyring_failure_is_told_in_plain_words_without_the_raw_error() {
+        let raw = "org.freedesktop.DBus.Error.ServiceUnknown: The name org.freedesktop.secrets \
+                   was not provided by any .service files";
+        let e = StoreError::Unavailable {
+            which: Which::Heroku,
+            reason: raw.into(),
+        };
+        let said = plain(&e);
+        assert!(said.contains("no OS keyring is running"), "{said}");
+        assert!(!said.contains("org.freedesktop"), "{said}");
+        let e = StoreError::Locked {
+            which: Which::JupiterOne,
+            op: crate::secrets::store::Op::Store,
+            reason: raw.into(),
+        };
+        assert_eq!(plain(&e), "the OS keyring is locked");
+    }
 }

@@ -33,7 +33,8 @@ pub struct Context {
     pub drift: Option<DriftHook>,
 }
 
-/// Spawns the task for `effect`. [`Effect::Quit`] is the event loop's and starts nothing.
+/// Spawns the task for `effect`. [`Effect::Quit`], [`Effect::Copy`] and [`Effect::OpenUrl`]
+/// are the event loop's and start nothing here.
 pub fn start(effect: Effect, app: &App, ctx: &Context) {
     match effect {
         Effect::StartCrawl => match &app.clients.heroku {
@@ -99,7 +100,8 @@ pub fn start(effect: Effect, app: &App, ctx: &Context) {
             ctx.login.as_ref().map(|l| l.config_dir.clone()),
             ctx.tx.clone(),
         ),
-        Effect::Quit => {}
+        // The event loop's own: quitting, and writes to the terminal or the browser.
+        Effect::Quit | Effect::Copy(_) | Effect::OpenUrl(_) => {}
     }
 }
 

@@ -1,105 +1,277 @@
 //! The details pane: the selected object as the exact JupiterOne entity, its relationships in
-//! and out (Enter jumps), or the raw Heroku JSON.
+//! and out (Enter jumps), the raw Heroku JSON or the upload payload (`v` cycles); for a group
+//! node (`Members (15)`, `Apps (6)`) a table of its children with their markers. Long values
+//! and JSON lines wrap (never cut); server text is cleaned of control characters. [`draw`]
+//! returns how far the pane can scroll.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use serde_json::Value;
 
-use super::tree::marker_style;
+use super::scrolled;
+use super::tree::{marker_style, selected_style};
 use crate::graph::{Entity, PropRef};
+use crate::text::clean;
 use crate::tui::app::{App, DetailView, Pane};
+use crate::tui::layout::{fit, fit_spans, wrap};
+use crate::tui::tree::{Markers, Node, Tree};
+
+fn dim() -> Style {
+    Style::default().fg(Color::DarkGray)
+}
+
+fn bold() -> Style {
+    Style::default().add_modifier(Modifier::BOLD)
+}
 
 fn value_text(v: PropRef<'_>) -> String {
     match v {
-        PropRef::Str(s) => s.to_owned(),
-        other => other.to_string(),
+        PropRef::Str(s) => clean(s).into_owned(),
+        other => clean(&other.to_string()).into_owned(),
     }
 }
 
-fn entity_lines<'a>(e: &'a Entity, key_width: usize) -> Vec<Line<'a>> {
-    let dim = Style::default().fg(Color::DarkGray);
-    let mut lines = vec![
-        Line::from(Span::styled(
-            e.display_name(),
-            Style::default().add_modifier(Modifier::BOLD),
-        )),
-        Line::from(vec![
-            Span::styled("_type ", dim),
-            Span::raw(e.entity_type.as_ref()),
-            Span::styled("  _class ", dim),
-            Span::raw(e.class.as_ref()),
-        ]),
-        Line::from(vec![Span::styled("_key  ", dim), Span::raw(e.key.as_str())]),
-        Line::default(),
+/// `text` wrapped to `width` in `style` after `head` (a label or an indent), continuation
+/// lines indented by `indent` columns.
+fn labelled(
+    head: Span<'static>,
+    text: &str,
+    width: usize,
+    indent: usize,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let mut head = Some(head);
+    wrap(text, width.saturating_sub(indent).max(8))
+        .into_iter()
+        .map(|part| {
+            let first = head.take().unwrap_or_else(|| Span::raw(" ".repeat(indent)));
+            Line::from(vec![first, Span::styled(part, style)])
+        })
+        .collect()
+}
+
+fn entity_lines(e: &Entity, key_width: usize, width: usize) -> Vec<Line<'static>> {
+    let mut lines = labelled(Span::raw(""), &clean(e.display_name()), width, 0, bold());
+    let class = vec![
+        Span::styled("_class ", dim()),
+        Span::raw(e.class.to_string()),
     ];
+    let mut types = vec![
+        Span::styled("_type ", dim()),
+        Span::raw(e.entity_type.to_string()),
+    ];
+    // `_class` beside `_type` when both fit, else on a line of its own.
+    if Line::from(types.clone()).width() + 2 + Line::from(class.clone()).width() <= width {
+        types.push(Span::raw("  "));
+        types.extend(class);
+        lines.push(Line::from(types));
+    } else {
+        lines.push(Line::from(types));
+        lines.push(Line::from(class));
+    }
+    lines.extend(labelled(
+        Span::styled("_key  ", dim()),
+        &clean(e.key.as_str()),
+        width,
+        6,
+        Style::default(),
+    ));
+    lines.push(Line::default());
     for (name, value) in e.properties.iter() {
         let style = if value.is_null() {
-            dim
+            dim()
         } else {
             Style::default()
         };
-        let mut spans = vec![
-            Span::styled(
-                format!("{name:<key_width$} "),
-                Style::default().fg(Color::Cyan),
-            ),
-            Span::styled(value_text(value), style),
-        ];
+        let mut text = value_text(value);
         // Epoch milliseconds read better with the date beside them.
         if name.ends_with("On")
             && let Some(date) = value
                 .as_i64()
                 .and_then(chrono::DateTime::from_timestamp_millis)
         {
-            spans.push(Span::styled(
-                format!("  {}", date.format("%Y-%m-%d %H:%M:%SZ")),
-                dim,
-            ));
+            text.push_str(&format!("  ({})", date.format("%Y-%m-%d %H:%M:%SZ")));
         }
-        lines.push(Line::from(spans));
+        let name = fit(name, key_width);
+        lines.extend(labelled(
+            Span::styled(
+                format!("{name:<key_width$} "),
+                Style::default().fg(Color::Cyan),
+            ),
+            &text,
+            width,
+            key_width + 1,
+            style,
+        ));
     }
     lines
 }
 
-fn raw_lines(e: &Entity) -> Vec<Line<'static>> {
+/// JSON text as lines, a long line wrapped under its own indentation.
+fn json_lines(pretty: &str, width: usize) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for l in pretty.lines() {
+        let indent = (l.len() - l.trim_start().len()).min(width / 2);
+        lines.extend(labelled(
+            Span::raw(" ".repeat(indent)),
+            l.trim_start(),
+            width,
+            indent + 2,
+            Style::default(),
+        ));
+    }
+    lines
+}
+
+fn raw_lines(e: &Entity, width: usize) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for raw in &e.raw_data {
         lines.push(Line::from(Span::styled(
-            format!("_rawData \"{}\"", raw.name),
+            format!("_rawData \"{}\"", clean(&raw.name)),
             Style::default()
                 .fg(Color::Cyan)
                 .add_modifier(Modifier::BOLD),
         )));
+        // serde_json escapes control characters inside strings.
         let pretty = serde_json::from_str::<Value>(raw.raw.get())
             .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or_else(|_| raw.raw.get().to_owned());
-        lines.extend(pretty.lines().map(|l| Line::from(l.to_owned())));
+            .unwrap_or_else(|_| clean(raw.raw.get()).into_owned());
+        lines.extend(json_lines(&pretty, width));
         lines.push(Line::default());
     }
     lines
 }
 
-fn payload_lines(e: &Entity) -> Vec<Line<'static>> {
+fn payload_lines(e: &Entity, width: usize) -> Vec<Line<'static>> {
     // The same serialization the upload plan sends, pretty-printed.
     let pretty = serde_json::to_value(e)
         .and_then(|v| serde_json::to_string_pretty(&v))
         .unwrap_or_else(|err| format!("cannot serialize: {err}"));
-    pretty.lines().map(|l| Line::from(l.to_owned())).collect()
+    json_lines(&pretty, width)
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let focused = app.focus == Pane::Details;
-    let title = match app.view {
-        DetailView::Entity => " JupiterOne entity (v: raw JSON, payload) ",
+/// A group node's children, in order: each child's subtree is stepped over, so this costs
+/// the number of children, not of descendants.
+fn children(tree: &Tree, index: u32) -> impl Iterator<Item = &Node> {
+    let end = tree.node(index).end;
+    let mut at = index + 1;
+    std::iter::from_fn(move || {
+        (at < end).then(|| {
+            let child = tree.node(at);
+            at = child.end.max(at + 1);
+            child
+        })
+    })
+}
+
+/// A group node: why it is partial, then its children in a small table (name, markers,
+/// role), drawn from `offset`. Only the rows on screen are built (a group can hold
+/// thousands); returns the last useful offset.
+fn draw_group(frame: &mut Frame<'_>, area: Rect, tree: &Tree, index: u32, offset: usize) -> usize {
+    let width = usize::from(area.width);
+    let height = usize::from(area.height);
+    let node = tree.node(index);
+    let mut lines = vec![Line::styled(clean(&node.label).into_owned(), bold())];
+    if let Some(reason) = &node.partial {
+        lines.push(Line::default());
+        lines.push(Line::styled(
+            "Partial dataset: this list could not be read completely.",
+            marker_style(Markers::PARTIAL),
+        ));
+        lines.extend(wrap(&clean(reason), width).into_iter().map(Line::from));
+        lines.extend(
+            wrap(
+                "JupiterOne will delete nothing of the affected types when this graph is uploaded.",
+                width,
+            )
+            .into_iter()
+            .map(Line::from),
+        );
+    }
+    let count = node.child_count as usize;
+    if count > 0 {
+        lines.push(Line::default());
+    }
+    let head = lines.len() + usize::from(count > 0);
+    let max = (head + count).saturating_sub(height);
+    let offset = offset.min(max);
+    let first = offset.saturating_sub(head);
+    let window: Vec<&Node> = children(tree, index).skip(first).take(height).collect();
+    let name_width = window
+        .iter()
+        .map(|n| n.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(width / 2)
+        .max(4);
+    if count > 0 {
+        lines.push(Line::styled(
+            fit(&format!("{:<name_width$}  markers, role", "name"), width),
+            bold().add_modifier(Modifier::UNDERLINED),
+        ));
+    }
+    let mut visible: Vec<Line<'static>> = lines.into_iter().skip(offset).collect();
+    for child in window {
+        let mut spans = vec![Span::raw(format!(
+            "{:<name_width$} ",
+            fit(&clean(&child.label), name_width)
+        ))];
+        let mut room = width.saturating_sub(name_width + 1);
+        // Whole markers first (what matters), then the role if there is room.
+        for (m, tag) in child.markers.tags() {
+            let tag = format!(" [{tag}]");
+            if tag.chars().count() > room {
+                spans.push(Span::raw(" …"));
+                room = 0;
+                break;
+            }
+            room -= tag.chars().count();
+            spans.push(Span::styled(tag, marker_style(m)));
+        }
+        if let Some(note) = &child.note
+            && room > 4
+        {
+            spans.push(Span::styled(
+                fit(&format!("  {}", clean(note)), room),
+                dim(),
+            ));
+        }
+        visible.push(Line::from(spans));
+    }
+    visible.truncate(height);
+    frame.render_widget(Paragraph::new(visible), area);
+    max
+}
+
+/// The pane's title for the view, fitted to `width`.
+fn title(view: DetailView, width: u16) -> String {
+    let long = match view {
+        DetailView::Entity => " JupiterOne entity (v: raw JSON) ",
         DetailView::Raw => " Raw Heroku JSON (v: payload) ",
-        DetailView::Payload => " Upload payload: exactly what JupiterOne receives (v: entity) ",
+        DetailView::Payload => " Upload payload, exactly as sent (v: entity) ",
     };
+    let short = match view {
+        DetailView::Entity => " Entity ",
+        DetailView::Raw => " Raw JSON ",
+        DetailView::Payload => " Payload ",
+    };
+    let room = usize::from(width.saturating_sub(2));
+    if long.chars().count() <= room {
+        long.to_owned()
+    } else {
+        fit(short, room)
+    }
+}
+
+/// Draws the pane; returns the last useful scroll offset.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) -> usize {
+    let focused = app.focus == Pane::Details;
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(title)
+        .title(title(app.view, area.width))
         .border_style(if focused {
             Style::default().fg(Color::Cyan)
         } else {
@@ -108,44 +280,22 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = usize::from(inner.height);
-    let Some(tree) = app.tree() else { return };
+    let width = usize::from(inner.width);
+    let Some(tree) = app.tree() else { return 0 };
     let Some(index) = app.selected() else {
         frame.render_widget(Paragraph::new("Nothing to show."), inner);
-        return;
+        return 0;
     };
-    let node = tree.node(index);
     let Some(entity) = app.selected_entity() else {
-        // A group: what it holds, and why it is partial.
-        let mut lines = vec![Line::from(Span::styled(
-            node.label.as_ref(),
-            Style::default().add_modifier(Modifier::BOLD),
-        ))];
-        if let Some(reason) = &node.partial {
-            lines.push(Line::default());
-            lines.push(Line::from(Span::styled(
-                "Partial dataset: this list could not be read completely.",
-                marker_style(crate::tui::tree::Markers::PARTIAL),
-            )));
-            lines.push(Line::from(reason.as_ref()));
-            lines.push(Line::from(
-                "JupiterOne will delete nothing of the affected types when this graph is uploaded.",
-            ));
-        }
-        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-        return;
+        return draw_group(frame, inner, tree, index, app.details_offset);
     };
     if app.view != DetailView::Entity {
         let lines = if app.view == DetailView::Raw {
-            raw_lines(entity)
+            raw_lines(entity, width)
         } else {
-            payload_lines(entity)
+            payload_lines(entity, width)
         };
-        let offset = app.details_offset.min(lines.len().saturating_sub(1));
-        frame.render_widget(
-            Paragraph::new(lines).scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)),
-            inner,
-        );
-        return;
+        return scrolled(frame, inner, lines, app.details_offset);
     }
     let key_width = entity
         .properties
@@ -153,21 +303,25 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .map(|(n, _)| n.len())
         .max()
         .unwrap_or(8)
-        .min(24);
-    let mut lines = entity_lines(entity, key_width);
+        .min(24)
+        .min(width / 3);
+    let mut lines = entity_lines(entity, key_width, width);
     let related_count = app.related_count();
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        format!(
-            "Relationships ({}){}",
-            related_count,
-            if focused {
-                "  Enter: jump"
-            } else {
-                "  Tab, then Enter: jump"
-            }
+        fit(
+            &format!(
+                "Relationships ({}){}",
+                related_count,
+                if focused {
+                    "  Enter: jump"
+                } else {
+                    "  Tab, then Enter: jump"
+                }
+            ),
+            width,
         ),
-        Style::default().add_modifier(Modifier::BOLD),
+        bold(),
     )));
     let head = lines.len();
     // Scroll so the selected relationship stays in view when the pane has the keyboard.
@@ -181,33 +335,32 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         }
     }
     let total = head + related_count;
-    offset = offset.min(total.saturating_sub(height.max(1)));
+    let max = total.saturating_sub(height.max(1));
+    offset = offset.min(max);
     // Only the relationships on screen are turned into lines.
     let first_rel = offset.saturating_sub(head);
     let last_rel = (offset + height).saturating_sub(head).min(related_count);
     let window = app.related_window(first_rel, last_rel.saturating_sub(first_rel));
     for (i, r) in (first_rel..).zip(window.iter()) {
         let arrow = if r.outgoing { "→" } else { "←" };
+        let selected = focused && i == app.details_cursor;
         let mut spans = vec![
+            Span::raw(if selected { "> " } else { "  " }),
             Span::styled(
                 format!("{arrow} {:<4} ", r.verb),
                 Style::default().fg(Color::Yellow),
             ),
-            Span::raw(r.other_name),
-            Span::styled(
-                format!("  {}", r.other_type),
-                Style::default().fg(Color::DarkGray),
-            ),
+            Span::raw(clean(r.other_name).into_owned()),
+            Span::styled(format!("  {}", clean(r.other_type)), dim()),
         ];
         if let Some(role) = r.role {
-            spans.push(Span::styled(
-                format!("  role {role}"),
-                Style::default().fg(Color::DarkGray),
-            ));
+            spans.push(Span::styled(format!("  role {}", clean(role)), dim()));
         }
-        let mut line = Line::from(spans);
-        if focused && i == app.details_cursor {
-            line = line.style(Style::default().bg(Color::Cyan).fg(Color::Black));
+        let mut line = fit_spans(spans, width);
+        if selected {
+            let rest = width.saturating_sub(line.width());
+            line.push_span(Span::raw(" ".repeat(rest)));
+            line = line.style(selected_style(true));
         }
         lines.push(line);
     }
@@ -220,4 +373,5 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         v
     };
     frame.render_widget(Paragraph::new(visible), inner);
+    max
 }

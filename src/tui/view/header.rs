@@ -1,13 +1,16 @@
-//! The header: who, where, how much rate limit is left, where uploads go.
+//! The header: who, where, how much rate limit is left, where uploads go. Each line fits the
+//! width: the enterprise names give way first (`…`), server text is cleaned.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::Paragraph;
 
 use crate::graph::types;
+use crate::text::clean;
 use crate::tui::app::App;
+use crate::tui::layout::fit_spans as fitted;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
     let bold = Style::default().add_modifier(Modifier::BOLD);
@@ -30,13 +33,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .and_then(|d| d.loaded.heroku_user.as_deref())
         .unwrap_or("…");
     first.push(Span::raw(" Heroku "));
-    first.push(Span::styled(user.to_owned(), bold));
+    first.push(Span::styled(clean(user).into_owned(), bold));
     if let Some(d) = data {
-        let accounts: Vec<&str> = d
+        let accounts: Vec<String> = d
             .loaded
             .graph
             .entities_of_type(types::ACCOUNT)
-            .map(|e| e.display_name())
+            .map(|e| clean(e.display_name()).into_owned())
             .collect();
         first.push(Span::styled(" · ", dim));
         first.push(Span::raw(format!("enterprise: {}", accounts.join(", "))));
@@ -47,18 +50,24 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         .and_then(|c| c.progress.as_ref())
         .and_then(|p| p.rate_limit_remaining)
         .or_else(|| data.and_then(|d| d.loaded.rate_limit_remaining));
-    let mut second = vec![Span::styled(" rate limit ", dim)];
+    let mut second = Vec::new();
+    // A refresh's progress comes first: the rest can give way.
+    if let Some(c) = &app.crawl
+        && app.data.is_some()
+    {
+        let (done, total) = c
+            .progress
+            .as_ref()
+            .map_or((0, 0), crate::collect::Progress::lists);
+        second.push(Span::styled(
+            format!(" refreshing {done}/{total} ·"),
+            Style::default().fg(Color::Cyan),
+        ));
+    }
+    second.push(Span::styled(" rate limit ", dim));
     second.push(Span::raw(
         remaining.map_or_else(|| "?".to_owned(), |r| r.to_string()),
     ));
-    second.push(Span::styled(" · JupiterOne ", dim));
-    match &app.endpoints.jupiterone {
-        Some(t) => second.push(Span::raw(t.clone())),
-        None => second.push(Span::styled(
-            "not configured",
-            Style::default().fg(Color::Yellow),
-        )),
-    }
     if let Some(d) = data {
         let partial = d.loaded.graph.partial_datasets().len();
         if partial > 0 {
@@ -69,20 +78,17 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             ));
         }
     }
-    if let Some(c) = &app.crawl
-        && app.data.is_some()
-    {
-        let (done, total) = c
-            .progress
-            .as_ref()
-            .map_or((0, 0), crate::collect::Progress::lists);
-        second.push(Span::styled(
-            format!(" · refreshing {done}/{total}"),
-            Style::default().fg(Color::Cyan),
-        ));
+    second.push(Span::styled(" · JupiterOne ", dim));
+    match &app.endpoints.jupiterone {
+        Some(t) => second.push(Span::raw(clean(t).into_owned())),
+        None => second.push(Span::styled(
+            "not set up (s sets it up)",
+            Style::default().fg(Color::Yellow),
+        )),
     }
+    let width = usize::from(area.width);
     frame.render_widget(
-        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        Paragraph::new(vec![fitted(first, width), fitted(second, width)]),
         area,
     );
 }

@@ -1,139 +1,230 @@
 //! The sync preview: per `_type`, what the upload will create, change, leave and delete,
 //! compared with the last successful sync to the same target; findings, partial datasets and
-//! what the guard asks about. It is computed by the same code that uploads.
+//! what the guard asks about. It is computed by the same code that uploads. The table's
+//! columns are as wide as their largest number; sizes are in the program's one byte format;
+//! text wraps (never cut), server text is cleaned. [`draw`] returns how far it can scroll.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear};
 
-use crate::tui::app::App;
+use crate::text::clean;
+use crate::tui::app::{App, PreviewState, human_bytes};
+use crate::tui::layout::{fit, wrap};
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
-    let Some(state) = &app.preview else { return };
+/// `text` wrapped to `width` in `style`, continuation lines indented by `indent`.
+fn para(lines: &mut Vec<Line<'static>>, text: &str, width: usize, indent: usize, style: Style) {
+    for (i, part) in wrap(&clean(text), width.saturating_sub(indent).max(10))
+        .into_iter()
+        .enumerate()
+    {
+        let pad = if i == 0 { 0 } else { indent };
+        lines.push(Line::styled(format!("{}{part}", " ".repeat(pad)), style));
+    }
+}
+
+/// The table: one row per `_type`, then the totals; each number column as wide as its
+/// header or its widest number, two spaces apart.
+fn table(state: &PreviewState, width: usize, lines: &mut Vec<Line<'static>>) {
     let p = &state.preview;
-    frame.render_widget(Clear, area);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let e = p.totals.entities;
+    let r = p.totals.relationships;
+    let mut rows: Vec<(String, [usize; 5])> = p
+        .types
+        .iter()
+        .map(|t| {
+            (
+                t.object_type.clone(),
+                [t.to_upload, t.new, t.changed, t.unchanged, t.to_delete],
+            )
+        })
+        .collect();
+    rows.push((
+        "entities".into(),
+        [e.to_upload, e.created, e.updated, e.unchanged, e.deleted],
+    ));
+    rows.push((
+        "relationships".into(),
+        [r.to_upload, r.created, r.updated, r.unchanged, r.deleted],
+    ));
+    let heads = ["upload", "new", "changed", "unchanged", "delete"];
+    let mut widths = heads.map(str::len);
+    for (_, numbers) in &rows {
+        for (w, n) in widths.iter_mut().zip(numbers) {
+            *w = (*w).max(n.to_string().len());
+        }
+    }
+    let numbers_width: usize = widths.iter().map(|w| w + 2).sum();
+    let name_width = rows
+        .iter()
+        .map(|(n, _)| n.chars().count() + 2)
+        .max()
+        .unwrap_or(5)
+        .min(width.saturating_sub(numbers_width).max(8));
+    let format_row = |name: &str, cells: &[String]| {
+        let mut s = format!("{:<name_width$}", fit(name, name_width));
+        for (cell, w) in cells.iter().zip(widths) {
+            s.push_str(&format!("  {cell:>w$}"));
+        }
+        s
+    };
+    lines.push(Line::styled(
+        format_row("_type", &heads.map(str::to_owned)),
+        bold,
+    ));
+    let types = p.types.len();
+    for (i, (name, numbers)) in rows.iter().enumerate() {
+        let cells = numbers.map(|n| n.to_string());
+        if i >= types {
+            lines.push(Line::styled(format_row(name, &cells), bold));
+            continue;
+        }
+        let t = &p.types[i];
+        let selected = i == state.selected;
+        let mut style = if t.to_delete > 0 {
+            Style::default().fg(Color::Yellow)
+        } else {
+            Style::default()
+        };
+        if selected {
+            // The row Enter opens (Tab moves it), marked `›` too: readable without colour.
+            style = style.add_modifier(Modifier::REVERSED);
+        }
+        let name = if selected {
+            format!("› {name}")
+        } else {
+            format!("  {name}")
+        };
+        let mut spans = vec![Span::styled(format_row(&name, &cells), style)];
+        if t.partial {
+            spans.push(Span::styled(" (partial)", Style::default().fg(Color::Red)));
+        }
+        lines.push(Line::from(spans));
+    }
+}
+
+/// Every line of the preview at `width` columns.
+fn lines(state: &PreviewState, width: usize) -> Vec<Line<'static>> {
+    let p = &state.preview;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let dim = Style::default().fg(Color::DarkGray);
     let red = Style::default().fg(Color::Red);
-    let mut lines: Vec<Line<'_>> = Vec::new();
+    let yellow = Style::default().fg(Color::Yellow);
+    let mut lines: Vec<Line<'static>> = Vec::new();
     if !state.confirm.is_empty() {
         lines.push(Line::styled(
             "Confirm before syncing:",
             red.add_modifier(Modifier::BOLD),
         ));
         for reason in &state.confirm {
-            lines.push(Line::styled(format!("  • {reason}"), red));
+            para(&mut lines, &format!("  • {reason}"), width, 4, red);
         }
-        lines.push(Line::styled(
+        para(
+            &mut lines,
             if p.deletions.is_empty() {
                 "  y: sync anyway   Esc: cancel"
             } else {
                 "  y: sync anyway   Enter: list what it deletes   Esc: cancel"
             },
+            width,
+            2,
             bold,
-        ));
+        );
         lines.push(Line::default());
     }
-    let target = p.target.id();
-    lines.push(Line::from(vec![
-        Span::styled("Target  ", dim),
-        Span::raw(target),
-    ]));
-    lines.push(Line::from(match &p.last_sync {
-        Some(last) => vec![
-            Span::styled("Against ", dim),
-            Span::raw(format!(
-                "the last sync from here, job {} at {}",
+    para(
+        &mut lines,
+        &format!("Target  {}", p.target.id()),
+        width,
+        8,
+        Style::default(),
+    );
+    match &p.last_sync {
+        Some(last) => para(
+            &mut lines,
+            &format!(
+                "Against the last sync from here, job {} at {}",
                 last.job_id, last.synced_at
-            )),
-        ],
-        None => vec![
-            Span::styled("Against ", dim),
-            Span::styled(
-                "nothing: first sync to this target from here",
-                Style::default().fg(Color::Yellow),
             ),
-        ],
-    }));
-    let batches = state.plan.batches().len();
-    lines.push(Line::from(vec![
-        Span::styled("Upload  ", dim),
-        Span::raw(format!(
-            "{} requests, {:.2} MB (at most {:.1} MB each), then finalize{}",
-            batches,
-            state.plan.total_bytes() as f64 / 1e6,
-            state.plan.max_batch_bytes() as f64 / 1e6,
-            if state.plan.partial_types().is_empty() {
-                String::new()
-            } else {
-                " with partial datasets".into()
-            }
-        )),
-    ]));
-    lines.push(Line::default());
-    lines.push(Line::styled(
-        format!(
-            "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
-            "_type", "upload", "new", "changed", "unchanged", "delete"
+            width,
+            8,
+            Style::default(),
         ),
-        bold,
-    ));
-    for (i, t) in p.types.iter().enumerate() {
-        let mut style = if t.to_delete > 0 {
-            Style::default().fg(Color::Yellow)
-        } else {
-            Style::default()
-        };
-        if i == state.selected {
-            // The row Enter opens (Tab moves it).
-            style = style.add_modifier(Modifier::REVERSED);
-        }
-        // The selected row is marked `›` (readable without colour).
-        let name = if i == state.selected {
-            format!("› {}", t.object_type)
-        } else {
-            t.object_type.clone()
-        };
-        let mut spans = vec![Span::styled(
-            format!(
-                "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
-                name, t.to_upload, t.new, t.changed, t.unchanged, t.to_delete
-            ),
-            style,
-        )];
-        if t.partial {
-            spans.push(Span::styled(" (partial)", red));
-        }
-        lines.push(Line::from(spans));
+        None => para(
+            &mut lines,
+            "Against nothing: first sync to this target from here",
+            width,
+            8,
+            yellow,
+        ),
     }
-    let e = p.totals.entities;
-    let r = p.totals.relationships;
-    lines.push(Line::styled(
-        format!(
-            "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
-            "entities", e.to_upload, e.created, e.updated, e.unchanged, e.deleted
+    if let Some(why) = &p.details_missing {
+        para(
+            &mut lines,
+            &format!("Details missing: {why}"),
+            width,
+            8,
+            yellow,
+        );
+    }
+    let batches = state.plan.batches().len();
+    para(
+        &mut lines,
+        &format!(
+            "Upload  {} requests, {} (at most {} each), then finalize{}",
+            batches,
+            human_bytes(state.plan.total_bytes()),
+            human_bytes(state.plan.max_batch_bytes() as u64),
+            if state.plan.partial_types().is_empty() {
+                ""
+            } else {
+                " with partial datasets"
+            }
         ),
-        bold,
-    ));
-    lines.push(Line::styled(
-        format!(
-            "{:<31}{:>7}{:>6}{:>8}{:>10}{:>7}",
-            "relationships", r.to_upload, r.created, r.updated, r.unchanged, r.deleted
-        ),
-        bold,
-    ));
+        width,
+        8,
+        Style::default(),
+    );
+    lines.push(Line::default());
+    table(state, width, &mut lines);
     if !p.partial_datasets.is_empty() {
         lines.push(Line::default());
-        lines.push(Line::styled(
+        para(
+            &mut lines,
             "Partial datasets (sent as partialDatasets: JupiterOne deletes nothing of them)",
+            width,
+            0,
             red,
-        ));
+        );
         for (t, reasons) in &p.partial_datasets {
             for reason in reasons {
-                lines.push(Line::from(format!("  {t}: {reason}")));
+                para(
+                    &mut lines,
+                    &format!("  {t}: {reason}"),
+                    width,
+                    4,
+                    Style::default(),
+                );
             }
+        }
+    }
+    if !p.oversized.is_empty() {
+        lines.push(Line::default());
+        para(
+            &mut lines,
+            &format!(
+                "Too large for a request, uploaded shrunk ({}):",
+                p.oversized.len()
+            ),
+            width,
+            0,
+            yellow,
+        );
+        for o in &p.oversized {
+            para(&mut lines, &format!("  {o}"), width, 4, Style::default());
         }
     }
     lines.push(Line::default());
@@ -148,34 +239,49 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
             red,
         ));
         for f in &p.findings {
-            lines.push(Line::from(format!("  {f}")));
+            para(&mut lines, &format!("  {f}"), width, 4, Style::default());
         }
     }
     if !p.deletions.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(
             format!("To delete in JupiterOne ({}):", p.deletions.len()),
-            Style::default().fg(Color::Yellow),
+            yellow,
         ));
         for d in &p.deletions {
-            lines.push(Line::from(format!("  {}  {}", d.object_type, d.key)));
+            para(
+                &mut lines,
+                &format!("  {}  {}", d.object_type, d.key),
+                width,
+                4,
+                Style::default(),
+            );
         }
     }
     lines.push(Line::default());
-    lines.push(Line::styled(
+    para(
+        &mut lines,
         "Any object's exact payload: Esc, select it in the tree, press v twice.",
+        width,
+        0,
         dim,
-    ));
+    );
+    lines
+}
+
+/// Draws the preview from its offset (kept within it); returns the last useful offset.
+pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) -> usize {
+    let Some(state) = &app.preview else { return 0 };
+    frame.render_widget(Clear, area);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(" Sync preview (s sync, Tab/Enter changes of a _type, Esc close) ")
+        .title(fit(
+            " Sync preview (s sync, Tab/Enter changes of a _type, Esc close) ",
+            usize::from(area.width.saturating_sub(2)),
+        ))
         .border_style(Style::default().fg(Color::Cyan));
-    let offset = u16::try_from(state.offset).unwrap_or(u16::MAX);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false })
-            .scroll((offset, 0)),
-        area,
-    );
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = lines(state, usize::from(inner.width));
+    super::scrolled(frame, inner, lines, state.offset)
 }
