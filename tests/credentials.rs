@@ -717,12 +717,13 @@ fn an_unavailable_keyring_says_so_and_stores_nothing() {
     );
     assert!(!w.config_dir().exists(), "no config written");
 
-    // collect: no key → exit 2 with the reason and what to do.
+    // collect: the keyring cannot be read → exit 1 (as `--help` says, like login and
+    // logout), with the reason and what to do.
     let out = w.dir.path().join("graph");
     let mut c = w.command(&["collect", "--out", out.to_str().unwrap()]);
     c.env("DBUS_SESSION_BUS_ADDRESS", &nowhere);
     let o = w.output(c, None);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(
         stderr(&o).contains("the OS keyring is unavailable"),
         "{}",

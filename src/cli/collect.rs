@@ -228,7 +228,13 @@ async fn crawl_into(
         Ok(k) => k.key,
         Err(e) => {
             eprintln!("heroku-j1: {e}");
-            return Err((exit::USAGE, e.to_string()));
+            // A keyring that cannot be read is the machine's failure (exit 1, as `--help`
+            // says); a key that is missing or unreadable in the environment is the user's (2).
+            let code = match &e {
+                crate::secrets::ResolveError::Store(_) => exit::FAILURE,
+                _ => exit::USAGE,
+            };
+            return Err((code, e.to_string()));
         }
     };
     let mut config = ClientConfig::new(settings.heroku_api_url.clone(), key);
