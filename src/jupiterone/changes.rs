@@ -3,7 +3,8 @@
 //! entity and relationship, by `_type` and by kind, each addressable by index (a list view
 //! pages through `TypeChanges::list` without laying anything else out); for a changed one,
 //! the properties that change (old → new, `_rawData` compared as JSON with a JSON diff);
-//! unchanged ones only counted.
+//! for a deleted one, what JupiterOne holds of it (the stored object's members); unchanged
+//! ones only counted.
 //!
 //! [`compute`] is the one place this is decided: the preview's counts, the guard, the
 //! explorer and `heroku-j1 diff` all read its result.
@@ -116,7 +117,9 @@ pub struct ObjectChange {
     pub from: Option<End>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<End>,
-    /// For a changed object: what changes. Empty when the stored state has no details.
+    /// For a changed object: what changes. For a deleted one: what JupiterOne holds of it
+    /// (every member of the stored object, as removed: `new` absent). Empty when the
+    /// stored state has no details.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<PropertyChange>,
 }
@@ -430,6 +433,27 @@ pub fn json_diff(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut
     }
 }
 
+/// What JupiterOne holds of a stored object that is deleted: each member, as removed
+/// (empty when the state kept only a hash).
+fn stored_properties(o: &StoredObject) -> Vec<PropertyChange> {
+    let Some(Value::Object(members)) = o
+        .object
+        .as_ref()
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    else {
+        return Vec::new();
+    };
+    members
+        .into_iter()
+        .map(|(name, old)| PropertyChange {
+            name,
+            old: Some(old),
+            new: None,
+            diff: Vec::new(),
+        })
+        .collect()
+}
+
 /// The few members of a stored object needed to name it.
 #[derive(Deserialize, Default)]
 struct StoredNames {
@@ -621,7 +645,7 @@ pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
                 name,
                 from,
                 to,
-                properties: Vec::new(),
+                properties: stored_properties(o),
             });
         }
     }
