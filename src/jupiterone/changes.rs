@@ -14,7 +14,7 @@
 //! it was synced, is missing now and its `_type` is not a partial dataset (JupiterOne keeps
 //! those, and so does the next state: [`ChangeSet::carried`]).
 
-use std::collections::{BTreeMap, HashMap};
+use hashbrown::HashMap;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
@@ -516,24 +516,36 @@ impl Names<'_> {
     }
 }
 
+/// The stored objects by key (hashbrown's default hasher: a third of a million keys are
+/// hashed twice per change set, SipHash's cost showed).
 fn index(objects: &[StoredObject]) -> HashMap<&str, &StoredObject> {
     objects.iter().map(|o| (o.key.as_str(), o)).collect()
 }
 
-type PerType = BTreeMap<(bool, String), TypeChanges>;
+/// The changes per `_type`, found by a scan (a graph has a dozen types; a map keyed by an
+/// owned string would allocate one per object looked up).
+type PerType = Vec<TypeChanges>;
 
 fn slot<'a>(
     per_type: &'a mut PerType,
     relationship: bool,
     object_type: &str,
 ) -> &'a mut TypeChanges {
-    per_type
-        .entry((relationship, object_type.to_owned()))
-        .or_insert_with(|| TypeChanges {
-            object_type: object_type.to_owned(),
-            relationship,
-            ..TypeChanges::default()
-        })
+    let at = match per_type
+        .iter()
+        .position(|t| t.relationship == relationship && t.object_type == object_type)
+    {
+        Some(at) => at,
+        None => {
+            per_type.push(TypeChanges {
+                object_type: object_type.to_owned(),
+                relationship,
+                ..TypeChanges::default()
+            });
+            per_type.len() - 1
+        }
+    };
+    &mut per_type[at]
 }
 
 fn record(t: &mut TypeChanges, verdict: Verdict, make: impl FnOnce(Kind) -> ObjectChange) {
@@ -656,7 +668,9 @@ pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
                 .any(|k| k.relationship_type == t);
         slot(&mut per_type, relationship, t);
     }
-    let mut types: Vec<TypeChanges> = per_type.into_values().collect();
+    // Entity types, then relationship types, each sorted.
+    let mut types: Vec<TypeChanges> = per_type;
+    types.sort_by(|a, b| (a.relationship, &a.object_type).cmp(&(b.relationship, &b.object_type)));
     for t in &mut types {
         t.partial = partial_types.contains(&t.object_type);
     }
