@@ -159,7 +159,7 @@ pub fn caret_window(text: &str, position: usize, width: usize) -> (String, usize
     }
     // Up to half the width of context before the position, `…` in the first column.
     let mut first = at;
-    while first > 0 && cols(first - 1..at) + 1 <= width / 2 {
+    while first > 0 && cols(first - 1..at) < width / 2 {
         first -= 1;
     }
     let lead = usize::from(first > 0);
@@ -170,7 +170,7 @@ pub fn caret_window(text: &str, position: usize, width: usize) -> (String, usize
     }
     let mut used = lead;
     let mut last = first;
-    while last < chars.len() && used + chars[last].2 + 1 <= width {
+    while last < chars.len() && used + chars[last].2 < width {
         used += chars[last].2;
         line.push(chars[last].1);
         last += 1;
