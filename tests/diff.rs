@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use heroku_j1::fake::heroku::{FakeHeroku, FakeHerokuConfig};
+use heroku_j1::fake::heroku::{FakeHeroku, FakeHerokuConfig, Faults};
 use heroku_j1::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 use heroku_j1::graph::{Graph, export};
 use heroku_j1::jupiterone::diff::{entity_hash, relationship_hash};
@@ -22,14 +22,16 @@ struct Env {
 
 impl Env {
     fn new() -> Self {
+        Self::with(FakeHerokuConfig::default())
+    }
+
+    fn with(config: FakeHerokuConfig) -> Self {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
-        let heroku = rt
-            .block_on(FakeHeroku::start(FakeHerokuConfig::default()))
-            .unwrap();
+        let heroku = rt.block_on(FakeHeroku::start(config)).unwrap();
         let j1 = FakeJupiterOne::start(FakeJupiterOneConfig::default()).unwrap();
         Self {
             rt,
@@ -152,10 +154,17 @@ fn oracle(before: &Graph, after: &Graph) -> Expected {
             Some(_) => {}
         }
     }
+    // A deleted object lists what JupiterOne holds of it: every member, as removed.
     for (key, old) in &a {
         if !b.contains_key(key) {
             let ty = old["_type"].as_str().unwrap().to_owned();
-            out.insert(("deleted".into(), ty, key.clone()), BTreeMap::new());
+            let props = old
+                .as_object()
+                .unwrap()
+                .iter()
+                .map(|(k, v)| (k.clone(), (v.clone(), json!("<absent>"))))
+                .collect();
+            out.insert(("deleted".into(), ty, key.clone()), props);
         }
     }
     out
@@ -468,6 +477,82 @@ fn a_state_without_objects_still_previews_counts() {
     assert!(
         text(&out.stdout)
             .contains("Details missing: the last sync was recorded by an older heroku-j1")
+    );
+}
+
+/// An app too large for one upload request is uploaded fitted (its `_rawData` truncated);
+/// `diff`, `sync --dry-run` and the sync's own preview compare that fitted object, so right
+/// after the sync nothing differs, and all three agree.
+#[test]
+fn diff_compares_the_fitted_graph_the_upload_sends() {
+    let env = Env::with(FakeHerokuConfig {
+        faults: Faults {
+            huge_app_name_bytes: 2_000_000,
+            ..Faults::default()
+        },
+        ..FakeHerokuConfig::default()
+    });
+    let first = env.sync(&["--yes", "--allow-partial"]);
+    assert_eq!(first["status"], "synced", "{first}");
+    let (doc, code) = env.diff_json();
+    assert_eq!(
+        code,
+        0,
+        "the stored (fitted) objects equal the fitted graph: {}",
+        &doc.to_string()[..doc.to_string().len().min(3_000)]
+    );
+    assert_eq!(doc["changes"], false);
+    // The preview of a dry run counts the same.
+    let out = env.run(&["sync", "--dry-run", "--json", "--allow-partial"]);
+    let stdout = text(&out.stdout);
+    let report: Value = serde_json::Deserializer::from_str(&stdout[stdout.find('{').unwrap()..])
+        .into_iter()
+        .next()
+        .unwrap()
+        .unwrap();
+    let totals = &report["preview"]["totals"];
+    for (what, kind) in [("entities", "entities"), ("relationships", "relationships")] {
+        let s = &doc["summary"][kind];
+        let t = &totals[what];
+        assert_eq!(
+            (&s["new"], &s["changed"], &s["deleted"], &s["unchanged"]),
+            (&t["created"], &t["updated"], &t["deleted"], &t["unchanged"]),
+            "{what}: diff {s} vs dry run {t}"
+        );
+    }
+    assert!(
+        !report["preview"]["oversized"]
+            .as_array()
+            .unwrap_or(&Vec::new())
+            .is_empty(),
+        "the fault made an object too large: {}",
+        report["preview"]
+    );
+    // A change elsewhere is still seen, and the huge app is not among the changes.
+    let data = env.heroku.data();
+    let email = data
+        .enterprise_account_members(data.enterprise_accounts()[0]["name"].as_str().unwrap())
+        .unwrap()
+        .into_iter()
+        .find(|m| m["two_factor_authentication"] == true)
+        .unwrap()["user"]["email"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    env.drift(&json!({"op": "two-factor-off", "email": email}));
+    let (doc, code) = env.diff_json();
+    assert_eq!(code, 1);
+    let changed: Vec<&str> = doc["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["change"] == "changed")
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
+    assert!(!changed.is_empty(), "{doc}");
+    assert!(
+        changed.iter().all(|n| !n.starts_with("huge-app-")),
+        "{changed:?}"
     );
 }
 

@@ -485,6 +485,90 @@ fn queries_return_what_plain_filters_compute() {
     assert!(non_trivial >= 55, "{non_trivial}");
 }
 
+/// The arrows as JupiterOne's J1QL documentation defines them ("Relationship direction
+/// operators": `FIND User THAT HAS >> Device` and `Find Device THAT HAS << User` both find a
+/// `HAS` relationship from User to Device): `>>` after the verb makes the entity on its left
+/// the relationship's source (`_fromEntityKey`), `<<` its target. Checked pair by pair
+/// against the relationships' own ends, for each verb of the graph and for `RELATES TO`.
+#[test]
+fn direction_arrows_follow_the_j1ql_documentation() {
+    let (g, m) = demo();
+    let class_of = |k: &str| {
+        m.entities[m.at[k]]["_class"][0]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    // Every (from class, verb, to class) in the graph, plus RELATES TO for each class pair.
+    let mut shapes: Vec<(String, Option<String>, String)> = Vec::new();
+    for (from, verb, to) in &m.edges {
+        for v in [Some(verb.clone()), None] {
+            let shape = (class_of(from), v, class_of(to));
+            if !shapes.contains(&shape) {
+                shapes.push(shape);
+            }
+        }
+    }
+    assert!(shapes.len() >= 8, "{shapes:?}");
+    let pairs = |q: &str| -> Vec<(String, String)> {
+        let out = run(&g, q);
+        let mut v: Vec<(String, String)> = (0..out.len())
+            .map(|r| match out.rows[r].as_slice() {
+                [Cell::Entity(a), Cell::Entity(b)] => {
+                    (g.entities()[*a].key.clone(), g.entities()[*b].key.clone())
+                }
+                other => panic!("{q}: {other:?}"),
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    for (from, verb, to) in &shapes {
+        let that = verb.as_deref().unwrap_or("RELATES TO");
+        // Expected: the (source, target) pairs of the relationships of this shape.
+        let mut expected: Vec<(String, String)> = m
+            .edges
+            .iter()
+            .filter(|(f, v, t)| {
+                class_of(f) == *from
+                    && class_of(t) == *to
+                    && verb.as_ref().is_none_or(|want| want == v)
+            })
+            .map(|(f, _, t)| (f.clone(), t.clone()))
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let forward = format!("FIND {from} AS a THAT {that} >> {to} AS b RETURN a, b");
+        assert_eq!(pairs(&forward), expected, "{forward}");
+        let mut swapped: Vec<(String, String)> = expected
+            .iter()
+            .map(|(f, t)| (t.clone(), f.clone()))
+            .collect();
+        swapped.sort();
+        let backward = format!("FIND {to} AS b THAT {that} << {from} AS a RETURN b, a");
+        assert_eq!(pairs(&backward), swapped, "{backward}");
+        if from != to {
+            // The wrong way round finds none of them.
+            let wrong = format!("FIND {from} AS a THAT {that} << {to} AS b RETURN a, b");
+            let found = pairs(&wrong);
+            assert!(
+                found.iter().all(|p| !expected.contains(p)),
+                "{wrong}: {found:?}"
+            );
+        }
+    }
+    // The documentation's own pair of examples, on this graph's HAS from Team to User.
+    assert_eq!(
+        row_keys(&g, "FIND Team THAT HAS >> User"),
+        m.keys(|e| is(e, "Team") && m.any(e, Some("HAS"), Dir::Out, |o| is(o, "User")))
+    );
+    assert_eq!(
+        row_keys(&g, "FIND User THAT HAS << Team"),
+        m.keys(|e| is(e, "User") && m.any(e, Some("HAS"), Dir::In, |o| is(o, "Team")))
+    );
+    assert!(row_keys(&g, "FIND Team THAT HAS << User").is_empty());
+}
+
 #[test]
 fn return_aliases_properties_and_where_between_aliases() {
     let (g, m) = demo();

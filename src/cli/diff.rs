@@ -1,10 +1,13 @@
 //! `heroku-j1 diff`: what a sync would change in JupiterOne, against the last successful sync
-//! to the same target, without uploading (and without any request to JupiterOne). The key,
-//! target, API URL and data-folder options are `sync`'s, handled by `cli/sync.rs`.
+//! to the same target, without uploading (and without any request to JupiterOne). It
+//! compares the graph the upload would send (the plan's, oversized objects fitted), so it
+//! agrees with `sync`'s preview and guard. The key, target, API URL and data-folder options
+//! are `sync`'s, handled by `cli/sync.rs`.
 //! `--exit-code` exits 1 when anything would change, like `git diff --exit-code`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use tokio_util::sync::CancellationToken;
 
@@ -12,7 +15,7 @@ use super::collect::CrawlOpts;
 use super::sync;
 use super::{FileOpts, HerokuOpts, JupiterOneOpts, diff_report, exit};
 use crate::graph::Graph;
-use crate::jupiterone::{self, InstanceSource, JupiterOneClient, Target, state};
+use crate::jupiterone::{self, InstanceSource, JupiterOneClient, Plan, Target, state};
 use crate::settings::{Flags, Settings};
 
 /// Options of `heroku-j1 diff`.
@@ -94,7 +97,7 @@ pub async fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<ExitCode
             super::findings::warn(&graph);
             let client = JupiterOneClient::new(config)?;
             let path = jupiterone::state_path_for(&client, &data_dir, &target);
-            compare(&args, &graph, &target, &path)
+            compare(&args, graph, &target, &path)
         }
         Err((code, e)) => fail(code, &e),
     }
@@ -102,7 +105,7 @@ pub async fn run(settings: &Settings, args: DiffArgs) -> anyhow::Result<ExitCode
 
 fn compare(
     args: &DiffArgs,
-    graph: &Graph,
+    graph: Graph,
     target: &Target,
     path: &Path,
 ) -> anyhow::Result<ExitCode> {
@@ -113,8 +116,17 @@ fn compare(
             return Ok(ExitCode::from(exit::FAILURE));
         }
     };
-    let set =
-        jupiterone::changes::compute(graph, target, previous.as_ref()).only_types(&args.types);
+    // The graph the upload would send: objects too large for one request fitted, as the
+    // plan of `sync` (and so its preview and guard) has them.
+    let plan = Plan::new(Arc::new(graph), target.clone());
+    for o in plan.oversized() {
+        eprintln!(
+            "heroku-j1: warning: {}",
+            crate::text::cleaned(&o.to_string())
+        );
+    }
+    let set = jupiterone::changes::compute(plan.graph(), target, previous.as_ref())
+        .only_types(&args.types);
     if args.json {
         println!(
             "{}",

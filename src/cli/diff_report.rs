@@ -34,7 +34,8 @@ pub const DOCUMENT_FORMAT: u32 = 1;
 ///
 /// `name` is the entity's `displayName` (a deleted one: its name when synced); a
 /// relationship's is `<from name> <VERB> <to name>`. `diff` is given for `_rawData`: leaf
-/// changes at JSON Pointers whose first segment is the `_rawData` entry's name.
+/// changes at JSON Pointers whose first segment is the `_rawData` entry's name. A deleted
+/// object's `properties` are what JupiterOne holds of it (each member with `old` only).
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DiffDocument {
@@ -167,8 +168,11 @@ fn object_lines(out: &mut String, o: &ObjectChange) {
         clean(&o.name),
         clean(&o.key)
     );
-    for p in &o.properties {
-        property_lines(out, p);
+    // A deleted object's stored members are in the JSON document; the report names it.
+    if o.change != Kind::Deleted {
+        for p in &o.properties {
+            property_lines(out, p);
+        }
     }
 }
 

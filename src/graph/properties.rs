@@ -91,6 +91,36 @@ const NAMES: &[&str] = &[
 /// The name byte announcing an inline name (length, then UTF-8 bytes).
 const INLINE_NAME: u8 = u8::MAX;
 
+/// The one-byte code of one of our names.
+fn name_code(name: &str) -> Option<u8> {
+    NAMES
+        .iter()
+        .position(|n| *n == name)
+        .and_then(|i| u8::try_from(i).ok())
+}
+
+/// A property name resolved once for many lookups ([`Properties::get_by`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PropName {
+    code: Option<u8>,
+    name: Box<str>,
+}
+
+impl PropName {
+    #[must_use]
+    pub fn new(name: &str) -> Self {
+        Self {
+            code: name_code(name),
+            name: name.into(),
+        }
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+}
+
 const NULL: u8 = 0;
 const FALSE: u8 = 1;
 const TRUE: u8 = 2;
@@ -157,7 +187,36 @@ impl Properties {
     /// The value of `name`, borrowed.
     #[must_use]
     pub fn get_ref(&self, name: &str) -> Option<PropRef<'_>> {
-        self.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+        self.find(name_code(name), name)
+    }
+
+    /// The value of a name resolved once ([`PropName`]): what a query reading the same
+    /// property of many objects uses.
+    #[must_use]
+    pub fn get_by(&self, name: &PropName) -> Option<PropRef<'_>> {
+        self.find(name.code, &name.name)
+    }
+
+    /// Walks the names and skips the values it passes without decoding them (no UTF-8
+    /// check, no array items built): a lookup costs a scan of bytes, not a decode of every
+    /// property before the one asked for.
+    fn find(&self, code: Option<u8>, name: &str) -> Option<PropRef<'_>> {
+        let mut r = Reader(&self.buf);
+        for _ in 0..self.len {
+            let hit = match r.byte()? {
+                INLINE_NAME => {
+                    let n = r.len()?;
+                    // One of ours is never written inline, so only an imported name can match.
+                    r.take(n)? == name.as_bytes() && code.is_none()
+                }
+                b => code == Some(b),
+            };
+            if hit {
+                return r.value();
+            }
+            r.skip_value()?;
+        }
+        None
     }
 
     /// The value of `name` when it is a string.
@@ -520,6 +579,27 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Passes over one value, checking only its bounds.
+    fn skip_value(&mut self) -> Option<()> {
+        match self.byte()? {
+            NULL | FALSE | TRUE => {}
+            I64 | U64 | F64 => {
+                self.take(8)?;
+            }
+            STR | JSON => {
+                let n = self.len()?;
+                self.take(n)?;
+            }
+            ARRAY => {
+                for _ in 0..self.len()? {
+                    self.skip_value()?;
+                }
+            }
+            _ => return None,
+        }
+        Some(())
+    }
+
     fn value(&mut self) -> Option<PropRef<'a>> {
         Some(match self.byte()? {
             NULL => PropRef::Null,
@@ -636,6 +716,25 @@ mod tests {
         let mut other = sample();
         other.set("isAdmin", true);
         assert_ne!(sample(), other);
+    }
+
+    #[test]
+    fn lookups_find_what_iteration_finds() {
+        let p = sample();
+        let mut names: Vec<&str> = p.iter().map(|(n, _)| n).collect();
+        names.extend(["missing", "id", "email", "a name"]);
+        for name in names {
+            let by_iter = p
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_value());
+            assert_eq!(p.get_ref(name).map(|v| v.to_value()), by_iter, "{name}");
+            assert_eq!(
+                p.get_by(&PropName::new(name)).map(|v| v.to_value()),
+                by_iter,
+                "{name}"
+            );
+        }
     }
 
     #[test]

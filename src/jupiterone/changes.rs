@@ -3,7 +3,8 @@
 //! entity and relationship, by `_type` and by kind, each addressable by index (a list view
 //! pages through `TypeChanges::list` without laying anything else out); for a changed one,
 //! the properties that change (old → new, `_rawData` compared as JSON with a JSON diff);
-//! unchanged ones only counted.
+//! for a deleted one, what JupiterOne holds of it (the stored object's members); unchanged
+//! ones only counted.
 //!
 //! [`compute`] is the one place this is decided: the preview's counts, the guard, the
 //! explorer and `heroku-j1 diff` all read its result.
@@ -13,7 +14,7 @@
 //! it was synced, is missing now and its `_type` is not a partial dataset (JupiterOne keeps
 //! those, and so does the next state: [`ChangeSet::carried`]).
 
-use std::collections::{BTreeMap, HashMap};
+use hashbrown::HashMap;
 use std::io::{self, Write};
 
 use serde::{Deserialize, Serialize};
@@ -116,7 +117,9 @@ pub struct ObjectChange {
     pub from: Option<End>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub to: Option<End>,
-    /// For a changed object: what changes. Empty when the stored state has no details.
+    /// For a changed object: what changes. For a deleted one: what JupiterOne holds of it
+    /// (every member of the stored object, as removed: `new` absent). Empty when the
+    /// stored state has no details.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub properties: Vec<PropertyChange>,
 }
@@ -430,6 +433,27 @@ pub fn json_diff(path: &str, old: Option<&Value>, new: Option<&Value>, out: &mut
     }
 }
 
+/// What JupiterOne holds of a stored object that is deleted: each member, as removed
+/// (empty when the state kept only a hash).
+fn stored_properties(o: &StoredObject) -> Vec<PropertyChange> {
+    let Some(Value::Object(members)) = o
+        .object
+        .as_ref()
+        .and_then(|raw| serde_json::from_str(raw.get()).ok())
+    else {
+        return Vec::new();
+    };
+    members
+        .into_iter()
+        .map(|(name, old)| PropertyChange {
+            name,
+            old: Some(old),
+            new: None,
+            diff: Vec::new(),
+        })
+        .collect()
+}
+
 /// The few members of a stored object needed to name it.
 #[derive(Deserialize, Default)]
 struct StoredNames {
@@ -492,24 +516,36 @@ impl Names<'_> {
     }
 }
 
+/// The stored objects by key (hashbrown's default hasher: a third of a million keys are
+/// hashed twice per change set, SipHash's cost showed).
 fn index(objects: &[StoredObject]) -> HashMap<&str, &StoredObject> {
     objects.iter().map(|o| (o.key.as_str(), o)).collect()
 }
 
-type PerType = BTreeMap<(bool, String), TypeChanges>;
+/// The changes per `_type`, found by a scan (a graph has a dozen types; a map keyed by an
+/// owned string would allocate one per object looked up).
+type PerType = Vec<TypeChanges>;
 
 fn slot<'a>(
     per_type: &'a mut PerType,
     relationship: bool,
     object_type: &str,
 ) -> &'a mut TypeChanges {
-    per_type
-        .entry((relationship, object_type.to_owned()))
-        .or_insert_with(|| TypeChanges {
-            object_type: object_type.to_owned(),
-            relationship,
-            ..TypeChanges::default()
-        })
+    let at = match per_type
+        .iter()
+        .position(|t| t.relationship == relationship && t.object_type == object_type)
+    {
+        Some(at) => at,
+        None => {
+            per_type.push(TypeChanges {
+                object_type: object_type.to_owned(),
+                relationship,
+                ..TypeChanges::default()
+            });
+            per_type.len() - 1
+        }
+    };
+    &mut per_type[at]
 }
 
 fn record(t: &mut TypeChanges, verdict: Verdict, make: impl FnOnce(Kind) -> ObjectChange) {
@@ -621,7 +657,7 @@ pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
                 name,
                 from,
                 to,
-                properties: Vec::new(),
+                properties: stored_properties(o),
             });
         }
     }
@@ -632,7 +668,9 @@ pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
                 .any(|k| k.relationship_type == t);
         slot(&mut per_type, relationship, t);
     }
-    let mut types: Vec<TypeChanges> = per_type.into_values().collect();
+    // Entity types, then relationship types, each sorted.
+    let mut types: Vec<TypeChanges> = per_type;
+    types.sort_by(|a, b| (a.relationship, &a.object_type).cmp(&(b.relationship, &b.object_type)));
     for t in &mut types {
         t.partial = partial_types.contains(&t.object_type);
     }

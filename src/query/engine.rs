@@ -8,31 +8,47 @@
 //!    least one complete path, and no path was listed to get there.
 //! 3. Rows: for one alias, its candidates; otherwise the paths over the steps the output
 //!    and the cross-alias `WHERE` name (every extension succeeds after step 2), projected
-//!    and de-duplicated. Then `COUNT` groups, `ORDER BY`, `SKIP`, `LIMIT`.
+//!    and de-duplicated. Then `ORDER BY`, `COUNT` groups, `SKIP`, `LIMIT`.
+//!
+//! What keeps it fast on a large graph: every property name is resolved once per query
+//! ([`Field`]) and read without decoding the properties before it; a relationship's ends
+//! come from the adjacency lists (no key is hashed); paths and groups are kept flat, not
+//! one allocation each; `ORDER BY … LIMIT n` sorts only the first rows it returns, and only
+//! the rows returned are made.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hasher};
 
-use crate::graph::{Entity, Graph};
+use hashbrown::{DefaultHashBuilder, HashTable};
+
+use crate::graph::{Entity, Graph, PropRef};
 
 use super::ast::{Direction, Expr, Name, Op, Operand, Selector, Verbs};
 use super::output::{Cell, Output, Traversal};
 use super::plan::{Item, LinkSpec, Output as Shape, Plan, PlanStep};
-use super::value::{Needle, compare, compare_props, has_class, order, property};
+use super::value::{Field, Needle, compare, compare_props, has_class, order};
 
-/// A compiled condition: needles resolved, aliases as step numbers.
+/// A compiled condition: needles resolved, property names resolved ([`Field`]), aliases as
+/// step numbers.
 enum Cond {
     And(Vec<Cond>),
     Or(Vec<Cond>),
     Value {
         slot: usize,
-        name: String,
+        field: Field,
         op: Op,
         needle: Needle,
     },
+    /// `p = 'a' OR p = 'b' OR …` on one property: the property is read once.
+    AnyOf {
+        slot: usize,
+        field: Field,
+        tests: Vec<(Op, Needle)>,
+    },
     Props {
-        left: (usize, String),
+        left: (usize, Field),
         op: Op,
-        right: (usize, String),
+        right: (usize, Field),
     },
 }
 
@@ -50,7 +66,7 @@ impl Cond {
                     .map(|e| Self::compile(e, slots, now_ms))
                     .collect(),
             ),
-            Expr::Or(all) => Self::Or(
+            Expr::Or(all) => Self::any_of(
                 all.iter()
                     .map(|e| Self::compile(e, slots, now_ms))
                     .collect(),
@@ -58,35 +74,125 @@ impl Cond {
             Expr::Cmp(c) => match &c.right {
                 Operand::Literal(l) => Self::Value {
                     slot: slot(&c.left.alias),
-                    name: c.left.name.clone(),
+                    field: Field::new(&c.left.name),
                     op: c.op,
                     needle: Needle::from_literal(l, now_ms),
                 },
                 Operand::Prop(p) => Self::Props {
-                    left: (slot(&c.left.alias), c.left.name.clone()),
+                    left: (slot(&c.left.alias), Field::new(&c.left.name)),
                     op: c.op,
-                    right: (slot(&p.alias), p.name.clone()),
+                    right: (slot(&p.alias), Field::new(&p.name)),
                 },
             },
         }
     }
 
-    fn holds<'g>(&self, get: &dyn Fn(usize) -> &'g Entity) -> bool {
-        match self {
-            Self::And(all) => all.iter().all(|c| c.holds(get)),
-            Self::Or(all) => all.iter().any(|c| c.holds(get)),
-            Self::Value {
-                slot,
-                name,
+    /// An `OR` of comparisons of one property becomes one [`Cond::AnyOf`].
+    fn any_of(all: Vec<Self>) -> Self {
+        let same = match all.first() {
+            Some(Self::Value { slot, field, .. }) => all.iter().all(|c| {
+                matches!(c, Self::Value { slot: s, field: f, .. } if s == slot && f.name() == field.name())
+            }),
+            _ => false,
+        };
+        if !same || all.len() < 2 {
+            return Self::Or(all);
+        }
+        let mut slot = 0;
+        let mut field = None;
+        let mut tests = Vec::with_capacity(all.len());
+        for c in all {
+            if let Self::Value {
+                slot: s,
+                field: f,
                 op,
                 needle,
-            } => compare(property(get(*slot), name), *op, needle),
-            Self::Props { left, op, right } => compare_props(
-                property(get(left.0), &left.1),
-                *op,
-                property(get(right.0), &right.1),
-            ),
+            } = c
+            {
+                slot = s;
+                field.get_or_insert(f);
+                tests.push((op, needle));
+            }
         }
+        match field {
+            Some(field) => Self::AnyOf { slot, field, tests },
+            None => Self::Or(Vec::new()),
+        }
+    }
+
+    fn holds<'g>(&self, get: &dyn Fn(usize) -> &'g Entity) -> bool {
+        self.holds_with(&|slot, field| field.read(get(slot)))
+    }
+
+    /// Whether the condition holds, `read(slot, field)` giving the step's property.
+    fn holds_with<'g>(&self, read: &dyn Fn(usize, &Field) -> Option<PropRef<'g>>) -> bool {
+        match self {
+            Self::And(all) => all.iter().all(|c| c.holds_with(read)),
+            Self::Or(all) => all.iter().any(|c| c.holds_with(read)),
+            Self::Value {
+                slot,
+                field,
+                op,
+                needle,
+            } => compare(read(*slot, field), *op, needle),
+            Self::AnyOf { slot, field, tests } => {
+                let value = read(*slot, field);
+                tests.iter().any(|(op, needle)| compare(value, *op, needle))
+            }
+            Self::Props { left, op, right } => {
+                compare_props(read(left.0, &left.1), *op, read(right.0, &right.1))
+            }
+        }
+    }
+
+    /// Every (step, property) the condition reads.
+    fn fields<'c>(&'c self, out: &mut Vec<(usize, &'c Field)>) {
+        match self {
+            Self::And(all) | Self::Or(all) => all.iter().for_each(|c| c.fields(out)),
+            Self::Value { slot, field, .. } | Self::AnyOf { slot, field, .. } => {
+                out.push((*slot, field));
+            }
+            Self::Props { left, right, .. } => {
+                out.push((left.0, &left.1));
+                out.push((right.0, &right.1));
+            }
+        }
+    }
+}
+
+/// The properties a cross-alias `WHERE` reads, read once per candidate entity of their
+/// step (the paths revisit the same entities many times), indexed by entity position.
+struct Columns<'g> {
+    columns: Vec<(usize, String, Vec<Option<PropRef<'g>>>)>,
+}
+
+impl<'g> Columns<'g> {
+    fn new(cond: &Cond, sets: &[Set], entities: &'g [Entity]) -> Self {
+        let mut fields = Vec::new();
+        cond.fields(&mut fields);
+        let mut columns: Vec<(usize, String, Vec<Option<PropRef<'g>>>)> = Vec::new();
+        for (slot, field) in fields {
+            if columns
+                .iter()
+                .any(|(s, name, _)| *s == slot && name == field.name())
+            {
+                continue;
+            }
+            let mut values = vec![None; entities.len()];
+            for &e in &sets[slot].list {
+                values[e as usize] = field.read(&entities[e as usize]);
+            }
+            columns.push((slot, field.name().to_owned(), values));
+        }
+        Self { columns }
+    }
+
+    /// The property `field` of step `slot`'s entity at `entity`.
+    fn read(&self, slot: usize, field: &Field, entity: u32) -> Option<PropRef<'g>> {
+        self.columns
+            .iter()
+            .find(|(s, name, _)| *s == slot && name == field.name())
+            .and_then(|(_, _, values)| values.get(entity as usize).copied().flatten())
     }
 }
 
@@ -129,38 +235,79 @@ fn verb_matches(verbs: &Verbs, class: &str) -> bool {
     }
 }
 
-/// The entity positions at both ends of each relationship, looked up by key once per run
-/// and only for the relationships a run walks (a lookup hashes a key).
-struct Ends {
-    at: Vec<[u32; 2]>,
+/// The entity positions at both ends of the relationships a run walks. An end is looked up
+/// by key (one hash) the first time it is needed; once a run has looked up more than a
+/// sixteenth of them, all the others are read from the graph's adjacency lists at once (a
+/// relationship in an entity's outgoing list starts there), which costs one pass over the
+/// lists instead of a hash per relationship. A small query pays for the few it walks, a
+/// large one for one pass.
+struct Ends<'g> {
+    graph: &'g Graph,
+    at: Vec<std::cell::Cell<[u32; 2]>>,
+    looked_up: std::cell::Cell<usize>,
+    filled: std::cell::Cell<bool>,
 }
 
 const UNKNOWN: u32 = u32::MAX;
 const MISSING: u32 = u32::MAX - 1;
 
-impl Ends {
-    fn new(graph: &Graph) -> Self {
+impl<'g> Ends<'g> {
+    fn new(graph: &'g Graph) -> Self {
         Self {
-            at: vec![[UNKNOWN; 2]; graph.relationships().len()],
+            graph,
+            at: vec![std::cell::Cell::new([UNKNOWN; 2]); graph.relationships().len()],
+            looked_up: std::cell::Cell::new(0),
+            filled: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Every end the adjacency lists give.
+    fn fill(&self) {
+        self.filled.set(true);
+        for e in 0..self.graph.entities().len() {
+            let here = u32::try_from(e).unwrap_or(MISSING);
+            for (side, list) in [
+                (0, self.graph.outgoing_positions(e)),
+                (1, self.graph.incoming_positions(e)),
+            ] {
+                for &r in list {
+                    if let Some(cell) = self.at.get(r as usize) {
+                        let mut ends = cell.get();
+                        ends[side] = here;
+                        cell.set(ends);
+                    }
+                }
+            }
         }
     }
 
     /// The position of one end (0 from, 1 to) of relationship `r`.
-    fn end(&mut self, graph: &Graph, r: u32, side: usize) -> Option<usize> {
-        let slot = &mut self.at[r as usize][side];
-        if *slot == UNKNOWN {
-            let rel = &graph.relationships()[r as usize];
-            let key = if side == 0 {
-                rel.from_key()
-            } else {
-                rel.to_key()
-            };
-            *slot = graph
-                .entity_position(key)
-                .and_then(|p| u32::try_from(p).ok())
-                .unwrap_or(MISSING);
+    fn end(&self, r: u32, side: usize) -> Option<usize> {
+        let cell = self.at.get(r as usize)?;
+        if cell.get()[side] == UNKNOWN {
+            if !self.filled.get() && self.looked_up.get() > self.at.len() / 16 {
+                self.fill();
+            }
+            let mut ends = cell.get();
+            if ends[side] == UNKNOWN {
+                let rel = &self.graph.relationships()[r as usize];
+                let key = if side == 0 {
+                    rel.from_key()
+                } else {
+                    rel.to_key()
+                };
+                ends[side] = self
+                    .graph
+                    .entity_position(key)
+                    .and_then(|p| u32::try_from(p).ok())
+                    .filter(|&p| p < MISSING)
+                    .unwrap_or(MISSING);
+                cell.set(ends);
+                self.looked_up.set(self.looked_up.get() + 1);
+            }
         }
-        (*slot != MISSING).then_some(*slot as usize)
+        let p = cell.get()[side];
+        (p < MISSING).then_some(p as usize)
     }
 }
 
@@ -168,7 +315,7 @@ impl Ends {
 /// `reverse`, from the right end of the link to its left.
 fn each_neighbour(
     graph: &Graph,
-    ends: &mut Ends,
+    ends: &Ends,
     entity: usize,
     link: &LinkSpec,
     reverse: bool,
@@ -182,9 +329,8 @@ fn each_neighbour(
     let relationships = graph.relationships();
     if out {
         for &r in graph.outgoing_positions(entity) {
-            let rel = &relationships[r as usize];
-            if verb_matches(&link.verbs, &rel.class)
-                && let Some(to) = ends.end(graph, r, 1)
+            if verb_matches(&link.verbs, &relationships[r as usize].class)
+                && let Some(to) = ends.end(r, 1)
             {
                 f(to, r);
             }
@@ -192,9 +338,8 @@ fn each_neighbour(
     }
     if inc {
         for &r in graph.incoming_positions(entity) {
-            let rel = &relationships[r as usize];
-            if verb_matches(&link.verbs, &rel.class)
-                && let Some(from) = ends.end(graph, r, 0)
+            if verb_matches(&link.verbs, &relationships[r as usize].class)
+                && let Some(from) = ends.end(r, 0)
             {
                 f(from, r);
             }
@@ -202,7 +347,8 @@ fn each_neighbour(
     }
 }
 
-/// The entities a selector names, in graph order.
+/// The entities a selector names, in graph order (through the type index; a class is
+/// looked up in each type's entities).
 fn selected(graph: &Graph, selector: &Selector) -> Vec<u32> {
     let n = graph.entities().len();
     let all = || (0..n).filter_map(|i| u32::try_from(i).ok());
@@ -251,7 +397,13 @@ fn filtered(graph: &Graph, selector: &Selector, filters: &[Cond]) -> Vec<u32> {
     list
 }
 
-fn candidates(graph: &Graph, ends: &mut Ends, step: &PlanStep, plan: &Plan, now_ms: i64) -> Set {
+fn candidates(
+    graph: &Graph,
+    ends: Option<&Ends>,
+    step: &PlanStep,
+    plan: &Plan,
+    now_ms: i64,
+) -> Set {
     let n = graph.entities().len();
     let compile = |filters: &[Expr]| -> Vec<Cond> {
         filters
@@ -260,25 +412,27 @@ fn candidates(graph: &Graph, ends: &mut Ends, step: &PlanStep, plan: &Plan, now_
             .collect()
     };
     let mut list = filtered(graph, &step.selector, &compile(&step.filters));
-    for negation in &step.negations {
-        let excluded = Set::from_sorted(
-            filtered(graph, &negation.selector, &compile(&negation.filters)),
-            n,
-        );
-        list.retain(|&i| {
-            let mut linked = false;
-            each_neighbour(
-                graph,
-                ends,
-                i as usize,
-                &negation.link,
-                false,
-                &mut |nb, _| {
-                    linked |= excluded.contains(nb);
-                },
+    if let Some(ends) = ends {
+        for negation in &step.negations {
+            let excluded = Set::from_sorted(
+                filtered(graph, &negation.selector, &compile(&negation.filters)),
+                n,
             );
-            !linked
-        });
+            list.retain(|&i| {
+                let mut linked = false;
+                each_neighbour(
+                    graph,
+                    ends,
+                    i as usize,
+                    &negation.link,
+                    false,
+                    &mut |nb, _| {
+                        linked |= excluded.contains(nb);
+                    },
+                );
+                !linked
+            });
+        }
     }
     Set::from_sorted(list, n)
 }
@@ -286,7 +440,7 @@ fn candidates(graph: &Graph, ends: &mut Ends, step: &PlanStep, plan: &Plan, now_
 /// Keeps in `target` the entities linked to some entity of `source`.
 fn semi_join(
     graph: &Graph,
-    ends: &mut Ends,
+    ends: &Ends,
     source: &Set,
     target: &mut Set,
     link: &LinkSpec,
@@ -313,43 +467,102 @@ fn link_of(plan: &Plan, step: usize) -> &LinkSpec {
 /// Joins step `i` (left) and `i + 1` (right) one way.
 fn join_pair(
     graph: &Graph,
-    ends: &mut Ends,
+    ends: &Ends,
     plan: &Plan,
     sets: &mut [Set],
     i: usize,
     rightwards: bool,
 ) {
-    let link = link_of(plan, i + 1).clone();
+    let link = link_of(plan, i + 1);
     let (left, right) = sets.split_at_mut(i + 1);
     if rightwards {
-        semi_join(graph, ends, &left[i], &mut right[0], &link, false);
+        semi_join(graph, ends, &left[i], &mut right[0], link, false);
     } else {
-        semi_join(graph, ends, &right[0], &mut left[i], &link, true);
+        semi_join(graph, ends, &right[0], &mut left[i], link, true);
+    }
+}
+
+/// Result tuples: one entity position per step (`u32::MAX` where the step is not needed),
+/// `width` to a tuple, stored flat and de-duplicated through a hash table of their
+/// indexes: a query over a large estate makes hundreds of thousands of them.
+struct Tuples {
+    width: usize,
+    data: Vec<u32>,
+    seen: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl Tuples {
+    fn new(width: usize) -> Self {
+        Self {
+            width: width.max(1),
+            data: Vec::new(),
+            seen: HashTable::new(),
+            hasher: DefaultHashBuilder::default(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.data.len() / self.width
+    }
+
+    fn get(&self, i: usize) -> &[u32] {
+        &self.data[i * self.width..(i + 1) * self.width]
+    }
+
+    /// Adds a tuple known to be new.
+    fn push(&mut self, tuple: &[u32]) {
+        self.data.extend_from_slice(tuple);
+    }
+
+    /// Adds a tuple unless it is there already.
+    fn insert(&mut self, tuple: &[u32]) {
+        let w = self.width;
+        let hash = self.hasher.hash_one(tuple);
+        let data = &self.data;
+        if self
+            .seen
+            .find(hash, |&i| {
+                &data[i as usize * w..(i as usize + 1) * w] == tuple
+            })
+            .is_some()
+        {
+            return;
+        }
+        let index = u32::try_from(self.len()).unwrap_or(u32::MAX);
+        self.data.extend_from_slice(tuple);
+        let (data, hasher) = (&self.data, &self.hasher);
+        self.seen.insert_unique(hash, index, |&i| {
+            hasher.hash_one(&data[i as usize * w..(i as usize + 1) * w])
+        });
     }
 }
 
 /// Runs the plan.
 pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
     let k = plan.steps.len();
-    let mut ends = Ends::new(graph);
+    let linked = k > 1 || plan.steps.iter().any(|s| !s.negations.is_empty());
+    let ends = linked.then(|| Ends::new(graph));
     let mut sets: Vec<Set> = plan
         .steps
         .iter()
-        .map(|s| candidates(graph, &mut ends, s, plan, now_ms))
+        .map(|s| candidates(graph, ends.as_ref(), s, plan, now_ms))
         .collect();
-    // Outwards from the most selective step, then one pass each way.
-    let start = (0..k).min_by_key(|&i| sets[i].list.len()).unwrap_or(0);
-    for i in start..k.saturating_sub(1) {
-        join_pair(graph, &mut ends, plan, &mut sets, i, true);
-    }
-    for i in (0..start).rev() {
-        join_pair(graph, &mut ends, plan, &mut sets, i, false);
-    }
-    for i in 0..k.saturating_sub(1) {
-        join_pair(graph, &mut ends, plan, &mut sets, i, true);
-    }
-    for i in (0..k.saturating_sub(1)).rev() {
-        join_pair(graph, &mut ends, plan, &mut sets, i, false);
+    if let Some(ends) = &ends {
+        // Outwards from the most selective step, then one pass each way.
+        let start = (0..k).min_by_key(|&i| sets[i].list.len()).unwrap_or(0);
+        for i in start..k.saturating_sub(1) {
+            join_pair(graph, ends, plan, &mut sets, i, true);
+        }
+        for i in (0..start).rev() {
+            join_pair(graph, ends, plan, &mut sets, i, false);
+        }
+        for i in 0..k.saturating_sub(1) {
+            join_pair(graph, ends, plan, &mut sets, i, true);
+        }
+        for i in (0..k.saturating_sub(1)).rev() {
+            join_pair(graph, ends, plan, &mut sets, i, false);
+        }
     }
 
     let residual = plan
@@ -374,29 +587,29 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
     needed.sort_unstable();
     needed.dedup();
 
-    // Tuples: one entity per step (u32::MAX where the step is not needed).
-    let mut tuples: Vec<Vec<u32>> = Vec::new();
+    let mut tuples = Tuples::new(k);
     let mut tree = Traversal::default();
     let want_tree = matches!(plan.output, Shape::Tree);
-    match needed.as_slice() {
-        [one] if residual.is_none() => {
+    match (needed.as_slice(), &ends) {
+        ([one], _) if residual.is_none() => {
+            let mut t = vec![u32::MAX; k];
             for &e in &sets[*one].list {
-                let mut t = vec![u32::MAX; k];
                 t[*one] = e;
-                tuples.push(t);
+                tuples.push(&t);
             }
         }
-        _ => {
+        (_, Some(ends)) => {
             let lo = needed.first().copied().unwrap_or(0);
             let hi = needed.last().copied().unwrap_or(0);
-            let mut seen: HashSet<Vec<u32>> = HashSet::new();
             let mut vertices: HashSet<u32> = HashSet::new();
             let mut edges: HashSet<u32> = HashSet::new();
             let mut path = vec![u32::MAX; k];
+            let mut key = vec![u32::MAX; k];
             let mut rels: Vec<u32> = Vec::new();
+            let columns = residual.as_ref().map(|r| Columns::new(r, &sets, entities));
             let mut visit = |path: &[u32], rels: &[u32]| {
-                if let Some(r) = &residual
-                    && !r.holds(&|s| &entities[path[s] as usize])
+                if let (Some(r), Some(columns)) = (&residual, &columns)
+                    && !r.holds_with(&|s, field| columns.read(s, field, path[s]))
                 {
                     return;
                 }
@@ -404,34 +617,22 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
                     vertices.extend(path[lo..=hi].iter().copied());
                     edges.extend(rels.iter().copied());
                 }
-                let key: Vec<u32> = (0..k)
-                    .map(|s| {
-                        if needed.contains(&s) {
-                            path[s]
-                        } else {
-                            u32::MAX
-                        }
-                    })
-                    .collect();
-                if seen.insert(key.clone()) {
-                    tuples.push(key);
+                for &s in &needed {
+                    key[s] = path[s];
                 }
+                tuples.insert(&key);
+            };
+            let mut walk_state = Walk {
+                graph,
+                ends,
+                plan,
+                sets: &sets,
+                hi,
+                next: vec![Vec::new(); k],
             };
             for &e in &sets[lo].list {
                 path[lo] = e;
-                walk(
-                    &mut Walk {
-                        graph,
-                        ends: &mut ends,
-                        plan,
-                        sets: &sets,
-                        hi,
-                    },
-                    lo,
-                    &mut path,
-                    &mut rels,
-                    &mut visit,
-                );
+                walk(&mut walk_state, lo, &mut path, &mut rels, &mut visit);
             }
             if want_tree {
                 let mut v: Vec<u32> = vertices.into_iter().collect();
@@ -442,20 +643,35 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
                 tree.edges = r.into_iter().map(|i| i as usize).collect();
             }
         }
+        // One step with a residual `WHERE` (it names one alias twice): no walk needed.
+        (_, None) => {
+            let mut t = vec![u32::MAX; k];
+            for &e in &sets[0].list {
+                t[0] = e;
+                if residual
+                    .as_ref()
+                    .is_none_or(|r| r.holds(&|s| &entities[t[s] as usize]))
+                {
+                    tuples.push(&t);
+                }
+            }
+        }
     }
     if want_tree && k == 1 {
         tree.vertices = sets[0].list.iter().map(|&i| i as usize).collect();
     }
-    build_output(plan, graph, tuples, want_tree.then_some(tree))
+    build_output(plan, graph, &tuples, want_tree.then_some(tree))
 }
 
-/// What [`walk`] reads.
+/// What [`walk`] reads, and one buffer of neighbours per step (reused, not allocated at
+/// every entity).
 struct Walk<'a> {
     graph: &'a Graph,
-    ends: &'a mut Ends,
+    ends: &'a Ends<'a>,
     plan: &'a Plan,
     sets: &'a [Set],
     hi: usize,
+    next: Vec<Vec<(usize, u32)>>,
 }
 
 /// Extends `path` from step `at` to step `w.hi`, calling `visit` on each complete path.
@@ -471,7 +687,8 @@ fn walk(
         return;
     }
     let link = link_of(w.plan, at + 1);
-    let mut next: Vec<(usize, u32)> = Vec::new();
+    let mut next = std::mem::take(&mut w.next[at]);
+    next.clear();
     let sets = w.sets;
     each_neighbour(
         w.graph,
@@ -488,60 +705,95 @@ fn walk(
     // Two relationships to the same neighbour make one path.
     next.sort_unstable();
     next.dedup_by_key(|x| x.0);
-    for (nb, r) in next {
+    for &(nb, r) in &next {
         path[at + 1] = u32::try_from(nb).unwrap_or(u32::MAX);
         rels.push(r);
         walk(w, at + 1, path, rels, visit);
         rels.pop();
     }
+    w.next[at] = next;
 }
 
-fn build_output(
-    plan: &Plan,
-    graph: &Graph,
-    mut tuples: Vec<Vec<u32>>,
-    tree: Option<Traversal>,
-) -> Output {
-    let entities = graph.entities();
-    if !plan.order.is_empty() {
-        // Each tuple's keys are looked up once, not at every comparison.
-        let mut keyed: Vec<(Vec<Option<crate::graph::PropRef<'_>>>, Vec<u32>)> = tuples
-            .into_iter()
-            .map(|t| {
-                let keys = plan
-                    .order
-                    .iter()
-                    .map(|(step, name, _)| {
-                        entities
-                            .get(t[*step] as usize)
-                            .and_then(|e| property(e, name))
-                    })
-                    .collect();
-                (keys, t)
-            })
-            .collect();
-        keyed.sort_by(|(a, _), (b, _)| {
-            for ((x, y), (_, _, descending)) in a.iter().zip(b).zip(&plan.order) {
-                let mut o = order(*x, *y);
-                if *descending {
-                    o = o.reverse();
-                }
-                if o.is_ne() {
-                    return o;
-                }
-            }
-            std::cmp::Ordering::Equal
-        });
-        tuples = keyed.into_iter().map(|(_, t)| t).collect();
+/// The order of the tuples: graph order, or `ORDER BY` (each tuple's keys read once, ties
+/// kept in graph order). With `want` (the rows after `SKIP` up to `LIMIT`), only that many
+/// come out sorted.
+fn ordered(plan: &Plan, graph: &Graph, tuples: &Tuples, want: Option<usize>) -> Vec<usize> {
+    let n = tuples.len();
+    let mut idx: Vec<usize> = (0..n).collect();
+    if plan.order.is_empty() {
+        return idx;
     }
-    let (columns, mut rows) = match &plan.output {
+    let entities = graph.entities();
+    let fields: Vec<(usize, Field, bool)> = plan
+        .order
+        .iter()
+        .map(|(step, name, descending)| (*step, Field::new(name), *descending))
+        .collect();
+    let nk = fields.len();
+    let mut keys: Vec<Option<PropRef<'_>>> = Vec::with_capacity(n * nk);
+    for i in 0..n {
+        let t = tuples.get(i);
+        keys.extend(
+            fields.iter().map(|(step, field, _)| {
+                entities.get(t[*step] as usize).and_then(|e| field.read(e))
+            }),
+        );
+    }
+    let cmp = |a: &usize, b: &usize| {
+        for (j, (_, _, descending)) in fields.iter().enumerate() {
+            let mut o = order(keys[a * nk + j], keys[b * nk + j]);
+            if *descending {
+                o = o.reverse();
+            }
+            if o.is_ne() {
+                return o;
+            }
+        }
+        a.cmp(b)
+    };
+    match want {
+        Some(w) if w < n => {
+            if w > 0 {
+                idx.select_nth_unstable_by(w - 1, cmp);
+            }
+            idx.truncate(w);
+            idx.sort_unstable_by(cmp);
+        }
+        _ => idx.sort_unstable_by(cmp),
+    }
+    idx
+}
+
+fn build_output(plan: &Plan, graph: &Graph, tuples: &Tuples, tree: Option<Traversal>) -> Output {
+    let entities = graph.entities();
+    let skip = plan.skip.unwrap_or(0);
+    let grouping = matches!(&plan.output, Shape::Items(items) if items.iter().any(|i| matches!(i, Item::Count(_))));
+    // Rows are the tuples one to one (neither groups nor the traversal's vertices): only
+    // those after SKIP up to LIMIT are sorted and made.
+    let one_to_one = !grouping && !matches!(plan.output, Shape::Tree);
+    let want = plan
+        .limit
+        .filter(|_| one_to_one)
+        .map(|l| skip.saturating_add(l));
+    let order_idx = ordered(plan, graph, tuples, want);
+    let window = |rows: usize| -> std::ops::Range<usize> {
+        let from = skip.min(rows);
+        let to = plan
+            .limit
+            .map_or(rows, |l| from.saturating_add(l).min(rows));
+        from..to
+    };
+    let (columns, rows) = match &plan.output {
         Shape::Default | Shape::Tree => {
-            let rows = if let (Shape::Tree, Some(t)) = (&plan.output, &tree) {
-                t.vertices.iter().map(|&v| vec![Cell::Entity(v)]).collect()
-            } else {
-                tuples
+            let rows: Vec<Vec<Cell>> = if let (Shape::Tree, Some(t)) = (&plan.output, &tree) {
+                t.vertices[window(t.vertices.len())]
                     .iter()
-                    .map(|t| vec![Cell::Entity(t[0] as usize)])
+                    .map(|&v| vec![Cell::Entity(v)])
+                    .collect()
+            } else {
+                order_idx[window(order_idx.len())]
+                    .iter()
+                    .map(|&i| vec![Cell::Entity(tuples.get(i)[0] as usize)])
                     .collect()
             };
             (vec![plan.steps[0].name.clone()], rows)
@@ -555,34 +807,44 @@ fn build_output(
                     Item::Count(s) => format!("COUNT({})", plan.steps[*s].name),
                 })
                 .collect();
-            let cell = |item: &Item, t: &[u32]| -> Cell {
-                match item {
-                    Item::Entity(s) => Cell::Entity(t[*s] as usize),
-                    Item::Prop(s, p) => Cell::Value(
+            let fields: Vec<Option<Field>> = items
+                .iter()
+                .map(|i| match i {
+                    Item::Prop(_, p) => Some(Field::new(p)),
+                    _ => None,
+                })
+                .collect();
+            let cell = |at: usize, t: &[u32]| -> Cell {
+                match (&items[at], &fields[at]) {
+                    (Item::Entity(s), _) => Cell::Entity(t[*s] as usize),
+                    (Item::Prop(s, _), Some(field)) => Cell::Value(
                         entities
                             .get(t[*s] as usize)
-                            .and_then(|e| property(e, p))
+                            .and_then(|e| field.read(e))
                             .map(|v| v.to_value()),
                     ),
-                    Item::Count(_) => Cell::Count(0),
+                    _ => Cell::Count(0),
                 }
             };
-            if items.iter().any(|i| matches!(i, Item::Count(_))) {
-                (columns, grouped(items, &tuples, &cell))
+            if grouping {
+                let sorted: Vec<&[u32]> = order_idx.iter().map(|&i| tuples.get(i)).collect();
+                let mut rows = grouped(items, &sorted, &cell);
+                let w = window(rows.len());
+                rows.truncate(w.end);
+                rows.drain(..w.start);
+                (columns, rows)
             } else {
-                let rows = tuples
+                let rows = order_idx[window(order_idx.len())]
                     .iter()
-                    .map(|t| items.iter().map(|i| cell(i, t)).collect())
+                    .map(|&i| {
+                        let t = tuples.get(i);
+                        (0..items.len()).map(|at| cell(at, t)).collect()
+                    })
                     .collect();
                 (columns, rows)
             }
         }
     };
-    let skip = plan.skip.unwrap_or(0).min(rows.len());
-    rows.drain(..skip);
-    if let Some(limit) = plan.limit {
-        rows.truncate(limit);
-    }
     Output {
         columns,
         rows,
@@ -595,8 +857,8 @@ fn build_output(
 /// entities the other columns read first (cheap), then those groups by value.
 fn grouped(
     items: &[Item],
-    tuples: &[Vec<u32>],
-    cell: &dyn Fn(&Item, &[u32]) -> Cell,
+    tuples: &[&[u32]],
+    cell: &dyn Fn(usize, &[u32]) -> Cell,
 ) -> Vec<Vec<Cell>> {
     let counted: Vec<usize> = items
         .iter()
@@ -617,24 +879,41 @@ fn grouped(
     if tuples.is_empty() && read.is_empty() {
         return vec![items.iter().map(|_| Cell::Count(0)).collect()];
     }
-    // By entities.
-    let mut by_ids: HashMap<Vec<u32>, usize> = HashMap::new();
-    let mut id_groups: Vec<(&[u32], Vec<HashSet<u32>>)> = Vec::new();
-    for t in tuples {
-        let ids: Vec<u32> = read.iter().map(|&s| t[s]).collect();
-        let at = *by_ids.entry(ids).or_insert_with(|| {
-            id_groups.push((t.as_slice(), vec![HashSet::new(); counted.len()]));
-            id_groups.len() - 1
-        });
+    // By entities: a table of group indexes hashed on the read columns of each tuple (no
+    // key allocated per tuple); the counted entities in sets of positions.
+    let hasher = DefaultHashBuilder::default();
+    let hash_of = |t: &[u32]| {
+        let mut h = hasher.build_hasher();
+        for &s in &read {
+            h.write_u32(t[s]);
+        }
+        h.finish()
+    };
+    let mut by_ids: HashTable<usize> = HashTable::new();
+    let mut id_groups: Vec<(&[u32], Vec<hashbrown::HashSet<u32>>)> = Vec::new();
+    for &t in tuples {
+        let hash = hash_of(t);
+        let found = by_ids
+            .find(hash, |&g| read.iter().all(|&s| id_groups[g].0[s] == t[s]))
+            .copied();
+        let at = match found {
+            Some(g) => g,
+            None => {
+                id_groups.push((t, vec![hashbrown::HashSet::new(); counted.len()]));
+                let g = id_groups.len() - 1;
+                by_ids.insert_unique(hash, g, |&g| hash_of(id_groups[g].0));
+                g
+            }
+        };
         for (set, s) in id_groups[at].1.iter_mut().zip(&counted) {
             set.insert(t[*s]);
         }
     }
     // By value, in order of first appearance.
     let mut by_value: HashMap<String, usize> = HashMap::new();
-    let mut groups: Vec<(Vec<Cell>, Vec<HashSet<u32>>)> = Vec::new();
+    let mut groups: Vec<(Vec<Cell>, Vec<hashbrown::HashSet<u32>>)> = Vec::new();
     for (t, sets) in id_groups {
-        let cells: Vec<Cell> = items.iter().map(|i| cell(i, t)).collect();
+        let cells: Vec<Cell> = (0..items.len()).map(|at| cell(at, t)).collect();
         let key = serde_json::to_string(&cells).unwrap_or_default();
         match by_value.get(&key) {
             Some(&at) => {

@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 
+use crate::graph::properties::PropName;
 use crate::graph::{Entity, PropRef};
 
 use super::ast::{BaseOp, DateValue, Literal, Op};
@@ -33,26 +34,51 @@ impl Needle {
             Literal::Date(DateValue::At(ms)) => Self::Date(*ms),
         }
     }
-
-    fn from_prop(value: PropRef<'_>) -> Option<Self> {
-        Some(match value {
-            PropRef::Str(s) => Self::Str(s.to_owned()),
-            PropRef::Bool(b) => Self::Bool(b),
-            PropRef::I64(_) | PropRef::U64(_) | PropRef::F64(_) => Self::Num(number(value)?),
-            PropRef::Null => Self::Undefined,
-            PropRef::Array(_) | PropRef::Json(_) => return None,
-        })
-    }
 }
 
 /// A property of an entity, the system ones (`_key`, `_type`, `_class`) included.
 #[must_use]
 pub fn property<'a>(entity: &'a Entity, name: &str) -> Option<PropRef<'a>> {
-    match name {
-        "_key" => Some(PropRef::Str(&entity.key)),
-        "_type" => Some(PropRef::Str(&entity.entity_type)),
-        "_class" => Some(PropRef::Str(&entity.class)),
-        _ => entity.properties.get_ref(name),
+    Field::new(name).read(entity)
+}
+
+/// A property name resolved once per query, read from many entities: a system property,
+/// or a name whose encoding in the compact property store is looked up once
+/// ([`PropName`]), not at every entity.
+#[derive(Debug, Clone)]
+pub(crate) enum Field {
+    Key,
+    Type,
+    Class,
+    Prop(PropName),
+}
+
+impl Field {
+    pub(crate) fn new(name: &str) -> Self {
+        match name {
+            "_key" => Self::Key,
+            "_type" => Self::Type,
+            "_class" => Self::Class,
+            _ => Self::Prop(PropName::new(name)),
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Self::Key => "_key",
+            Self::Type => "_type",
+            Self::Class => "_class",
+            Self::Prop(name) => name.as_str(),
+        }
+    }
+
+    pub(crate) fn read<'a>(&self, entity: &'a Entity) -> Option<PropRef<'a>> {
+        match self {
+            Self::Key => Some(PropRef::Str(&entity.key)),
+            Self::Type => Some(PropRef::Str(&entity.entity_type)),
+            Self::Class => Some(PropRef::Str(&entity.class)),
+            Self::Prop(name) => entity.properties.get_by(name),
+        }
     }
 }
 
@@ -91,25 +117,40 @@ pub(crate) fn compare(value: Option<PropRef<'_>>, op: Op, needle: &Needle) -> bo
 }
 
 /// `left OP right` between two properties (`WHERE a.x = b.y`): an absent side matches no
-/// positive operator; arrays match when any pair does.
+/// positive operator; arrays match when any pair does. Compares the borrowed values (no
+/// copy of either side: it runs once per path of a traversal).
 pub(crate) fn compare_props(left: Option<PropRef<'_>>, op: Op, right: Option<PropRef<'_>>) -> bool {
-    let needles: Vec<Needle> = match right {
-        None | Some(PropRef::Null) => Vec::new(),
-        Some(PropRef::Array(items)) => items.iter().filter_map(Needle::from_prop).collect(),
-        Some(v) => Needle::from_prop(v).into_iter().collect(),
+    let pair = |r: PropRef<'_>| match left {
+        Some(PropRef::Array(items)) => items.iter().any(|v| scalar_pair(v, op.base, r)),
+        Some(v) => scalar_pair(v, op.base, r),
+        None => false,
     };
     let positive = !is_absent(left)
-        && needles.iter().any(|n| {
-            compare(
-                left,
-                Op {
-                    base: op.base,
-                    negated: false,
-                },
-                n,
-            )
-        });
+        && match right {
+            None | Some(PropRef::Null) => false,
+            Some(PropRef::Array(items)) => items.iter().any(pair),
+            Some(r) => pair(r),
+        };
     positive != op.negated
+}
+
+/// One scalar against another, as [`scalar`] compares a value with the needle `right`
+/// would make.
+fn scalar_pair(value: PropRef<'_>, base: BaseOp, right: PropRef<'_>) -> bool {
+    match (value, right) {
+        (PropRef::Str(s), PropRef::Str(n)) => match base {
+            BaseOp::Contains => s.contains(n),
+            BaseOp::StartsWith => s.starts_with(n),
+            BaseOp::EndsWith => s.ends_with(n),
+            _ => ordered(s.cmp(n), base),
+        },
+        (PropRef::Bool(b), PropRef::Bool(n)) => base == BaseOp::Eq && b == n,
+        (v, PropRef::I64(_) | PropRef::U64(_) | PropRef::F64(_)) => number(v)
+            .zip(number(right))
+            .and_then(|(x, n)| x.partial_cmp(&n))
+            .is_some_and(|o| ordered(o, base)),
+        _ => false,
+    }
 }
 
 fn scalar(value: PropRef<'_>, base: BaseOp, needle: &Needle) -> bool {

@@ -389,8 +389,7 @@ impl App {
                 match result {
                     Ok(data) => {
                         self.load(*data);
-                        self.forget_query_rows();
-                        return self.recount_questions();
+                        return self.graph_replaced();
                     }
                     Err(message) => {
                         self.drop_live_data();

@@ -2,9 +2,10 @@
 //! commands do to it. Parsing happens here (it is fast, and an error shows at once);
 //! running is a task (`tasks::query`).
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use super::{App, FILTERS, Pane};
+use crate::graph::Graph;
 use crate::query::{self, QueryError};
 use crate::tui::action::{Action, Command, Effect};
 use crate::tui::overlay::{Layer, Overlay};
@@ -23,6 +24,17 @@ pub struct QueryState {
     pub results: Option<QueryResults>,
     /// The selected row of the results.
     pub cursor: usize,
+    /// The query whose rows are shown or coming (its title and the parsed query): what a
+    /// new crawl re-runs on the new graph.
+    pub active: Option<(String, query::Query)>,
+    /// The graph the running query was given; rows that come back for a graph that has
+    /// been replaced meanwhile are not shown, the query runs again on the new one.
+    ran_on: Option<Weak<Graph>>,
+    /// The tree was filtered to the rows when the graph was replaced: filter it to the new
+    /// rows when they come.
+    refilter: bool,
+    /// Count the saved questions again once the re-run query is done (a new crawl).
+    recount_after: bool,
 }
 
 /// The questions view.
@@ -54,10 +66,12 @@ impl App {
             Command::RunQuery => self.run_query(),
             Command::HistoryOlder => {
                 self.query.line.older();
+                self.query.error = None;
                 None
             }
             Command::HistoryNewer => {
                 self.query.line.newer();
+                self.query.error = None;
                 None
             }
             Command::ShowQuestions => {
@@ -132,16 +146,37 @@ impl App {
             Ok(q) => {
                 self.query.error = None;
                 self.query.line.remember(&text);
-                let graph = self.shared_graph()?;
-                self.query.running = true;
                 self.status = Some("Running the query…".into());
-                Some(Effect::RunQuery {
-                    title: text,
-                    query: Box::new(q),
-                    graph,
-                    history: self.query.line.history().to_vec(),
-                })
+                let history = self.query.line.history().to_vec();
+                self.start_query(text, q, history)
             }
+        }
+    }
+
+    /// Runs `query` on the loaded graph as a task; it becomes the active query.
+    fn start_query(
+        &mut self,
+        title: String,
+        query: query::Query,
+        history: Vec<String>,
+    ) -> Option<Effect> {
+        let graph = self.shared_graph()?;
+        self.query.running = true;
+        self.query.ran_on = Some(Arc::downgrade(&graph));
+        self.query.active = Some((title.clone(), query.clone()));
+        Some(Effect::RunQuery {
+            title,
+            query: Box::new(query),
+            graph,
+            history,
+        })
+    }
+
+    /// Whether `graph` is the loaded graph.
+    fn is_loaded(&self, graph: Option<&Weak<Graph>>) -> bool {
+        match (graph, &self.data) {
+            (Some(g), Some(d)) => std::ptr::eq(g.as_ptr(), Arc::as_ptr(&d.loaded.graph)),
+            _ => false,
         }
     }
 
@@ -151,17 +186,11 @@ impl App {
             return None;
         };
         let q = counts.get(self.questions.cursor)?.clone();
-        let graph = self.shared_graph()?;
+        self.shared_graph()?;
         self.query.line.set_text(q.query.text());
         self.query.error = None;
-        self.query.running = true;
         self.open(Overlay::Query { editing: false });
-        Some(Effect::RunQuery {
-            title: q.title,
-            query: Box::new(q.query),
-            graph,
-            history: Vec::new(),
-        })
+        self.start_query(q.title, q.query, Vec::new())
     }
 
     /// Enter in the results: select the row's entity in the tree.
@@ -201,16 +230,29 @@ impl App {
                 self.query.error = None;
             }
             Action::QueryDone(results) => {
+                if !self.is_loaded(self.query.ran_on.as_ref()) {
+                    // Rows of a graph a crawl replaced meanwhile: run it on the new one.
+                    return self.rerun_query();
+                }
                 self.query.running = false;
-                self.query.cursor = 0;
+                self.query.cursor = self
+                    .query
+                    .cursor
+                    .min(results.output.len().saturating_sub(1));
                 let n = results.output.len();
                 self.status = Some(format!("{n} row{}", if n == 1 { "" } else { "s" }));
                 self.query.results = Some(*results);
+                if std::mem::take(&mut self.query.refilter) {
+                    self.filter_tree_to_results();
+                }
                 if self
                     .overlays
                     .contains(|o| matches!(o, Overlay::Query { .. }))
                 {
                     self.open(Overlay::Query { editing: false });
+                }
+                if std::mem::take(&mut self.query.recount_after) {
+                    return self.recount_questions();
                 }
             }
             Action::QuestionsDone(result) => {
@@ -228,6 +270,16 @@ impl App {
     /// `F` in the results: the tree shows only the rows' entities (the findings filter's
     /// last entry; Esc clears it).
     fn filter_to_results(&mut self) {
+        if self.query.results.is_none() {
+            return;
+        }
+        self.filter_tree_to_results();
+        self.overlays.close(|o| matches!(o, Overlay::Query { .. }));
+        self.focus = Pane::Tree;
+    }
+
+    /// Marks the rows' entities in the tree and shows only them.
+    fn filter_tree_to_results(&mut self) {
         let entities = match &self.query.results {
             Some(r) => r.output.entities(),
             None => return,
@@ -235,8 +287,6 @@ impl App {
         if let Some(data) = self.data.as_mut() {
             data.tree.mark_entities(&entities, Markers::QUERY);
         }
-        self.overlays.close(|o| matches!(o, Overlay::Query { .. }));
-        self.focus = Pane::Tree;
         let at = FILTERS
             .iter()
             .position(|(m, _)| *m == Markers::QUERY)
@@ -244,18 +294,37 @@ impl App {
         self.set_filter(at);
     }
 
-    /// A new crawl replaced the graph: the rows pointed into the old one.
-    pub(super) fn forget_query_rows(&mut self) {
-        if self.query.results.take().is_some() {
-            self.query.cursor = 0;
-        }
+    /// A new crawl replaced the graph: the rows pointed into the old one, so the active
+    /// query runs again on the new graph (the tree filtered to its rows again if it was),
+    /// then the saved questions are counted again.
+    pub(super) fn graph_replaced(&mut self) -> Option<Effect> {
+        let had_rows = self.query.results.take().is_some();
         if FILTERS[self.filter].0 == Markers::QUERY {
+            self.query.refilter = had_rows;
             self.set_filter(0);
         }
+        if self.query.running && self.query.active.is_some() {
+            // Its rows come for the old graph; it runs again then (one run at a time).
+            self.query.recount_after = true;
+            return None;
+        }
+        if had_rows && self.query.active.is_some() {
+            self.query.recount_after = true;
+            return self.rerun_query().or_else(|| self.recount_questions());
+        }
+        self.query.refilter = false;
+        self.recount_questions()
     }
 
-    /// After a crawl loads: count the questions again.
-    pub(super) fn recount_questions(&mut self) -> Option<Effect> {
+    /// The active query again, on the loaded graph.
+    fn rerun_query(&mut self) -> Option<Effect> {
+        let (title, query) = self.query.active.clone()?;
+        self.status = Some("Running the query again on the new data…".into());
+        self.start_query(title, query, Vec::new())
+    }
+
+    /// Counts the saved questions on the loaded graph.
+    fn recount_questions(&mut self) -> Option<Effect> {
         self.questions.running = true;
         self.shared_graph().map(Effect::RunQuestions)
     }

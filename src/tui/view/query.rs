@@ -1,5 +1,6 @@
-//! The query overlay: the J1QL line, a parse error under it with a caret at its position,
-//! and the rows in a table. Only the rows on screen are turned into cells (a query can
+//! The query overlay: the J1QL line, a parse error under it with a caret at its position
+//! (the line windowed around it when the query is longer than the line), and the rows in a
+//! table. Only the rows on screen are turned into cells (a query can
 //! return every entity of a large estate).
 
 use ratatui::Frame;
@@ -11,6 +12,7 @@ use ratatui::widgets::{Block, Borders, Cell as TableCell, Clear, Paragraph, Row,
 use crate::graph::Graph;
 use crate::query::{Cell, Output};
 use crate::tui::app::App;
+use crate::tui::query_line::caret_window;
 
 /// Text safe for the terminal, on one line.
 fn clean(text: &str) -> String {
@@ -34,24 +36,25 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App, editing: bool) {
     let [prompt, input] =
         Layout::horizontal([Constraint::Length(2), Constraint::Min(1)]).areas(line);
     frame.render_widget(Paragraph::new(": "), prompt);
-    if editing {
+    if let Some((text, e)) = &app.query.error {
+        // Until the next key the line shows the part of the query the error is about (all
+        // of it when it fits), so the caret under it is under the character it means however
+        // long the query is; typing brings the editable line back.
+        let (window, caret) = caret_window(text, e.position, usize::from(input.width));
+        frame.render_widget(Paragraph::new(window), input);
+        let red = Style::default().fg(Color::Red);
+        let lines = vec![
+            Line::styled(format!("  {}^", " ".repeat(caret)), red),
+            Line::styled(format!("  {}", clean(&e.message)), red),
+        ];
+        frame.render_widget(Paragraph::new(lines), error);
+    } else if editing {
         frame.render_widget(app.query.line.textarea(), input);
     } else {
         frame.render_widget(
             Paragraph::new(clean(&app.query.line.text())).style(Style::default().fg(Color::Gray)),
             input,
         );
-    }
-    if let Some((text, e)) = &app.query.error {
-        // Indented by the prompt's width, so the caret is under the character it means.
-        let red = Style::default().fg(Color::Red);
-        let lines: Vec<Line<'_>> = e
-            .render_with_caret(text)
-            .lines()
-            .skip(1)
-            .map(|l| Line::styled(format!("  {l}"), red))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), error);
     }
     draw_results(frame, results, app);
 }

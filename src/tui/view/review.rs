@@ -1,7 +1,8 @@
 //! The change review: one `_type`'s new / changed / deleted objects (only the rows on screen
 //! are laid out), and one object's diff: properties old → new with `+` added, `-` removed,
 //! `~` changed (readable without colour), `_rawData` as a JSON diff, a relationship's ends by
-//! name, and for a new object the payload it uploads.
+//! name, for a new object the payload it uploads, and for a deleted one what JupiterOne
+//! holds of it (the stored object's members).
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -229,6 +230,13 @@ fn diff_lines<'a>(app: &App, r: &ReviewState, o: &ObjectChange) -> Vec<Line<'a>>
                 format!("- {}", clean(&o.name)),
                 red.add_modifier(Modifier::BOLD),
             ));
+            if !o.properties.is_empty() {
+                lines.push(Line::styled("What JupiterOne holds (removed):", dim));
+            }
+            for p in &o.properties {
+                let text = format!("- {:<24} {}", p.name, short(p.old.as_ref()));
+                lines.push(Line::styled(clean(&text).into_owned(), red));
+            }
             if let Some(why) = &r.set.details_missing {
                 lines.push(Line::styled(format!("Details missing: {why}"), yellow));
             }
