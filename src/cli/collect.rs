@@ -153,48 +153,33 @@ fn show(bar: &ProgressBar, p: &Progress) {
     ));
 }
 
-/// An estate read from Heroku by the command line, with the client that read it.
+/// A graph read from Heroku by the command line, built while the crawl ran.
 pub struct Collected {
-    pub estate: crate::estate::Estate,
-    pub client: HerokuClient,
-    pub started: Instant,
+    pub graph: Graph,
+    /// The user whose Heroku key read it.
+    pub user: crate::heroku::model::Account,
 }
 
-/// Crawls Heroku with the key of [`heroku_key`] and the settings' URL, concurrency and
-/// timeout, as `collect` does: a progress bar on a terminal, Ctrl-C (or `cancel`) stops it. On failure the error is printed on stderr and the exit
-/// code returned.
+/// Crawls Heroku with the key of [`heroku_key`] and the settings' URL, concurrency, timeout
+/// and deadline, as `collect` does, building the graph as pages arrive: a progress bar on a
+/// terminal, Ctrl-C (or `cancel`) stops it. On failure the error is printed on stderr and
+/// the exit code returned.
 ///
 /// # Errors
 /// The exit code: [`exit::USAGE`] for a missing or rejected key or no enterprise account,
 /// [`exit::INTERRUPTED`] after Ctrl-C, [`exit::FAILURE`] otherwise.
-pub async fn crawl_estate(settings: &Settings, cancel: CancellationToken) -> Result<Collected, u8> {
-    crawl_estate_or_error(settings, cancel)
-        .await
-        .map_err(|(code, _)| code)
-}
-
-/// [`crawl_estate`], with the error message besides the exit code (for `--json`).
-///
-/// # Errors
-/// As [`crawl_estate`].
-pub async fn crawl_estate_or_error(
-    settings: &Settings,
-    cancel: CancellationToken,
-) -> Result<Collected, (u8, String)> {
-    let collector = crate::estate::Collector::default();
+pub async fn crawl_graph(settings: &Settings, cancel: CancellationToken) -> Result<Collected, u8> {
+    let builder = graph::StreamBuilder::new();
     let Crawled {
         user,
-        client,
-        started,
         past_deadline,
-    } = crawl_into(settings, cancel, &collector).await?;
-    let estate = collector.into_estate(Some(user));
-    warn_if_past_deadline(settings, past_deadline, estate.failures.len());
-    Ok(Collected {
-        estate,
-        client,
-        started,
-    })
+        ..
+    } = crawl_into(settings, cancel, &builder)
+        .await
+        .map_err(|(code, _)| code)?;
+    let (graph, failures) = builder.finish();
+    warn_if_past_deadline(settings, past_deadline, failures.len());
+    Ok(Collected { graph, user })
 }
 
 /// What [`crawl_into`] returns besides the pages it handed to its sink.
@@ -218,7 +203,7 @@ fn warn_if_past_deadline(settings: &Settings, past_deadline: bool, unread: usize
     }
 }
 
-/// [`crawl_estate_or_error`], handing each page to `sink` as it arrives.
+/// Crawls Heroku as [`crawl_graph`] says, handing each page to `sink` as it arrives.
 async fn crawl_into(
     settings: &Settings,
     cancel: CancellationToken,

@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
 use super::collect::CrawlOpts;
-use super::collect::{Collected, crawl_estate};
+use super::collect::{Collected, crawl_graph};
 use super::{FileOpts, HerokuOpts, exit};
-use crate::graph::{self, Graph, export};
+use crate::graph::{Graph, export};
 use crate::query::questions::{self, Question};
 use crate::query::{self, Cell, Output};
 use crate::settings::{Flags, Settings};
@@ -69,9 +69,9 @@ impl GraphSource {
                 exit::FAILURE
             })?,
             None => {
-                let Collected { estate, .. } =
-                    crawl_estate(settings, CancellationToken::new()).await?;
-                graph::build_owned(estate)
+                let Collected { graph, .. } =
+                    crawl_graph(settings, CancellationToken::new()).await?;
+                graph
             }
         };
         super::findings::warn(&graph);

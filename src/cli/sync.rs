@@ -17,10 +17,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::collect::{Collected, CrawlOpts, crawl_estate, heroku_key};
+use super::collect::{Collected, CrawlOpts, crawl_graph, heroku_key};
 use super::diff_report::{self, DiffDocument};
 use super::{FileOpts, HerokuOpts, JupiterOneOpts, exit};
-use crate::graph::{self, Graph, export};
+use crate::graph::{Graph, export};
 use crate::heroku::{ClientConfig, HerokuClient};
 use crate::jupiterone::upload::SyncEvent;
 use crate::jupiterone::{
@@ -364,13 +364,12 @@ pub(super) async fn graph_and_target(
             let target = target(settings, None).await.map_err(|e| (exit::USAGE, e))?;
             Ok((graph, target))
         }
-        None => match crawl_estate(settings, cancel).await {
-            Ok(Collected { estate, .. }) => {
-                let user = estate.user.as_ref().map(|u| u.id.clone());
-                let target = target(settings, user.as_deref())
+        None => match crawl_graph(settings, cancel).await {
+            Ok(Collected { graph, user }) => {
+                let target = target(settings, Some(&user.id))
                     .await
                     .map_err(|e| (exit::USAGE, e))?;
-                Ok((graph::build_owned(estate), target))
+                Ok((graph, target))
             }
             Err(code) => Err((code, "collecting from Heroku failed (see above)".into())),
         },
