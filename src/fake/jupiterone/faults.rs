@@ -5,6 +5,8 @@
 pub struct Faults {
     /// Fraction (0.0–1.0) of authenticated requests answered `503`.
     pub error_rate: f64,
+    /// Seeds the choice of the requests `error_rate` fails (the same seed, the same ones).
+    pub seed: u64,
     /// The next this-many authenticated requests answer `429`.
     pub rate_limit_burst: u32,
     /// `Retry-After` seconds sent with a 429.

@@ -115,7 +115,9 @@ async fn handle(
         if inner.burst_left > 0 {
             inner.burst_left -= 1;
             fault = Some(Fault::RateLimited(inner.faults.retry_after_secs));
-        } else if inner.faults.error_rate > 0.0 && rand::random::<f64>() < inner.faults.error_rate {
+        } else if inner.faults.error_rate > 0.0
+            && inner.rng.as_mut().map_or(0.0, rand::Rng::random::<f64>) < inner.faults.error_rate
+        {
             fault = Some(Fault::Unavailable);
         } else if route.is_upload() {
             inner.uploads_since_faults += 1;

@@ -59,6 +59,9 @@ pub(super) struct Inner {
     pub(super) faults: Faults,
     pub(super) burst_left: u32,
     pub(super) uploads_since_faults: u64,
+    /// Decides which requests `error_rate` fails: seeded from `Faults::seed` each time the
+    /// faults are set, so a test sees the same failures on every run.
+    pub(super) rng: Option<rand_chacha::ChaCha8Rng>,
 }
 
 /// The shared state behind the router. Cloning is cheap.
@@ -91,6 +94,7 @@ impl FakeState {
         let mut inner = self.lock();
         inner.burst_left = faults.rate_limit_burst;
         inner.uploads_since_faults = 0;
+        inner.rng = Some(rand::SeedableRng::seed_from_u64(faults.seed));
         inner.faults = faults;
     }
 
