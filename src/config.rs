@@ -20,6 +20,7 @@
 //! # concurrency = 8
 //! # timeout = "30s"
 //! # deadline = "1h"                  # the whole crawl
+//! # max_response_size = "64MiB"      # a larger answer fails its list
 //!
 //! [files]
 //! # data_dir = "/var/lib/heroku-j1"
@@ -134,6 +135,9 @@ pub struct HerokuSection {
     /// The whole crawl's deadline, e.g. `"1h"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deadline: Option<String>,
+    /// The largest answer read, e.g. `"64MiB"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_response_size: Option<String>,
     /// Keys this version does not know, kept as they are.
     #[serde(flatten)]
     pub other: toml::Table,
@@ -465,6 +469,7 @@ mod tests {
                 concurrency: Some(8),
                 timeout: Some("30s".into()),
                 deadline: Some("1h".into()),
+                max_response_size: Some("64MiB".into()),
                 other: toml::Table::new(),
             },
             files: FilesSection {

@@ -1,6 +1,6 @@
 //! Server-provided text made safe for a terminal or a log: [`clean`] is the one function
 //! every printer, log line and error message uses on names, e-mails and messages that Heroku
-//! or JupiterOne sent.
+//! or JupiterOne sent. [`human_bytes`] is the one format of a byte count.
 
 use std::borrow::Cow;
 
@@ -28,6 +28,12 @@ pub fn clean(s: &str) -> Cow<'_, str> {
 #[must_use]
 pub fn cleaned(s: &str) -> String {
     clean(s).into_owned()
+}
+
+/// A byte count in the one human format of the whole program (SI units, e.g. `4.2 MB`).
+#[must_use]
+pub fn human_bytes(bytes: u64) -> String {
+    bytesize::ByteSize(bytes).display().si().to_string()
 }
 
 #[cfg(test)]

@@ -168,6 +168,44 @@ async fn a_zero_or_unreadable_deadline_is_refused_before_the_crawl() {
     assert_eq!(fake.stats().requests, 0, "the crawl started");
 }
 
+/// `--max-response-size` reaches the crawl: pages above it fail their lists, which become
+/// partial datasets naming the option; a bad size is refused before any request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_response_size_caps_the_pages_read_and_names_itself() {
+    let fake = FakeHeroku::start(FakeHerokuConfig::default())
+        .await
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let graph = home.path().join("graph");
+    let collect = |size: &str| {
+        let mut cmd = bin(home.path());
+        cmd.args(["collect", "--json", "--out"])
+            .arg(&graph)
+            .args(["--heroku-api-url", &fake.url(), "--max-response-size", size])
+            .env("HEROKU_API_KEY", fake.token());
+        cmd
+    };
+    let o = run_async(collect("0")).await;
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("--max-response-size"), "{}", stderr(&o));
+    assert_eq!(fake.stats().requests, 0, "the crawl started");
+
+    // 8 kB: the account and the enterprise accounts fit, the longer lists (members, apps,
+    // add-ons of the demo estate) do not.
+    let o = run_async(collect("8kB")).await;
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let summary: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let partial = summary["partialDatasets"].to_string();
+    assert!(
+        partial.contains("larger than 8.0 kB") && partial.contains("--max-response-size"),
+        "{partial}"
+    );
+
+    // The default reads everything.
+    let o = run_async(collect("64MiB")).await;
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[test]
 fn an_unreachable_jupiterone_is_named_without_the_probe_job_id() {
     let s = Sync::new();

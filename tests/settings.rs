@@ -408,6 +408,39 @@ fn deadline() {
 }
 
 #[test]
+fn max_response_size() {
+    table(
+        "max response size",
+        [
+            ("flag", 1_000_000),
+            ("env", 2 * 1024 * 1024),
+            ("file", 100_000_000),
+            ("default", 64 * 1024 * 1024),
+        ],
+        |src, f, e, c| match src {
+            "flag" => f.max_response_size = Some(1_000_000),
+            "env" => {
+                e.insert(env::MAX_RESPONSE_SIZE, "2MiB".into());
+            }
+            "file" => c.heroku.max_response_size = Some("100MB".into()),
+            _ => {}
+        },
+        |s| s.max_response_size,
+    );
+    for (text, want) in [("0", "greater than 0"), ("lots", "not a size")] {
+        let mut env = HashMap::new();
+        env.insert(env::MAX_RESPONSE_SIZE, text.to_owned());
+        let e = try_resolve(&Flags::default(), &env, &Config::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("HEROKU_J1_MAX_RESPONSE_SIZE") && e.contains(want),
+            "{text}: {e}"
+        );
+    }
+}
+
+#[test]
 fn poll_interval() {
     table(
         "poll interval",

@@ -875,7 +875,13 @@ async fn the_login_task_stores_the_keys_and_uses_the_startup_data_folder() {
         login: Some(LoginContext {
             keys: keys.clone(),
             config_dir: dir.path().join("config"),
-            heroku_api_url: heroku.url(),
+            heroku: heroku_j1::settings::HerokuClientSettings {
+                api_url: heroku.url(),
+                concurrency: heroku_j1::settings::DEFAULT_CONCURRENCY,
+                timeout: heroku_j1::settings::DEFAULT_TIMEOUT,
+                deadline: heroku_j1::settings::DEFAULT_DEADLINE,
+                max_response_size: heroku_j1::settings::DEFAULT_MAX_RESPONSE_SIZE,
+            },
             jupiterone_api_url: Some(j1.url()),
         }),
         data_dir: Some(data_dir.clone()),

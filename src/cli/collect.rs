@@ -16,7 +16,7 @@ use super::{FileOpts, HerokuOpts, exit};
 use crate::collect::{self, Progress, Stage};
 use crate::graph::validate::{Finding, validate};
 use crate::graph::{self, Graph, export};
-use crate::heroku::{ClientConfig, HerokuClient};
+use crate::heroku::HerokuClient;
 use crate::jupiterone::fit::Oversized;
 use crate::jupiterone::plan;
 use crate::secrets::{KeyStore, Keys, ResolveError, Resolved, Which};
@@ -55,6 +55,11 @@ pub struct CrawlOpts {
     /// 1h).
     #[arg(long, value_name = "DURATION", value_parser = value::duration)]
     pub deadline: Option<Duration>,
+    /// The largest Heroku answer read, e.g. 64MiB, 100MB; a larger page fails its list,
+    /// which becomes a partial dataset [env: HEROKU_J1_MAX_RESPONSE_SIZE] (else
+    /// `max_response_size` in config.toml's [heroku], else 64MiB).
+    #[arg(long, value_name = "SIZE", value_parser = value::byte_size)]
+    pub max_response_size: Option<u64>,
 }
 
 impl CrawlOpts {
@@ -67,6 +72,9 @@ impl CrawlOpts {
         }
         if self.deadline.is_some() {
             f.deadline = self.deadline;
+        }
+        if self.max_response_size.is_some() {
+            f.max_response_size = self.max_response_size;
         }
     }
 }
@@ -222,11 +230,7 @@ async fn crawl_into(
             return Err((code, e.to_string()));
         }
     };
-    let mut config = ClientConfig::new(settings.heroku_api_url.clone(), key);
-    config.concurrency = usize::from(settings.concurrency);
-    config.timeout = settings.timeout;
-    config.deadline = settings.deadline;
-    let client = match HerokuClient::new(config) {
+    let client = match HerokuClient::new(settings.heroku_client().config(key)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("heroku-j1: {e}");

@@ -82,11 +82,9 @@ pub async fn run(
     let heroku = match keys.resolve(Which::Heroku).await {
         Ok(resolved) => {
             tracing::info!(source = %resolved.source, key = %resolved.key.masked(), "using the Heroku API key");
-            let mut config = ClientConfig::new(settings.heroku_api_url.clone(), resolved.key);
-            config.concurrency = usize::from(settings.concurrency);
-            config.timeout = settings.timeout;
-            config.deadline = settings.deadline;
-            Some(HerokuClient::new(config)?)
+            Some(HerokuClient::new(
+                settings.heroku_client().config(resolved.key),
+            )?)
         }
         Err(e) => {
             need_login = Some(e.to_string());
@@ -108,7 +106,7 @@ pub async fn run(
     let login = LoginContext {
         keys,
         config_dir: settings.config_dir.clone(),
-        heroku_api_url: settings.heroku_api_url.clone(),
+        heroku: settings.heroku_client(),
         jupiterone_api_url: named_url.then(|| settings.jupiterone_api_url.clone()),
     };
     let clients = Clients {

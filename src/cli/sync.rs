@@ -21,7 +21,7 @@ use super::collect::{Collected, CrawlOpts, crawl_graph, heroku_key};
 use super::diff_report::{self, DiffDocument};
 use super::{FileOpts, HerokuOpts, JupiterOneOpts, exit};
 use crate::graph::{Graph, export};
-use crate::heroku::{ClientConfig, HerokuClient};
+use crate::heroku::HerokuClient;
 use crate::jupiterone::upload::SyncEvent;
 use crate::jupiterone::{
     self, InstanceSource, JupiterOneClient, Preview, Reason, SyncJob, Target, UploadOptions,
@@ -340,8 +340,8 @@ async fn target(settings: &Settings, user_id: Option<&str>) -> Result<Target, St
         crate::settings::NoTarget
     );
     let key = heroku_key().await.map_err(|_| advice.clone())?.key;
-    let client = HerokuClient::new(ClientConfig::new(settings.heroku_api_url.clone(), key))
-        .map_err(|e| e.to_string())?;
+    let client =
+        HerokuClient::new(settings.heroku_client().config(key)).map_err(|e| e.to_string())?;
     let account = client
         .account()
         .await
@@ -768,7 +768,7 @@ pub fn render(r: &SyncReport) -> String {
         );
     }
     if let (Some(req), Some(bytes)) = (r.requests, r.bytes_sent) {
-        let size = bytesize::ByteSize(bytes).display().si();
+        let size = crate::text::human_bytes(bytes);
         let _ = writeln!(out, "  {req} requests, {size} uploaded");
     }
     if !r.truncated_keys.is_empty() {

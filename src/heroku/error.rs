@@ -72,9 +72,9 @@ pub enum HerokuError {
     },
     /// An answer larger than the client's `max_body_bytes`.
     #[error(
-        "Heroku's answer for {what} is larger than {} MB, the most heroku-j1 reads \
-         (max_body_bytes); the list is incomplete",
-        limit / (1024 * 1024)
+        "Heroku's answer for {what} is larger than {}, the most heroku-j1 reads; the list \
+         is incomplete (allow more with --max-response-size or HEROKU_J1_MAX_RESPONSE_SIZE)",
+        crate::text::human_bytes(*limit)
     )]
     TooLarge { what: String, limit: u64 },
     /// The crawl's deadline passed before this request could finish.

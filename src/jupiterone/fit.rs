@@ -125,9 +125,9 @@ impl fmt::Display for Oversized {
     }
 }
 
-/// A byte count in the one human format of the command line (SI: `2.0 MB`).
+/// A byte count in the one human format ([`crate::text::human_bytes`]).
 fn size(bytes: usize) -> String {
-    bytesize::ByteSize(bytes as u64).display().si().to_string()
+    crate::text::human_bytes(bytes as u64)
 }
 
 /// Cuts every string longer than [`KEEP_BYTES`] in `v`; whether any was cut.

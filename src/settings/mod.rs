@@ -25,6 +25,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(2);
 /// The whole crawl's deadline (the Heroku client's default).
 pub const DEFAULT_DEADLINE: Duration = crate::heroku::client::DEFAULT_DEADLINE;
+/// The largest Heroku answer read (the Heroku client's default): far above real pages.
+pub const DEFAULT_MAX_RESPONSE_SIZE: u64 = crate::heroku::client::DEFAULT_MAX_BODY_BYTES;
 /// How long to wait for a finalized JupiterOne job to end.
 pub const DEFAULT_POLL_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// The log file's name in the data folder.
@@ -45,6 +47,7 @@ pub mod env {
     pub const CONCURRENCY: &str = "HEROKU_J1_CONCURRENCY";
     pub const TIMEOUT: &str = "HEROKU_J1_TIMEOUT";
     pub const DEADLINE: &str = "HEROKU_J1_DEADLINE";
+    pub const MAX_RESPONSE_SIZE: &str = "HEROKU_J1_MAX_RESPONSE_SIZE";
     pub const POLL_INTERVAL: &str = "HEROKU_J1_POLL_INTERVAL";
     pub const POLL_LIMIT: &str = "HEROKU_J1_POLL_LIMIT";
     pub const GUARD_PERCENT: &str = "HEROKU_J1_GUARD_PERCENT";
@@ -90,6 +93,7 @@ pub struct Flags {
     pub concurrency: Option<u16>,
     pub timeout: Option<Duration>,
     pub deadline: Option<Duration>,
+    pub max_response_size: Option<u64>,
     pub poll_interval: Option<Duration>,
     pub poll_limit: Option<Duration>,
     pub guard_percent: Option<f64>,
@@ -117,6 +121,8 @@ pub struct Settings {
     pub timeout: Duration,
     /// The whole crawl's deadline: lists not read by then are partial datasets.
     pub deadline: Duration,
+    /// The largest Heroku answer read: a larger page fails its list (a partial dataset).
+    pub max_response_size: u64,
     pub poll_interval: Duration,
     /// How long a finalized job is polled before giving up (it goes on in JupiterOne).
     pub poll_limit: Duration,
@@ -218,7 +224,44 @@ fn source(s: &str) -> Result<InstanceSource, String> {
         .map_err(|_| format!("unknown integration source {s:?}: use external or managed"))
 }
 
+/// What a Heroku client is built with, besides its key: the URL, concurrency, timeout,
+/// deadline and largest answer of the settings. The command line and the explorer (also
+/// after a key typed into its login form) build every Heroku client from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HerokuClientSettings {
+    pub api_url: String,
+    pub concurrency: u16,
+    pub timeout: Duration,
+    pub deadline: Duration,
+    pub max_response_size: u64,
+}
+
+impl HerokuClientSettings {
+    /// The client configuration for `key`.
+    #[must_use]
+    pub fn config(&self, key: crate::secret::Secret) -> crate::heroku::ClientConfig {
+        let mut config = crate::heroku::ClientConfig::new(self.api_url.clone(), key);
+        config.concurrency = usize::from(self.concurrency);
+        config.timeout = self.timeout;
+        config.deadline = self.deadline;
+        config.max_body_bytes = self.max_response_size;
+        config
+    }
+}
+
 impl Settings {
+    /// What every Heroku client of this run is built with.
+    #[must_use]
+    pub fn heroku_client(&self) -> HerokuClientSettings {
+        HerokuClientSettings {
+            api_url: self.heroku_api_url.clone(),
+            concurrency: self.concurrency,
+            timeout: self.timeout,
+            deadline: self.deadline,
+            max_response_size: self.max_response_size,
+        }
+    }
+
     /// The config folder: `--config-dir`, else `HEROKU_J1_CONFIG_DIR`, else the platform's.
     ///
     /// # Errors
@@ -329,6 +372,15 @@ impl Settings {
                 value::duration,
             )?
             .unwrap_or(DEFAULT_DEADLINE);
+        let max_response_size = l
+            .pick(
+                "max response size",
+                flags.max_response_size,
+                env::MAX_RESPONSE_SIZE,
+                file.heroku.max_response_size.as_deref(),
+                value::byte_size,
+            )?
+            .unwrap_or(DEFAULT_MAX_RESPONSE_SIZE);
         let poll_interval = l
             .pick(
                 "poll interval",
@@ -376,6 +428,7 @@ impl Settings {
             concurrency,
             timeout,
             deadline,
+            max_response_size,
             poll_interval,
             poll_limit,
             guard,

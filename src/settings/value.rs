@@ -52,6 +52,25 @@ pub fn concurrency(text: &str) -> Result<u16, String> {
     }
 }
 
+/// A size in bytes: `64MiB`, `100MB`, `512kB` or plain bytes (the `bytesize` crate's
+/// spelling); more than 0.
+///
+/// # Errors
+/// When the text is not such a size, or is zero.
+pub fn byte_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let size = t
+        .parse::<bytesize::ByteSize>()
+        .map_err(|e| format!("{t:?} is not a size ({e}): use e.g. 64MiB, 100MB or plain bytes"))?
+        .as_u64();
+    if size == 0 {
+        return Err(format!(
+            "{t:?} is zero: a size must be greater than 0 (e.g. 64MiB)"
+        ));
+    }
+    Ok(size)
+}
+
 /// The guard's deletion threshold in percent (`10` or `10%`): more than 0, at most 100.
 ///
 /// # Errors

@@ -14,7 +14,8 @@ use crate::secrets::Keys;
 pub struct LoginContext {
     pub keys: Keys,
     pub config_dir: PathBuf,
-    pub heroku_api_url: String,
+    /// What a Heroku client is built with once the form has a key.
+    pub heroku: crate::settings::HerokuClientSettings,
     /// `--jupiterone-api-url`, when given (else the region's).
     pub jupiterone_api_url: Option<String>,
 }

@@ -10,11 +10,7 @@ use crate::tui::action::Effect;
 use crate::tui::login_form::LoginForm;
 use crate::tui::overlay::Overlay;
 
-/// A byte count in the one human format of the whole program (SI units, e.g. `4.2 MB`).
-#[must_use]
-pub fn human_bytes(bytes: u64) -> String {
-    bytesize::ByteSize(bytes).display().si().to_string()
-}
+pub use crate::text::human_bytes;
 
 /// The result popup of a finished sync.
 pub(super) fn sync_summary(outcome: &SyncOutcome) -> String {

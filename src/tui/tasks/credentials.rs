@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::config::{Config, Region};
-use crate::heroku::{ClientConfig, HerokuClient};
+use crate::heroku::HerokuClient;
 use crate::jupiterone::{JupiterOneClient, JupiterOneConfig, UploadOptions};
 use crate::secrets::{Endpoint, Keys, LoginError, Secret, StoreError, Which, validate_and_store};
 use crate::tui::action::{Action, LoginFailure, LoginOk};
@@ -99,7 +99,7 @@ async fn log_in(
     };
     let this_run_only = request.this_run_only;
     let heroku_endpoint = Endpoint::Heroku {
-        api_url: ctx.heroku_api_url.clone(),
+        api_url: ctx.heroku.api_url.clone(),
     };
     let mut kept = Vec::new();
     // A keyring failure for the Heroku key is reported once the JupiterOne key is checked
@@ -168,8 +168,7 @@ async fn log_in(
     }
     let heroku = match request.heroku_key {
         Some(key) => Some(
-            HerokuClient::new(ClientConfig::new(ctx.heroku_api_url.clone(), key))
-                .map_err(|e| failure(None, e.to_string()))?,
+            HerokuClient::new(ctx.heroku.config(key)).map_err(|e| failure(None, e.to_string()))?,
         ),
         None => None,
     };
