@@ -73,7 +73,8 @@ Environment:
 
 Exit codes:
   0    complete
-  1    any other failure (the API cannot be reached, a write failed)
+  1    any other failure (the API cannot be reached, the OS keyring cannot be read, a
+       write failed)
   2    usage or authentication error (a bad flag or --out, a missing or rejected key,
        no Heroku Enterprise account)
   3    complete but partial: some lists could not be read (see the summary)
