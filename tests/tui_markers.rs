@@ -131,7 +131,7 @@ async fn markers_appear_after_the_crawl_without_opening_the_preview() {
     );
     app.clients.jupiterone = Some(JupiterOneSetup {
         client: JupiterOneClient::new(JupiterOneConfig::new(
-            &j1.url(),
+            j1.url(),
             j1.account(),
             Secret::new(j1.token().to_owned()),
         ))
