@@ -117,7 +117,11 @@ impl App {
             return self.update(Action::PreviewReady(result));
         }
         if let Some(note) = note {
-            self.status = Some(note);
+            // After the crawl's own line (counts, partial types), which stays readable.
+            self.status = Some(match self.status.take() {
+                Some(line) if !line.is_empty() => format!("{line}. {note}"),
+                _ => note,
+            });
         }
         let busy = self.syncing.is_some()
             || self
