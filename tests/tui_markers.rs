@@ -284,3 +284,79 @@ async fn markers_appear_after_the_crawl_without_opening_the_preview() {
     assert_eq!(j1.stats().total_requests, requests_after_sync);
     tokio::task::spawn_blocking(move || drop(j1)).await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_state_without_stored_objects_still_marks_and_says_why_details_are_missing() {
+    use heroku_j1::jupiterone::hash::{entity_hash, relationship_hash};
+    use heroku_j1::jupiterone::{Target, preview, state, state_path_for};
+    let dir = tempfile::tempdir().unwrap();
+    let client = JupiterOneClient::new(JupiterOneConfig::new(
+        "http://127.0.0.1:1",
+        "account",
+        Secret::new("j1-key".to_owned()),
+    ))
+    .unwrap();
+    let data_dir = dir.path().join("data");
+    let target = Target::default_scope(common::DANA);
+    // The last sync, recorded by an older heroku-j1: hashes, no objects.
+    let mut before = common::estate();
+    before.enterprise_accounts[0].teams[0].apps[0].name = "old-name".into();
+    let before_graph = graph::build(&before);
+    let mut old = preview(&before_graph, &target, None).state_after(
+        &before_graph,
+        client.api_url(),
+        client.account(),
+        "job-1",
+    );
+    for (o, e) in old.entities.iter_mut().zip(before_graph.entities()) {
+        assert_eq!(o.key, e.key.as_str());
+        o.object = None;
+        o.hash = Some(entity_hash(e));
+    }
+    for (o, r) in old
+        .relationships
+        .iter_mut()
+        .zip(before_graph.relationships())
+    {
+        assert_eq!(o.key, r.key());
+        o.object = None;
+        o.hash = Some(relationship_hash(r));
+    }
+    let path = state_path_for(&client, &data_dir, &target);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    state::save(&path, &old).unwrap();
+
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let ctx = tasks::Context {
+        tx,
+        cancel: tokio_util::sync::CancellationToken::new(),
+        login: None,
+        data_dir: None,
+        drift: None,
+    };
+    let mut app = App::new(Endpoints::default(), 120, 40);
+    app.endpoints.jupiterone = Some("JupiterOne".into());
+    app.clients.jupiterone = Some(JupiterOneSetup {
+        client,
+        data_dir,
+        target: None,
+        options: UploadOptions::default(),
+    });
+    let after = common::estate();
+    let expected = differing(&before_graph, &graph::build(&common::estate()));
+    assert!(expected.contains(common::API), "{expected:?}");
+    let effect = crawl_done(&mut app, after);
+    run(&mut app, &ctx, &mut rx, effect, compared).await;
+    assert_eq!(marked(&app, false), expected, "{:?}", app.since_sync);
+    let status = app.status.clone().unwrap_or_default();
+    assert!(status.contains("older heroku-j1"), "{status}");
+    assert_eq!(app.layer(), Layer::Browse, "not an error");
+    let at = FILTERS
+        .iter()
+        .position(|(m, _)| *m == Markers::SINCE_SYNC)
+        .unwrap();
+    assert_eq!(
+        app.filter_name(at),
+        "changed since last sync (stored state without objects)"
+    );
+}
