@@ -112,8 +112,12 @@ pub enum Action {
     CrawlLive(Box<Data>),
     CrawlDone(Result<Box<Data>, String>),
     PreviewReady(Result<Box<(Plan, Preview)>, String>),
+    /// The preview prepared in the background when a crawl completed or a sync finished
+    /// ([`Effect::Compare`]): kept closed until `p` or `s` asks for it; its change set marks
+    /// the tree (through [`Action::ChangeMarks`], sent first).
+    Compared(Result<Box<(Plan, Preview)>, String>),
     /// The tree's `[new]` / `[changed]` markers for `graph`: one per entity, in graph order
-    /// (computed by the preview task, never in a draw).
+    /// (computed by the preview task from the preview's change set, never in a draw).
     ChangeMarks {
         graph: Arc<Graph>,
         marks: Vec<Markers>,
@@ -165,6 +169,13 @@ pub enum Effect {
     DriftAndCrawl,
     /// Compute the preview of the loaded graph against the last sync.
     Preview,
+    /// The same preview, prepared in the background as soon as a crawl completes or a sync
+    /// finishes (no request to JupiterOne: the last sync is read from the data folder); it
+    /// arrives as [`Action::Compared`].
+    Compare,
+    /// Two tasks at once (e.g. [`Effect::Compare`] and counting the questions after a
+    /// crawl); only tasks, never the event loop's own effects.
+    Both(Box<Effect>, Box<Effect>),
     /// Upload exactly this plan.
     Sync {
         plan: Arc<Plan>,

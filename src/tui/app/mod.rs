@@ -1,14 +1,17 @@
 //! The explorer's state, changed only by [`App::update`]: the state types, `update`,
 //! loading a crawl, the overlays and the commands. Moving around the tree is in `navigate`,
-//! the preview and sync state in `sync`, the change review in `review`, the query line,
+//! the preview and sync state in `sync`, the change review in `review`, the comparison with
+//! the last sync made once a crawl completes (the tree's markers) in `since_sync`, the query line,
 //! its results and the questions view in `query`.
 
 mod navigate;
 mod query;
 mod review;
+mod since_sync;
 mod sync;
 
 pub use review::{KIND_FILTERS, ReviewState};
+pub use since_sync::SinceSync;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -151,6 +154,10 @@ pub struct App {
     pub review: Option<ReviewState>,
     /// `s` was pressed before the preview existed: sync when it arrives.
     pub sync_after_preview: bool,
+    /// `p` or `s` was pressed while the background comparison ran: open its preview.
+    pub preview_wanted: bool,
+    /// What the tree's `[new]` / `[changed]` markers are compared with.
+    pub since_sync: SinceSync,
     pub syncing: Option<SyncRun>,
     /// First row of the help screen.
     pub help_offset: usize,
@@ -192,6 +199,8 @@ impl App {
             preview: None,
             review: None,
             sync_after_preview: false,
+            preview_wanted: false,
+            since_sync: SinceSync::Unknown,
             syncing: None,
             help_offset: 0,
             query: QueryState::default(),
@@ -389,7 +398,8 @@ impl App {
                 match result {
                     Ok(data) => {
                         self.load(*data);
-                        return self.graph_replaced();
+                        let other = self.graph_replaced();
+                        return self.compare_with(other);
                     }
                     Err(message) => {
                         self.drop_live_data();
@@ -400,6 +410,13 @@ impl App {
             Action::PreviewReady(result) => match result {
                 Ok(ready) => {
                     let (plan, preview) = *ready;
+                    if self
+                        .data
+                        .as_ref()
+                        .is_some_and(|d| Arc::ptr_eq(plan.graph(), &d.loaded.graph))
+                    {
+                        self.note_comparison(&preview);
+                    }
                     self.preview = Some(PreviewState {
                         preview,
                         plan: Arc::new(plan),
@@ -419,6 +436,7 @@ impl App {
                     self.error(message);
                 }
             },
+            Action::Compared(result) => return self.compared(result),
             Action::ChangeMarks { graph, marks } => {
                 if let Some(d) = self.data.as_mut()
                     && Arc::ptr_eq(&d.loaded.graph, &graph)
@@ -502,6 +520,8 @@ impl App {
                             title: "Sync finished".into(),
                             text: sync_summary(&outcome),
                         });
+                        // Markers (none yet) and the next preview against this sync.
+                        return self.compare_with(None);
                     }
                     Err(message) => self.error(message),
                 }
@@ -625,7 +645,7 @@ impl App {
                 }
                 if self.preview_is_fresh() {
                     self.open(Overlay::Preview);
-                } else {
+                } else if !self.wait_for_comparison(false) {
                     self.sync_after_preview = false;
                     self.status = Some("Preparing the preview…".into());
                     return Some(Effect::Preview);
@@ -637,6 +657,9 @@ impl App {
                 }
                 if self.preview_is_fresh() {
                     return self.try_sync(false);
+                }
+                if self.wait_for_comparison(true) {
+                    return None;
                 }
                 self.sync_after_preview = true;
                 self.status = Some("Preparing the preview…".into());

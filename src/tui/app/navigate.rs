@@ -261,7 +261,7 @@ impl App {
         } else {
             format!(
                 "Filter: {} ({shown} rows; f for the next, Esc to clear)",
-                FILTERS[filter].1
+                self.filter_name(filter)
             )
         });
     }

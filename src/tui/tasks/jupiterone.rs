@@ -1,6 +1,7 @@
-//! The JupiterOne tasks: preparing the preview (off the async workers: it hashes every
-//! object; with it the tree's `[new]` / `[changed]` markers) and the upload, reporting
-//! progress and outcome as actions.
+//! The JupiterOne tasks: preparing the preview (off the async workers: it compares every
+//! object; with its change set the tree's `[new]` / `[changed]` markers), on `p` or in the
+//! background once a crawl completes, and the upload, reporting progress and outcome as
+//! actions.
 
 use std::sync::Arc;
 
@@ -15,13 +16,23 @@ use crate::tui::clients::JupiterOneSetup;
 use crate::tui::data::Loaded;
 use crate::tui::tree::Markers;
 
-/// Prepares the preview of `loaded` against the last sync to the setup's target.
-pub(super) fn spawn_preview(setup: &JupiterOneSetup, loaded: &Loaded, tx: UnboundedSender<Action>) {
+/// The message a prepared preview (or why there is none) travels in.
+type Done = fn(Result<Box<(Plan, Preview)>, String>) -> Action;
+
+/// Prepares the preview of `loaded` against the last sync to the setup's target (read from
+/// the data folder: no request to JupiterOne), sends the tree's markers from its change set,
+/// then the preview inside `done`.
+pub(super) fn spawn_preview(
+    setup: &JupiterOneSetup,
+    loaded: &Loaded,
+    tx: UnboundedSender<Action>,
+    done: Done,
+) {
     let graph = Arc::clone(&loaded.graph);
     let target = match setup.target_for(loaded.heroku_user_id.as_deref()) {
         Ok(t) => t,
         Err(e) => {
-            let _ = tx.send(Action::PreviewReady(Err(e.to_string())));
+            let _ = tx.send(done(Err(e.to_string())));
             return;
         }
     };
@@ -42,7 +53,7 @@ pub(super) fn spawn_preview(setup: &JupiterOneSetup, loaded: &Loaded, tx: Unboun
             Ok(Err(e)) => Err(format!("cannot prepare the preview: {e}")),
             Err(e) => Err(format!("preparing the preview failed: {e}")),
         };
-        let _ = tx.send(Action::PreviewReady(message));
+        let _ = tx.send(done(message));
     });
 }
 

@@ -1,4 +1,5 @@
-//! All background work of the explorer: the crawl, the preview, the sync, the login, the
+//! All background work of the explorer: the crawl, the preview (on `p`, or in the
+//! background after a crawl for the tree's `[new]` / `[changed]` markers), the sync, the login, the
 //! keys view, deleting the stored keys, J1QL queries and the saved questions' counts.
 //! [`start`] turns an [`Effect`] returned by `App::update` into a task; each task reports through the action channel, its result
 //! inside the message. Tasks read what they need from the app when they start and never
@@ -54,10 +55,19 @@ pub fn start(effect: Effect, app: &App, ctx: &Context) {
             }
             start(Effect::StartCrawl, app, ctx);
         }
-        Effect::Preview => {
+        Effect::Preview | Effect::Compare => {
             if let (Some(setup), Some(data)) = (&app.clients.jupiterone, &app.data) {
-                jupiterone::spawn_preview(setup, &data.loaded, ctx.tx.clone());
+                let done = if matches!(effect, Effect::Preview) {
+                    Action::PreviewReady
+                } else {
+                    Action::Compared
+                };
+                jupiterone::spawn_preview(setup, &data.loaded, ctx.tx.clone(), done);
             }
+        }
+        Effect::Both(first, second) => {
+            start(*first, app, ctx);
+            start(*second, app, ctx);
         }
         Effect::Sync { plan, preview } => {
             if let Some(setup) = &app.clients.jupiterone {

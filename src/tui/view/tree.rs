@@ -11,7 +11,7 @@ use ratatui::widgets::{
 };
 
 use crate::text::clean;
-use crate::tui::app::{App, FILTERS, Pane};
+use crate::tui::app::{App, Pane};
 use crate::tui::layout::fit;
 use crate::tui::tree::{Markers, NodeKind};
 
@@ -97,7 +97,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
         pane_title("Estate", &format!("{} nodes", tree.len()), area.width)
     } else {
         pane_title(
-            FILTERS[app.filter].1,
+            &app.filter_name(app.filter),
             &format!("{} rows", tree.visible().len()),
             area.width,
         )
