@@ -649,7 +649,7 @@ async fn a_giant_body_fails_its_list_at_the_cap() {
     assert!(
         reasons
             .iter()
-            .all(|r| r.contains("larger than 1 MB") && r.contains("max_body_bytes")),
+            .all(|r| r.contains("larger than 1.0 MB") && r.contains("--max-response-size")),
         "{reasons:?}"
     );
     // Members and teams stay whole (add-ons hang off apps, so they are partial too).
