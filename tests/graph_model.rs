@@ -953,10 +953,9 @@ fn validator_checks_keys_ends_and_verbs() {
 
     let mut g = Graph::new();
     let mut e = entity("team-key-0001", "heroku_team", "Team", &named(&[]));
-    let raw: heroku_j1::graph::RawJson =
-        serde_json::value::RawValue::from_string("{}".into())
-            .unwrap()
-            .into();
+    let raw: heroku_j1::graph::RawJson = serde_json::value::RawValue::from_string("{}".into())
+        .unwrap()
+        .into();
     e.raw_data = vec![
         RawData {
             name: "default".into(),

@@ -16,8 +16,8 @@ use super::entity::{Entity, Properties, RawData, RawJson, Relationship};
 use super::types::{self, class_of};
 use crate::estate::{Estate, ListFailure, TeamData};
 use crate::heroku::model::{
-    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject,
-    Str, Team, TeamMember,
+    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str,
+    Team, TeamMember,
 };
 
 /// Epoch milliseconds of an ISO-8601 timestamp; `None` when missing or unreadable.
@@ -628,8 +628,7 @@ impl Builder {
                 v.insert(raw);
                 self.by_kind[kind_index(&entity.entity_type)].push(entity);
             }
-            Entry::Occupied(o) if *o.get() != raw =>
-            {
+            Entry::Occupied(o) if *o.get() != raw => {
                 self.oddities.push((
                     entity.key.clone(),
                     format!(
