@@ -72,7 +72,7 @@ fn drifted(g: &Graph) -> Graph {
             let name = format!("{} (changed)", e.display_name());
             e.properties.set("displayName", name);
             if let Some(first) = e.raw_data.first_mut() {
-                let mut v: Value = serde_json::from_str(first.raw.get()).unwrap_or(Value::Null);
+                let mut v: Value = serde_json::from_str(&first.raw.get()).unwrap_or(Value::Null);
                 if let Some(m) = v.as_object_mut() {
                     m.insert("updated_at".into(), "2027-01-01T00:00:00Z".into());
                 }

@@ -11,8 +11,8 @@
 //! 2. Peak memory (VmHWM) of collecting the `huge` estate (50,000 apps, 100,000 add-ons)
 //!    with raw data kept, in a child process so the fake server's own memory is not counted:
 //!    the streaming build (`collect`; target ≤ 250 MB), the crawl into an estate then the
-//!    batch builder (`sync`), and the explorer's model (the graph and its tree, fully
-//!    expanded).
+//!    batch builder (`sync`), and the explorer's model (the graph, its tree fully expanded,
+//!    and the preview open; target ≤ 400 MB).
 //!
 //! `cargo bench --bench collect`
 
@@ -94,6 +94,17 @@ async fn child(url: String, token: String, mode: &str) {
             data.tree.len(),
             rss_kb() / 1024
         );
+        // The preview open (`p`), as the explorer holds it: the plan and its preview
+        // against nothing synced yet (every object new, the longest lists).
+        let target = heroku_j1::jupiterone::Target::default_scope("bench");
+        let preview = heroku_j1::jupiterone::preview(&data.loaded.graph, &target, None);
+        let plan = heroku_j1::jupiterone::Plan::new(Arc::clone(&data.loaded.graph), target);
+        eprintln!(
+            "  rss with the preview open ({} _types) {} MB",
+            preview.types.len(),
+            rss_kb() / 1024
+        );
+        drop((plan, preview));
         let graph = Arc::clone(&data.loaded.graph);
         drop(data);
         Arc::try_unwrap(graph).expect("one owner")
@@ -117,12 +128,19 @@ async fn child(url: String, token: String, mode: &str) {
         .entities()
         .iter()
         .flat_map(|e| &e.raw_data)
-        .map(|r| r.raw.get().len())
+        .map(|r| r.raw.len())
+        .sum();
+    let stored: usize = graph
+        .entities()
+        .iter()
+        .flat_map(|e| &e.raw_data)
+        .map(|r| r.raw.stored_len())
         .sum();
     let json: usize = graph.entities().iter().map(graph::Entity::json_len).sum();
     eprintln!(
-        "  raw JSON kept {} MB; entities as JSON (raw data included) {} MB",
+        "  raw JSON kept {} MB, held compressed in {} MB; entities as JSON (raw data included) {} MB",
         raw >> 20,
+        stored >> 20,
         json >> 20
     );
     // Where the graph's memory goes, besides the raw JSON.
@@ -338,7 +356,7 @@ async fn main() {
     measure(
         &fake,
         "explorer",
-        "explorer model: the graph and its tree fully expanded",
+        "explorer model: the graph, its tree fully expanded and the preview open; target ≤ 400 MB",
     )
     .await;
 }

@@ -274,7 +274,7 @@ fn recorded_fixtures_build_a_valid_graph() {
     assert_eq!(raw.name, "default");
     let source: Vec<Value> = serde_json::from_str(&fixture("app-addons.json")).unwrap();
     assert_eq!(
-        serde_json::from_str::<Value>(raw.raw.get()).unwrap(),
+        serde_json::from_str::<Value>(&raw.raw.get()).unwrap(),
         source[1]
     );
 
@@ -953,10 +953,9 @@ fn validator_checks_keys_ends_and_verbs() {
 
     let mut g = Graph::new();
     let mut e = entity("team-key-0001", "heroku_team", "Team", &named(&[]));
-    let raw: std::sync::Arc<serde_json::value::RawValue> =
-        serde_json::value::RawValue::from_string("{}".into())
-            .unwrap()
-            .into();
+    let raw: heroku_j1::graph::RawJson = serde_json::value::RawValue::from_string("{}".into())
+        .unwrap()
+        .into();
     e.raw_data = vec![
         RawData {
             name: "default".into(),

@@ -12,12 +12,12 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::Graph;
-use super::entity::{Entity, Properties, RawData, Relationship};
+use super::entity::{Entity, Properties, RawData, RawJson, Relationship};
 use super::types::{self, class_of};
 use crate::estate::{Estate, ListFailure, TeamData};
 use crate::heroku::model::{
-    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Raw,
-    Str, Team, TeamMember,
+    AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str,
+    Team, TeamMember,
 };
 
 /// Epoch milliseconds of an ISO-8601 timestamp; `None` when missing or unreadable.
@@ -42,7 +42,7 @@ fn new_entity(key: &str, entity_type: &'static str) -> Entity {
 fn default_raw(raw: &Arc<RawValue>) -> Vec<RawData> {
     vec![RawData {
         name: Cow::Borrowed("default"),
-        raw: Arc::clone(raw),
+        raw: RawJson::new(raw),
     }]
 }
 
@@ -284,7 +284,7 @@ impl UserFacts {
         }
     }
 
-    fn add_raw(&mut self, source: String, raw: &Arc<RawValue>) {
+    fn add_raw(&mut self, source: String, raw: &RawJson) {
         let name = if self.raw.is_empty() {
             Cow::Borrowed("default")
         } else {
@@ -293,7 +293,7 @@ impl UserFacts {
         if !self.raw.iter().any(|r| r.name == name) {
             self.raw.push(RawData {
                 name,
-                raw: Arc::clone(raw),
+                raw: raw.clone(),
             });
         }
     }
@@ -402,7 +402,7 @@ pub(super) struct Membership {
     email: Str,
     /// Only team members carry the user's name.
     name: Option<Str>,
-    raw: Raw,
+    raw: RawJson,
     mfa: Option<bool>,
     federated: bool,
     admin: bool,
@@ -426,7 +426,7 @@ impl AccountMember {
                 id: m.user.id.clone(),
                 email: m.user.email.clone(),
                 name: None,
-                raw: Arc::clone(m.raw()),
+                raw: RawJson::new(m.raw()),
                 mfa: m.two_factor_authentication,
                 federated: m.identity_provider.is_some(),
                 admin: m.permissions.iter().any(|p| p.name == "manage"),
@@ -459,7 +459,7 @@ impl TeamMemberOf {
                 id: m.user.id.clone(),
                 email: m.user.email.clone(),
                 name: m.user.name.clone(),
-                raw: Arc::clone(m.raw()),
+                raw: RawJson::new(m.raw()),
                 mfa: m.two_factor_authentication,
                 federated: m.federated == Some(true) || m.identity_provider.is_some(),
                 admin: matches!(m.role.as_deref(), Some("admin" | "owner")),
@@ -577,7 +577,7 @@ pub(super) struct Builder {
     /// Entities per row of [`types::ENTITY_KINDS`], in the order they were first seen.
     by_kind: Vec<Vec<Entity>>,
     /// The ids kept so far, with the JSON of the object kept.
-    seen: HashMap<Str, Option<Raw>>,
+    seen: HashMap<Str, Option<RawJson>>,
     /// Oddities of the source data (key, what) for the graph.
     oddities: Vec<(String, String)>,
     users: Users,
@@ -622,15 +622,13 @@ impl Builder {
     /// Keeps `entity` unless an entity with its key was seen before; a different object
     /// (other JSON) under a seen id is recorded as an oddity.
     pub(super) fn keep(&mut self, entity: Entity) {
-        let raw = entity.raw_data.first().map(|r| Arc::clone(&r.raw));
+        let raw = entity.raw_data.first().map(|r| r.raw.clone());
         match self.seen.entry(Str::from(entity.key.as_str())) {
             Entry::Vacant(v) => {
                 v.insert(raw);
                 self.by_kind[kind_index(&entity.entity_type)].push(entity);
             }
-            Entry::Occupied(o)
-                if o.get().as_ref().map(|r| r.get()) != raw.as_ref().map(|r| r.get()) =>
-            {
+            Entry::Occupied(o) if *o.get() != raw => {
                 self.oddities.push((
                     entity.key.clone(),
                     format!(

@@ -1,7 +1,6 @@
 //! Entities, relationships and their properties, with the exact JSON JupiterOne receives.
 
 use std::borrow::Cow;
-use std::sync::Arc;
 
 use serde::de::{Deserializer, Error as _};
 use serde::ser::{SerializeMap, Serializer};
@@ -10,19 +9,20 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 pub use super::properties::{Name, PropRef, Properties};
+pub use super::raw::RawJson;
 
 /// One `_rawData` entry: a source object exactly as Heroku sent it.
 #[derive(Debug, Clone)]
 pub struct RawData {
     /// `default` for the first source (static, not one allocation per entity).
     pub name: Name,
-    /// Shared with the Heroku object it came from.
-    pub raw: Arc<RawValue>,
+    /// The object's JSON, compressed in memory (see [`RawJson`]).
+    pub raw: RawJson,
 }
 
 impl PartialEq for RawData {
     fn eq(&self, other: &Self) -> bool {
-        self.name == other.name && self.raw.get() == other.raw.get()
+        self.name == other.name && self.raw == other.raw
     }
 }
 
@@ -212,7 +212,7 @@ impl Serialize for Entity {
 struct RawDataRef<'a> {
     name: &'a str,
     #[serde(rename = "rawData")]
-    raw: &'a RawValue,
+    raw: &'a RawJson,
 }
 
 impl Serialize for Relationship {
@@ -262,7 +262,7 @@ impl<'de> Deserialize<'de> for Entity {
                 wire.into_iter()
                     .map(|w| RawData {
                         name: Name::Owned(w.name),
-                        raw: Arc::from(w.raw),
+                        raw: RawJson::new(&w.raw),
                     })
                     .collect()
             }

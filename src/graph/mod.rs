@@ -6,6 +6,7 @@ pub mod document;
 pub mod entity;
 pub mod export;
 pub mod properties;
+pub mod raw;
 pub mod stream;
 pub mod types;
 pub mod validate;
@@ -16,7 +17,7 @@ use std::hash::BuildHasher;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
 pub use builder::{build, build_owned};
-pub use entity::{Entity, PropRef, Properties, RawData, Relationship};
+pub use entity::{Entity, PropRef, Properties, RawData, RawJson, Relationship};
 pub use stream::StreamBuilder;
 
 /// An in-memory graph. Objects keep the order they were added in.

@@ -18,7 +18,7 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::graph::{Entity, Graph, Properties, Relationship};
+use crate::graph::{Entity, Graph, Properties, RawJson, Relationship};
 
 /// Bytes kept of a truncated string (before its marker).
 pub const KEEP_BYTES: usize = 1_000;
@@ -185,21 +185,21 @@ fn fit_properties(props: &mut Properties, limit: usize, outside: usize, cut: &mu
 
 fn fit_entity(e: &Entity, bytes: usize, limit: usize) -> (Entity, Oversized) {
     let mut e = e.clone();
-    let truncated: Arc<RawValue> = Arc::from(
-        RawValue::from_string(serde_json::to_string(TRUNCATED).unwrap_or_default())
+    let truncated = RawJson::new(
+        &RawValue::from_string(serde_json::to_string(TRUNCATED).unwrap_or_default())
             .unwrap_or_else(|_| RawValue::NULL.to_owned()),
     );
     let mut raw: Vec<(usize, usize)> = e
         .raw_data
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.raw.get().len(), i))
+        .map(|(i, r)| (r.raw.len(), i))
         .collect();
     raw.sort_unstable_by(|a, b| b.cmp(a));
     let mut size = bytes;
     let mut raw_data_truncated = 0;
     for (len, i) in raw {
-        if size <= limit || len <= truncated.get().len() {
+        if size <= limit || len <= truncated.len() {
             break;
         }
         e.raw_data[i].raw = truncated.clone();
@@ -402,7 +402,7 @@ mod tests {
             properties,
             raw_data: vec![crate::graph::RawData {
                 name: "default".into(),
-                raw: Arc::from(RawValue::from_string(raw).unwrap()),
+                raw: RawValue::from_string(raw).unwrap().into(),
             }],
         }
     }

@@ -227,9 +227,10 @@ fn write_members(members: &mut [(&str, Member<'_>)], out: &mut Vec<u8>) {
                     out.extend_from_slice(b"{\"name\":");
                     let _ = serde_json::to_writer(&mut *out, &r.name);
                     out.extend_from_slice(b",\"rawData\":");
-                    match serde_json::from_str::<Canon<'_>>(r.raw.get()) {
+                    let text = r.raw.get();
+                    match serde_json::from_str::<Canon<'_>>(&text) {
                         Ok(mut c) => write_canon(&mut c, out),
-                        Err(_) => out.extend_from_slice(r.raw.get().as_bytes()),
+                        Err(_) => out.extend_from_slice(text.as_bytes()),
                     }
                     out.push(b'}');
                 }

@@ -17,7 +17,6 @@ use std::sync::Arc;
 
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
-use serde_json::value::RawValue;
 
 use super::client::UploadKind;
 use super::fit::{self, Limits, Oversized, json_len};
@@ -94,7 +93,7 @@ struct RawOut<'a> {
 #[derive(Serialize)]
 #[serde(untagged)]
 enum RawOrTruncated<'a> {
-    Raw(&'a RawValue),
+    Raw(&'a crate::graph::RawJson),
     Truncated(&'static str),
 }
 
@@ -352,7 +351,7 @@ impl Plan {
         let mut saved = 0usize;
         for i in b.start..b.end {
             for (r, raw) in self.graph.entities()[i].raw_data.iter().enumerate() {
-                let len = raw.raw.get().len();
+                let len = raw.raw.len();
                 if truncations.contains(&(i, r)) {
                     saved += len.saturating_sub(truncated_len);
                 } else if len > truncated_len {

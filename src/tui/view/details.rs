@@ -136,9 +136,10 @@ fn raw_lines(e: &Entity, width: usize) -> Vec<Line<'static>> {
                 .add_modifier(Modifier::BOLD),
         )));
         // serde_json escapes control characters inside strings.
-        let pretty = serde_json::from_str::<Value>(raw.raw.get())
+        let text = raw.raw.get();
+        let pretty = serde_json::from_str::<Value>(&text)
             .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or_else(|_| clean(raw.raw.get()).into_owned());
+            .unwrap_or_else(|_| clean(&text).into_owned());
         lines.extend(json_lines(&pretty, width));
         lines.push(Line::default());
     }
