@@ -10,8 +10,8 @@
 //!    time `collect --out` takes to write the graph.
 //! 2. Peak memory (VmHWM) of collecting the `huge` estate (50,000 apps, 100,000 add-ons)
 //!    with raw data kept, in a child process so the fake server's own memory is not counted:
-//!    the streaming build (`collect`; target ≤ 250 MB), the crawl into an estate then the
-//!    batch builder (`sync`), and the explorer's model (the graph, its tree fully expanded,
+//!    the streaming build (what every command does; target ≤ 250 MB), the crawl into an
+//!    estate then the batch builder (the tests' oracle, for comparison), and the explorer's model (the graph, its tree fully expanded,
 //!    and the preview open; target ≤ 400 MB).
 //!
 //! `cargo bench --bench collect`
@@ -61,7 +61,7 @@ async fn child(url: String, token: String, mode: &str) {
     let client = client(url, token, 8);
     let t = Instant::now();
     let graph = if mode == "batch" {
-        // The crawl into an Estate, then the batch builder (what `sync` does).
+        // The crawl into an Estate, then the batch builder: the tests' oracle, for comparison.
         let estate = collect::crawl(&client, None, CancellationToken::new())
             .await
             .expect("crawl");
@@ -344,13 +344,13 @@ async fn main() {
     measure(
         &fake,
         "stream",
-        "collect: the graph built while the crawl runs; target ≤ 250 MB",
+        "collect, sync, diff, query: the graph built while the crawl runs; target ≤ 250 MB",
     )
     .await;
     measure(
         &fake,
         "batch",
-        "sync: the crawl into an estate, then the batch builder",
+        "batch: the crawl into an estate, then the batch builder (the tests' oracle)",
     )
     .await;
     measure(
