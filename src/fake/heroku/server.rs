@@ -175,6 +175,7 @@ impl FakeHerokuState {
         let mut stats = unpoison(self.stats.lock());
         stats.requests += 1;
         *stats.per_route.entry(route.to_owned()).or_insert(0) += 1;
+        stats.arrivals.push(route.to_owned());
     }
 
     fn take_token(&self, caller: Caller) -> Take {
@@ -366,6 +367,10 @@ fn if_none_match(headers: &HeaderMap, tag: &str) -> bool {
     })
 }
 
+/// Answers a request `latency ± jitter` (and any `slow_ms` fault) after it arrived: the
+/// latency is the time from request to answer, the fake's own work included, as a real
+/// server's would be (working first, then sleeping the whole latency, made every answer
+/// later than the latency by the time the fake took).
 async fn handle(
     State(st): State<Arc<FakeHerokuState>>,
     matched: MatchedPath,
@@ -373,13 +378,27 @@ async fn handle(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    let faults = st.faults();
+    let answer_at = tokio::time::Instant::now() + st.delay(&faults);
+    let response = respond(&st, &faults, &matched, &method, &uri, &headers);
+    tokio::time::sleep_until(answer_at).await;
+    response
+}
+
+fn respond(
+    st: &FakeHerokuState,
+    faults: &Faults,
+    matched: &MatchedPath,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+) -> Response {
     let template = matched.as_str();
     let route = ROUTES
         .iter()
         .find(|(p, _)| *p == template)
         .map_or(Route::Account, |(_, r)| *r);
     st.count(template);
-    let faults = st.faults();
     let server_id = uuid::Uuid::new_v4().to_string();
     let request_id = match headers
         .get("request-id")
@@ -390,10 +409,6 @@ async fn handle(
         Some(client) => format!("{client},{server_id}"),
         None => server_id,
     };
-    let delay = st.delay(&faults);
-    if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
-    }
     if faults.reset_connection_rate > 0.0
         && rand::rng().random::<f64>() < faults.reset_connection_rate
     {
@@ -402,7 +417,7 @@ async fn handle(
     let caller = if faults.unauthorized {
         None
     } else {
-        st.authenticate(&headers)
+        st.authenticate(headers)
     };
     let Some(caller) = caller else {
         let reply = Reply::error(
@@ -410,16 +425,16 @@ async fn handle(
             "unauthorized",
             "Invalid credentials provided.",
         );
-        return finish(&faults, reply, &request_id, None, &headers);
+        return finish(faults, reply, &request_id, None, headers);
     };
-    let (mut reply, remaining) = answer(&st, caller, route, &method, &uri, &headers, &faults);
+    let (mut reply, remaining) = answer(st, caller, route, method, uri, headers, faults);
     if let (true, Some(odd)) = (
         reply.status.is_success(),
         faults.oddify(template, &reply.body),
     ) {
         reply.body = odd;
     }
-    finish(&faults, reply, &request_id, Some(remaining), &headers)
+    finish(faults, reply, &request_id, Some(remaining), headers)
 }
 
 /// Everything after authentication; returns the reply and the caller's remaining tokens.
