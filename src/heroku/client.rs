@@ -11,10 +11,11 @@ use crate::http::{
     Attempt, BodyError, GaveUp, RetryObserver, RetryPolicy, Retrying, build_client, describe_error,
     failure_cause, header_str, jitter, read_capped, retry_after,
 };
+use priority_semaphore::{Priority, PrioritySemaphore};
 use reqwest::StatusCode;
 use reqwest::header::{self, HeaderMap, HeaderValue};
-use tokio::sync::Semaphore;
 use tokio::time::Instant;
+use tokio_util::task::AbortOnDropHandle;
 
 use super::error::HerokuError;
 use super::model::{Account, ErrorBody, HerokuObject, RateLimits, parse_list, parse_one};
@@ -34,6 +35,10 @@ pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(3600);
 pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 /// The largest page Heroku serves.
 pub const PAGE_SIZE: usize = 1000;
+
+/// The permit priority of a first request, and of a list's later pages (which go first).
+const FIRST: Priority = 0;
+const LATER_PAGE: Priority = 1;
 
 /// How the client behaves. [`ClientConfig::new`] gives production defaults.
 #[derive(Debug, Clone)]
@@ -109,7 +114,9 @@ struct Inner {
     config: ClientConfig,
     policy: RetryPolicy,
     limiter: RateLimiter,
-    permits: Semaphore,
+    /// The concurrency bound. A list's later pages go before lists not yet started: a list's
+    /// pages form a chain, one round trip each, that must not wait behind the others.
+    permits: Arc<PrioritySemaphore>,
     requests: AtomicU64,
 }
 
@@ -212,7 +219,7 @@ impl HerokuClient {
                     config.pace_below,
                     config.pace_interval,
                 ),
-                permits: Semaphore::new(config.concurrency.max(1)),
+                permits: Arc::new(PrioritySemaphore::new(config.concurrency.max(1))),
                 requests: AtomicU64::new(0),
                 config,
             }),
@@ -276,7 +283,7 @@ impl HerokuClient {
     }
 
     async fn get_one(&self, path: &str, what: &str) -> Result<Page, HerokuError> {
-        match self.get(path, what, None).await {
+        match self.get(path, what, None, FIRST).await {
             Ok(page) => Ok(page),
             Err(GetError::Heroku(e)) => Err(e),
             Err(GetError::RangeRefused) => Err(HerokuError::Request {
@@ -325,7 +332,12 @@ impl HerokuClient {
         let mut pages = Pages::new(range.clone());
         let mut total = 0;
         loop {
-            let page = match self.get(path, what, range.as_deref()).await {
+            let later = if pages.count() == 0 {
+                FIRST
+            } else {
+                LATER_PAGE
+            };
+            let page = match self.get(path, what, range.as_deref(), later).await {
                 Ok(page) => page,
                 Err(GetError::RangeRefused) if pages.count() == 0 && range.is_some() => {
                     tracing::info!(path, "416 for our Range; retrying without one");
@@ -368,7 +380,13 @@ impl HerokuClient {
     }
 
     /// One GET with the rate limiter, the concurrency bound and the shared retry loop.
-    async fn get(&self, path: &str, what: &str, range: Option<&str>) -> Result<Page, GetError> {
+    async fn get(
+        &self,
+        path: &str,
+        what: &str,
+        range: Option<&str>,
+        priority: Priority,
+    ) -> Result<Page, GetError> {
         let inner = &*self.inner;
         let url = format!("{}{path}", inner.base_url);
         let retrying = Retrying {
@@ -379,11 +397,39 @@ impl HerokuClient {
         };
         let result = retrying
             .run(
-                || self.try_get(&url, path, what, range),
+                || self.try_get_in_task(&url, path, what, range, priority),
                 |retry_after| Some(inner.limiter.on_rate_limited(retry_after, jitter())),
             )
             .await;
         result.unwrap_or_else(|gave_up| Err(GetError::Heroku(gave_up_error(gave_up, what))))
+    }
+
+    /// [`Self::try_get`] as a task of its own, so the exchange (waiting for a permit,
+    /// sending, reading the answer) goes on while the task that asked is busy parsing and
+    /// building earlier pages: a permit comes back, and the next request goes out, as soon as
+    /// an answer is read. Dropping the future (cancellation, the deadline) aborts the task.
+    async fn try_get_in_task(
+        &self,
+        url: &str,
+        path: &str,
+        what: &str,
+        range: Option<&str>,
+        priority: Priority,
+    ) -> Attempt<Result<Page, GetError>, Transient> {
+        let this = self.clone();
+        let (url, path, what) = (url.to_owned(), path.to_owned(), what.to_owned());
+        let range = range.map(str::to_owned);
+        let task = AbortOnDropHandle::new(tokio::spawn(async move {
+            this.try_get(&url, &path, &what, range.as_deref(), priority)
+                .await
+        }));
+        match task.await {
+            Ok(attempt) => attempt,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => Attempt::Done(Err(
+                HerokuError::Setup("the request was cancelled".into()).into()
+            )),
+        }
     }
 
     /// One try: the answer classified as final, transient or rate-limited.
@@ -393,10 +439,11 @@ impl HerokuClient {
         path: &str,
         what: &str,
         range: Option<&str>,
+        priority: Priority,
     ) -> Attempt<Result<Page, GetError>, Transient> {
         let inner = &*self.inner;
         inner.limiter.acquire().await;
-        let Ok(_permit) = inner.permits.acquire().await else {
+        let Ok(_permit) = inner.permits.acquire(priority).await else {
             return Attempt::Done(Err(
                 HerokuError::Setup("the client was shut down".into()).into()
             ));

@@ -206,6 +206,9 @@ pub struct Stats {
     pub per_route: BTreeMap<String, u64>,
     /// 429 answers sent.
     pub rate_limited: u64,
+    /// The route template of every request, in the order they arrived.
+    #[serde(default)]
+    pub arrivals: Vec<String>,
 }
 
 /// A running fake Heroku. Dropping it stops the server (without waiting).
