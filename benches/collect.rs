@@ -6,7 +6,8 @@
 //!    dependency-aware bound: two dependency rounds (`/account` and `/enterprise-accounts`;
 //!    then each account's members and teams) plus the remaining requests packed eight at a
 //!    time, × 50 ms. Targets: ≤ 160 requests, wall ≤ 1.10 × the bound. Then the time to the
-//!    first tree node (polling the builder as the explorer does, but every 5 ms), and the
+//!    first tree node after the enterprise accounts answer (target ≤ one round trip; polling
+//!    the builder as the explorer does, but every 5 ms), and the
 //!    time `collect --out` takes to write the graph.
 //! 2. Peak memory (VmHWM) of collecting the `huge` estate (50,000 apps, 100,000 add-ons)
 //!    with raw data kept, in a child process so the fake server's own memory is not counted:
@@ -186,12 +187,15 @@ async fn first_node(fake: &FakeHeroku, latency: Duration) {
     let watch = {
         let builder = Arc::clone(&builder);
         async move {
+            // When the builder first holds something: the enterprise accounts' answer.
+            let mut answered = None;
             loop {
                 if builder.changes() > 0 {
+                    let read = *answered.get_or_insert_with(|| t.elapsed());
                     let (graph, failures) = builder.snapshot();
                     let tree = heroku_j1::tui::tree::Tree::build(&graph, &failures);
                     if !tree.is_empty() {
-                        return t.elapsed();
+                        return (read, t.elapsed());
                     }
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
@@ -199,15 +203,17 @@ async fn first_node(fake: &FakeHeroku, latency: Duration) {
         }
     };
     let sink: &dyn Sink = &*builder;
-    let (first, _) = tokio::join!(
+    let ((read, first), _) = tokio::join!(
         watch,
         collect::crawl_into(&client, None, CancellationToken::new(), sink)
     );
     println!(
-        "  first tree node  {:.0} ms after the start ({:.1} round trips of {:.0} ms; the \
-         enterprise accounts answer after one)",
+        "  first tree node  {:.0} ms after the start; the enterprise accounts were read at \
+         {:.0} ms (one round trip): {:.0} ms after their answer (target ≤ one round trip, \
+         {:.0} ms)",
         first.as_secs_f64() * 1e3,
-        first.as_secs_f64() / latency.as_secs_f64(),
+        read.as_secs_f64() * 1e3,
+        first.saturating_sub(read).as_secs_f64() * 1e3,
         latency.as_secs_f64() * 1e3
     );
 }
