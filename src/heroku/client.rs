@@ -117,6 +117,9 @@ struct Inner {
     /// The concurrency bound. A list's later pages go before lists not yet started: a list's
     /// pages form a chain, one round trip each, that must not wait behind the others.
     permits: Arc<PrioritySemaphore>,
+    /// Answers read or being read but not yet taken by the task that asked: twice the
+    /// concurrency, so answers read while that task is busy cannot pile up in memory.
+    answers: Arc<PrioritySemaphore>,
     requests: AtomicU64,
 }
 
@@ -220,6 +223,7 @@ impl HerokuClient {
                     config.pace_interval,
                 ),
                 permits: Arc::new(PrioritySemaphore::new(config.concurrency.max(1))),
+                answers: Arc::new(PrioritySemaphore::new(2 * config.concurrency.max(1))),
                 requests: AtomicU64::new(0),
                 config,
             }),
@@ -407,7 +411,8 @@ impl HerokuClient {
     /// [`Self::try_get`] as a task of its own, so the exchange (waiting for a permit,
     /// sending, reading the answer) goes on while the task that asked is busy parsing and
     /// building earlier pages: a permit comes back, and the next request goes out, as soon as
-    /// an answer is read. Dropping the future (cancellation, the deadline) aborts the task.
+    /// an answer is read. At most [`Inner::answers`] such exchanges wait to be taken. Dropping
+    /// the future (cancellation, the deadline) aborts the task.
     async fn try_get_in_task(
         &self,
         url: &str,
@@ -416,6 +421,11 @@ impl HerokuClient {
         range: Option<&str>,
         priority: Priority,
     ) -> Attempt<Result<Page, GetError>, Transient> {
+        let Ok(_answer) = self.inner.answers.acquire(priority).await else {
+            return Attempt::Done(Err(
+                HerokuError::Setup("the client was shut down".into()).into()
+            ));
+        };
         let this = self.clone();
         let (url, path, what) = (url.to_owned(), path.to_owned(), what.to_owned());
         let range = range.map(str::to_owned);
