@@ -7,6 +7,7 @@
 //! Also printed: the time to write and to load the stored state, and peak memory (the
 //! process's `VmHWM`, reset before each stage through `/proc/self/clear_refs`).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use heroku_j1::estate::{EnterpriseAccountData, Estate, TeamData};
@@ -133,9 +134,9 @@ fn mb(kb: u64) -> f64 {
 fn main() {
     let t = Instant::now();
     let data = Dataset::generate(Size::Huge.counts(), 1);
-    let before = graph::build_owned(estate(&data));
+    let before = Arc::new(graph::build_owned(estate(&data)));
     drop(data);
-    let after = drifted(&before);
+    let after = Arc::new(drifted(&before));
     println!(
         "huge estate: {} entities, {} relationships (generated, built and drifted in {:.1} s)",
         before.entities().len(),

@@ -26,6 +26,7 @@ use heroku_j1::estate::Sink;
 use heroku_j1::fake::heroku::{FakeHeroku, FakeHerokuConfig, Size};
 use heroku_j1::graph::{self, StreamBuilder};
 use heroku_j1::heroku::{ClientConfig, HerokuClient};
+use heroku_j1::jupiterone::{JupiterOneClient, JupiterOneConfig, Target};
 use heroku_j1::secrets::Secret;
 use heroku_j1::tui::data::{Data, Loaded};
 use tokio_util::sync::CancellationToken;
@@ -91,19 +92,34 @@ async fn child(url: String, token: String, mode: &str) {
         });
         data.tree.open_all();
         eprintln!(
-            "rss with the graph and the tree ({} nodes) {} MB",
+            "rss with the graph and the tree ({} nodes) {} MB (peak so far {} MB)",
             data.tree.len(),
-            rss_kb() / 1024
+            rss_kb() / 1024,
+            peak_rss_kb().unwrap_or(0) / 1024
         );
-        // The preview open (`p`), as the explorer holds it: the plan and its preview
-        // against nothing synced yet (every object new, the longest lists).
-        let target = heroku_j1::jupiterone::Target::default_scope("bench");
-        let preview = heroku_j1::jupiterone::preview(&data.loaded.graph, &target, None);
-        let plan = heroku_j1::jupiterone::Plan::new(Arc::clone(&data.loaded.graph), target);
+        // The preview open (`p`), as the explorer holds it (`tui::tasks::jupiterone`): what
+        // `prepare` returns, the plan and its preview, against an empty data folder (nothing
+        // synced yet: every object new, the longest lists).
+        let j1 = JupiterOneClient::new(JupiterOneConfig::new(
+            "http://127.0.0.1:1",
+            "bench",
+            Secret::new("bench".to_owned()),
+        ))
+        .expect("client");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (plan, preview) = heroku_j1::jupiterone::prepare(
+            &j1,
+            Arc::clone(&data.loaded.graph),
+            Target::default_scope("bench"),
+            dir.path(),
+        )
+        .expect("prepare");
         eprintln!(
-            "  rss with the preview open ({} _types) {} MB",
+            "  rss with the preview open ({} _types, {} objects new) {} MB (peak so far {} MB)",
             preview.types.len(),
-            rss_kb() / 1024
+            preview.totals.entities.created + preview.totals.relationships.created,
+            rss_kb() / 1024,
+            peak_rss_kb().unwrap_or(0) / 1024
         );
         drop((plan, preview));
         let graph = Arc::clone(&data.loaded.graph);

@@ -693,11 +693,11 @@ async fn the_fake_speaks_the_synchronization_api() {
 #[test]
 fn preview_snapshot() {
     let target = scope();
-    let before = build(&estate());
+    let before = Arc::new(build(&estate()));
     let mut state =
         preview(&before, &target, None).state_after(&before, "http://j1", "acct", "job-1");
     state.synced_at = "2026-01-01T00:00:00Z".into();
-    let after = build(&partial_changed_estate());
+    let after = Arc::new(build(&partial_changed_estate()));
     let p = preview(&after, &target, Some(&state));
     let text = heroku_j1::cli::sync::render_preview(&p);
     let reasons: Vec<String> = p

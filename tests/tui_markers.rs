@@ -13,7 +13,7 @@ use std::time::Duration;
 use heroku_j1::estate::Estate;
 use heroku_j1::fake::jupiterone::{FakeJupiterOne, FakeJupiterOneConfig};
 use heroku_j1::graph::{self, Graph};
-use heroku_j1::jupiterone::{JupiterOneClient, JupiterOneConfig, UploadOptions};
+use heroku_j1::jupiterone::{JupiterOneClient, JupiterOneConfig, Kind, UploadOptions};
 use heroku_j1::secrets::Secret;
 use heroku_j1::tui::action::{Action, Command, Effect};
 use heroku_j1::tui::app::{App, Crawl, Endpoints, FILTERS, SinceSync};
@@ -276,8 +276,8 @@ async fn markers_appear_after_the_crawl_without_opening_the_preview() {
         .types
         .iter()
         .filter(|t| !t.relationship)
-        .flat_map(|t| t.new.iter().chain(&t.changed))
-        .map(|o| o.key.clone())
+        .flat_map(|t| set.list(t, Kind::New).chain(set.list(t, Kind::Changed)))
+        .map(|o| o.key)
         .collect();
     assert_eq!(in_preview, expected);
     // Comparing read the data folder only: nothing reached JupiterOne since the sync.
@@ -301,7 +301,7 @@ async fn a_state_without_stored_objects_still_marks_and_says_why_details_are_mis
     // The last sync, recorded by an older heroku-j1: hashes, no objects.
     let mut before = common::estate();
     before.enterprise_accounts[0].teams[0].apps[0].name = "old-name".into();
-    let before_graph = graph::build(&before);
+    let before_graph = Arc::new(graph::build(&before));
     let mut old = preview(&before_graph, &target, None).state_after(
         &before_graph,
         client.api_url(),

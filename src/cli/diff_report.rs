@@ -98,13 +98,13 @@ pub fn document(set: &ChangeSet) -> DiffDocument {
                 partial: t.partial,
                 to_upload: t.to_upload,
                 previous: t.previous,
-                new: t.new.len(),
-                changed: t.changed.len(),
-                deleted: t.deleted.len(),
+                new: t.count(Kind::New),
+                changed: t.count(Kind::Changed),
+                deleted: t.count(Kind::Deleted),
                 unchanged: t.unchanged,
             })
             .collect(),
-        objects: set.objects().cloned().collect(),
+        objects: set.objects().collect(),
     }
 }
 
@@ -219,9 +219,9 @@ pub fn render(set: &ChangeSet) -> String {
         };
         let bar = format!(
             "{}{}{}",
-            "+".repeat(scale(t.new.len())),
-            "~".repeat(scale(t.changed.len())),
-            "-".repeat(scale(t.deleted.len()))
+            "+".repeat(scale(t.count(Kind::New))),
+            "~".repeat(scale(t.count(Kind::Changed))),
+            "-".repeat(scale(t.count(Kind::Deleted)))
         );
         let _ = writeln!(
             out,
@@ -244,14 +244,14 @@ pub fn render(set: &ChangeSet) -> String {
             out,
             "\n{} ({} new, {} changed, {} deleted, {} unchanged)",
             clean(&t.object_type),
-            t.new.len(),
-            t.changed.len(),
-            t.deleted.len(),
+            t.count(Kind::New),
+            t.count(Kind::Changed),
+            t.count(Kind::Deleted),
             t.unchanged
         );
         for kind in Kind::ALL {
-            for o in t.list(kind) {
-                object_lines(&mut out, o);
+            for o in set.list(t, kind) {
+                object_lines(&mut out, &o);
             }
         }
     }

@@ -249,9 +249,15 @@ impl Graph {
 
     #[must_use]
     pub fn relationship(&self, key: &str) -> Option<&Relationship> {
+        self.relationship_position(key)
+            .map(|i| &self.relationships[i])
+    }
+
+    /// The index of the relationship with `key`.
+    #[must_use]
+    pub fn relationship_position(&self, key: &str) -> Option<usize> {
         self.relationship_index
             .get(key, |i| self.relationships.get(i).map_or("", |r| r.key()))
-            .map(|i| &self.relationships[i])
     }
 
     /// Entities of one `_type`, in insertion order.

@@ -1,10 +1,17 @@
 //! The change set: what a sync of the current graph does to what JupiterOne holds for the
 //! target since the last successful sync ([`super::state`]). Every new, changed and deleted
 //! entity and relationship, by `_type` and by kind, each addressable by index (a list view
-//! pages through `TypeChanges::list` without laying anything else out); for a changed one,
+//! pages through [`ChangeSet::object`] without laying anything else out); for a changed one,
 //! the properties that change (old → new, `_rawData` compared as JSON with a JSON diff);
 //! for a deleted one, what JupiterOne holds of it (the stored object's members); unchanged
 //! ones only counted.
+//!
+//! New and changed objects are held as positions in the graph the set was computed from
+//! (which the set keeps), and described ([`ObjectChange`]) only when asked for: a first sync
+//! of the `huge` estate makes 326,000 new objects, and a copy of each one's key and names
+//! would outweigh everything else the preview holds. Only what the graph cannot give is
+//! kept: the property changes of a changed object, what is known of a deleted one, and the
+//! stored names of relationship ends that are not entities of the graph.
 //!
 //! [`compute`] is the one place this is decided: the preview's counts, the guard, the
 //! explorer and `heroku-j1 diff` all read its result.
@@ -15,7 +22,9 @@
 //! those, and so does the next state: [`ChangeSet::carried`]).
 
 use hashbrown::HashMap;
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -55,6 +64,15 @@ impl Kind {
             Self::Deleted => "deleted",
         }
     }
+}
+
+/// What a sync does to one object it uploads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Change {
+    New,
+    Changed,
+    Unchanged,
 }
 
 /// One end of a relationship, named.
@@ -137,23 +155,25 @@ pub struct TypeChanges {
     /// Objects of this type after the last sync.
     pub previous: usize,
     pub unchanged: usize,
+    /// The new objects: positions in the graph's entities (or relationships), ascending.
     #[serde(skip)]
-    pub new: Vec<ObjectChange>,
+    new: Vec<u32>,
+    /// The changed objects: positions, ascending, and what changes.
     #[serde(skip)]
-    pub changed: Vec<ObjectChange>,
+    changed: Vec<(u32, Vec<PropertyChange>)>,
     /// Never any for a partial type.
     #[serde(skip)]
-    pub deleted: Vec<ObjectChange>,
+    deleted: Vec<ObjectChange>,
 }
 
 impl TypeChanges {
-    /// The objects of one kind, in graph order (deleted ones in stored order).
+    /// How many objects of one kind.
     #[must_use]
-    pub fn list(&self, kind: Kind) -> &[ObjectChange] {
+    pub fn count(&self, kind: Kind) -> usize {
         match kind {
-            Kind::New => &self.new,
-            Kind::Changed => &self.changed,
-            Kind::Deleted => &self.deleted,
+            Kind::New => self.new.len(),
+            Kind::Changed => self.changed.len(),
+            Kind::Deleted => self.deleted.len(),
         }
     }
 
@@ -162,10 +182,42 @@ impl TypeChanges {
     pub fn changes(&self) -> usize {
         self.new.len() + self.changed.len() + self.deleted.len()
     }
+
+    /// The objects JupiterOne deletes, in stored order.
+    #[must_use]
+    pub fn deleted(&self) -> &[ObjectChange] {
+        &self.deleted
+    }
+
+    /// The graph position of the `i`th new or changed object, and its property changes.
+    fn at(&self, kind: Kind, i: usize) -> Option<(usize, &[PropertyChange])> {
+        match kind {
+            Kind::New => self.new.get(i).map(|&p| (p as usize, &[][..])),
+            Kind::Changed => self
+                .changed
+                .get(i)
+                .map(|(p, properties)| (*p as usize, properties.as_slice())),
+            Kind::Deleted => None,
+        }
+    }
+
+    /// What the sync does to the object at graph position `position` of this type.
+    fn change_at(&self, position: usize) -> Change {
+        let Ok(p) = u32::try_from(position) else {
+            return Change::Unchanged;
+        };
+        if self.new.binary_search(&p).is_ok() {
+            Change::New
+        } else if self.changed.binary_search_by_key(&p, |c| c.0).is_ok() {
+            Change::Changed
+        } else {
+            Change::Unchanged
+        }
+    }
 }
 
 /// The change set of one sync.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ChangeSet {
     pub target: String,
     pub first_sync: bool,
@@ -180,6 +232,36 @@ pub struct ChangeSet {
     pub carried_entities: Vec<StoredObject>,
     /// Stored relationships likewise.
     pub carried_relationships: Vec<StoredObject>,
+    /// The graph the set was computed from: new and changed objects are positions in it.
+    graph: Arc<Graph>,
+    /// Names of relationship ends that are not entities of the graph, from the stored
+    /// objects (by key; only those a new or changed relationship names).
+    outside_names: HashMap<String, String>,
+}
+
+impl std::fmt::Debug for ChangeSet {
+    /// Everything but the graph, which is only counted.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeSet")
+            .field("target", &self.target)
+            .field("first_sync", &self.first_sync)
+            .field("last_sync", &self.last_sync)
+            .field("details_missing", &self.details_missing)
+            .field("types", &self.types)
+            .field("partial_types", &self.partial_types)
+            .field("carried_entities", &self.carried_entities)
+            .field("carried_relationships", &self.carried_relationships)
+            .field(
+                "graph",
+                &format_args!(
+                    "{} entities, {} relationships",
+                    self.graph.entities().len(),
+                    self.graph.relationships().len()
+                ),
+            )
+            .field("outside_names", &self.outside_names)
+            .finish()
+    }
 }
 
 /// Counts over entities or relationships.
@@ -204,11 +286,148 @@ impl ChangeSet {
         self.types.iter().all(|t| t.changes() == 0)
     }
 
-    /// Every changed object: type by type, new then changed then deleted.
-    pub fn objects(&self) -> impl Iterator<Item = &ObjectChange> {
+    /// The graph the set was computed from.
+    #[must_use]
+    pub fn graph(&self) -> &Arc<Graph> {
+        &self.graph
+    }
+
+    /// The `i`th object of one kind of `t` (one of [`ChangeSet::types`]), described.
+    #[must_use]
+    pub fn object(&self, t: &TypeChanges, kind: Kind, i: usize) -> Option<ObjectChange> {
+        if kind == Kind::Deleted {
+            return t.deleted.get(i).cloned();
+        }
+        let (p, properties) = t.at(kind, i)?;
+        let mut o = if t.relationship {
+            let r = self.graph.relationships().get(p)?;
+            let from = self.end(r.from_key());
+            let to = self.end(r.to_key());
+            ObjectChange {
+                change: kind,
+                key: r.key().to_owned(),
+                object_type: r.relationship_type.to_string(),
+                name: relationship_name(&from, &r.class, &to),
+                from: Some(from),
+                to: Some(to),
+                properties: Vec::new(),
+            }
+        } else {
+            let e = self.graph.entities().get(p)?;
+            ObjectChange {
+                change: kind,
+                key: e.key.clone(),
+                object_type: e.entity_type.to_string(),
+                name: e.display_name().to_owned(),
+                from: None,
+                to: None,
+                properties: Vec::new(),
+            }
+        };
+        o.properties = properties.to_vec();
+        Some(o)
+    }
+
+    /// The key of the `i`th object of one kind of `t`, without describing it.
+    #[must_use]
+    pub fn key_of<'a>(&'a self, t: &'a TypeChanges, kind: Kind, i: usize) -> Option<&'a str> {
+        if kind == Kind::Deleted {
+            return t.deleted.get(i).map(|o| o.key.as_str());
+        }
+        let (p, _) = t.at(kind, i)?;
+        if t.relationship {
+            self.graph.relationships().get(p).map(Relationship::key)
+        } else {
+            self.graph.entities().get(p).map(|e| e.key.as_str())
+        }
+    }
+
+    /// The name of the `i`th object of one kind of `t` ([`ObjectChange::name`]), without
+    /// describing the rest of it.
+    #[must_use]
+    pub fn name_of<'a>(&'a self, t: &'a TypeChanges, kind: Kind, i: usize) -> Option<Cow<'a, str>> {
+        if kind == Kind::Deleted {
+            return t.deleted.get(i).map(|o| Cow::Borrowed(o.name.as_str()));
+        }
+        let (p, _) = t.at(kind, i)?;
+        if t.relationship {
+            // As `relationship_name`, without copying the ends (a search names every row).
+            let r = self.graph.relationships().get(p)?;
+            let (from, to) = (r.from_key(), r.to_key());
+            Some(Cow::Owned(format!(
+                "{} {} {}",
+                self.end_name(from).unwrap_or(from),
+                r.class,
+                self.end_name(to).unwrap_or(to)
+            )))
+        } else {
+            self.graph
+                .entities()
+                .get(p)
+                .map(|e| Cow::Borrowed(e.display_name()))
+        }
+    }
+
+    /// The objects of one kind of `t`, described: new and changed ones in graph order,
+    /// deleted ones in stored order.
+    pub fn list<'a>(
+        &'a self,
+        t: &'a TypeChanges,
+        kind: Kind,
+    ) -> impl Iterator<Item = ObjectChange> + 'a {
+        (0..t.count(kind)).filter_map(move |i| self.object(t, kind, i))
+    }
+
+    /// Every changed object, described: type by type, new then changed then deleted.
+    pub fn objects(&self) -> impl Iterator<Item = ObjectChange> + '_ {
         self.types
             .iter()
-            .flat_map(|t| Kind::ALL.into_iter().flat_map(move |k| t.list(k)))
+            .flat_map(move |t| Kind::ALL.into_iter().flat_map(move |k| self.list(t, k)))
+    }
+
+    /// What the sync does to the object with `key` (an entity's first, as the graph finds
+    /// it); `None` for a key not in the upload.
+    #[must_use]
+    pub fn change_of(&self, key: &str) -> Option<Change> {
+        if let Some(p) = self.graph.entity_position(key) {
+            return Some(self.entity_change(p));
+        }
+        let p = self.graph.relationship_position(key)?;
+        let r = &self.graph.relationships()[p];
+        Some(self.change_at(true, &r.relationship_type, p))
+    }
+
+    /// What the sync does to the entity at `position` in the graph.
+    ///
+    /// # Panics
+    /// When `position` is out of the graph's entities.
+    #[must_use]
+    pub fn entity_change(&self, position: usize) -> Change {
+        let e = &self.graph.entities()[position];
+        self.change_at(false, &e.entity_type, position)
+    }
+
+    fn change_at(&self, relationship: bool, object_type: &str, position: usize) -> Change {
+        self.types
+            .iter()
+            .find(|t| t.relationship == relationship && t.object_type == object_type)
+            .map_or(Change::Unchanged, |t| t.change_at(position))
+    }
+
+    /// The name of a relationship end: from the graph, else from the stored objects.
+    fn end_name(&self, key: &str) -> Option<&str> {
+        self.graph
+            .entity(key)
+            .map(Entity::display_name)
+            .or_else(|| self.outside_names.get(key).map(String::as_str))
+    }
+
+    /// One end of a relationship, named.
+    fn end(&self, key: &str) -> End {
+        End {
+            key: key.to_owned(),
+            name: self.end_name(key).map(str::to_owned),
+        }
     }
 
     /// Totals over entities (`false`) or relationships (`true`).
@@ -506,14 +725,15 @@ impl Names<'_> {
             name: self.entity(key),
         }
     }
+}
 
-    fn relationship_name(&self, from: &End, class: &str, to: &End) -> String {
-        format!(
-            "{} {class} {}",
-            from.name.as_deref().unwrap_or(&from.key),
-            to.name.as_deref().unwrap_or(&to.key)
-        )
-    }
+/// `<from name> <VERB> <to name>` (a key where the name is unknown).
+fn relationship_name(from: &End, class: &str, to: &End) -> String {
+    format!(
+        "{} {class} {}",
+        from.name.as_deref().unwrap_or(&from.key),
+        to.name.as_deref().unwrap_or(&to.key)
+    )
 }
 
 /// The stored objects by key (hashbrown's default hasher: a third of a million keys are
@@ -548,23 +768,25 @@ fn slot<'a>(
     &mut per_type[at]
 }
 
-fn record(t: &mut TypeChanges, verdict: Verdict, make: impl FnOnce(Kind) -> ObjectChange) {
+/// Counts the object at graph position `position` into `t`; whether it is new or changed.
+fn record(t: &mut TypeChanges, verdict: Verdict, position: usize) -> bool {
     t.to_upload += 1;
+    let p = u32::try_from(position).unwrap_or(u32::MAX);
     match verdict {
-        Verdict::Unchanged => t.unchanged += 1,
-        Verdict::New => t.new.push(make(Kind::New)),
-        Verdict::Changed(properties) => {
-            let mut c = make(Kind::Changed);
-            c.properties = properties;
-            t.changed.push(c);
+        Verdict::Unchanged => {
+            t.unchanged += 1;
+            return false;
         }
+        Verdict::New => t.new.push(p),
+        Verdict::Changed(properties) => t.changed.push((p, properties)),
     }
+    true
 }
 
 /// Computes the change set of syncing `graph` to `target`, given the last successful sync
 /// to it. CPU-bound (every object is compared, on all cores): call it off the UI thread.
 #[must_use]
-pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> ChangeSet {
+pub fn compute(graph: &Arc<Graph>, target: &Target, previous: Option<&SyncState>) -> ChangeSet {
     let empty = SyncState::default();
     let prev = previous.unwrap_or(&empty);
     let stored_entities = index(&prev.entities);
@@ -583,33 +805,28 @@ pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
     });
 
     let mut per_type = PerType::new();
-    for (e, verdict) in graph.entities().iter().zip(entity_verdicts) {
-        let t = slot(&mut per_type, false, &e.entity_type);
-        record(t, verdict, |change| ObjectChange {
-            change,
-            key: e.key.clone(),
-            object_type: e.entity_type.to_string(),
-            name: e.display_name().to_owned(),
-            from: None,
-            to: None,
-            properties: Vec::new(),
-        });
+    for (p, (e, verdict)) in graph.entities().iter().zip(entity_verdicts).enumerate() {
+        record(slot(&mut per_type, false, &e.entity_type), verdict, p);
     }
-    for (r, verdict) in graph.relationships().iter().zip(relationship_verdicts) {
+    // A new or changed relationship is named when asked for, from the graph; an end that is
+    // not an entity of the graph is named from the stored objects, kept here.
+    let mut outside_names = HashMap::new();
+    for (p, (r, verdict)) in graph
+        .relationships()
+        .iter()
+        .zip(relationship_verdicts)
+        .enumerate()
+    {
         let t = slot(&mut per_type, true, &r.relationship_type);
-        record(t, verdict, |change| {
-            let from = names.end(r.from_key());
-            let to = names.end(r.to_key());
-            ObjectChange {
-                change,
-                key: r.key().to_owned(),
-                object_type: r.relationship_type.to_string(),
-                name: names.relationship_name(&from, &r.class, &to),
-                from: Some(from),
-                to: Some(to),
-                properties: Vec::new(),
+        if record(t, verdict, p) && !stored_entities.is_empty() {
+            for key in [r.from_key(), r.to_key()] {
+                if graph.entity(key).is_none()
+                    && let Some(name) = names.entity(key)
+                {
+                    outside_names.insert(key.to_owned(), name);
+                }
             }
-        });
+        }
     }
 
     let mut carried_entities = Vec::new();
@@ -639,11 +856,7 @@ pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
                     (Some(f), Some(t)) => {
                         let (from, to) = (names.end(f), names.end(t));
                         let class = n.class.as_ref().and_then(Value::as_str).unwrap_or("TO");
-                        (
-                            names.relationship_name(&from, class, &to),
-                            Some(from),
-                            Some(to),
-                        )
+                        (relationship_name(&from, class, &to), Some(from), Some(to))
                     }
                     _ => (o.key.clone(), None, None),
                 }
@@ -686,6 +899,8 @@ pub fn compute(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> 
         partial_types,
         carried_entities,
         carried_relationships,
+        graph: Arc::clone(graph),
+        outside_names,
     }
 }
 

@@ -4,33 +4,24 @@
 //! asks for confirmation before a risky sync. Every count and every guard reason is derived
 //! from the one change set ([`changes::compute`]), so they cannot disagree with it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-pub use super::changes::LastSync;
-use super::changes::{self, ChangeSet};
+use super::changes::{self, ChangeSet, Kind};
+pub use super::changes::{Change, LastSync};
 use super::fit::Oversized;
 pub use super::hash::{content_hash, entity_hash, relationship_hash};
 use super::state::{Header, STATE_VERSION, Snapshot, StoredObject, SyncState};
 use super::target::Target;
+use crate::graph::Graph;
 use crate::graph::validate::{Finding, validate};
-use crate::graph::{Graph, Relationship};
 
 /// The default deletion threshold of the guard: more than 10 % of a type.
 pub const DEFAULT_DELETE_THRESHOLD: f64 = 0.10;
-
-/// What a sync does to one object.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Change {
-    New,
-    Changed,
-    Unchanged,
-}
 
 /// The prediction for one `_type`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -216,9 +207,7 @@ pub struct Preview {
     /// Why object details (changed properties, names of deleted objects) are missing: the
     /// stored state comes from an older heroku-j1.
     pub details_missing: Option<String>,
-    #[serde(skip)]
-    changes: HashMap<Box<str>, Change>,
-    /// What everything above was derived from.
+    /// What everything above was derived from (and what each object's change is read from).
     #[serde(skip)]
     change_set: Arc<ChangeSet>,
 }
@@ -230,13 +219,14 @@ pub struct Preview {
 /// CPU-bound (it validates and compares every object on all cores): call it from
 /// `spawn_blocking`, not on the UI thread.
 #[must_use]
-pub fn preview(graph: &Graph, target: &Target, previous: Option<&SyncState>) -> Preview {
-    from_change_set(graph, target, changes::compute(graph, target, previous))
+pub fn preview(graph: &Arc<Graph>, target: &Target, previous: Option<&SyncState>) -> Preview {
+    from_change_set(target, changes::compute(graph, target, previous))
 }
 
-/// The preview of a change set made by [`changes::compute`] for `graph`.
+/// The preview of a change set made by [`changes::compute`] (of the set's graph).
 #[must_use]
-pub fn from_change_set(graph: &Graph, target: &Target, set: ChangeSet) -> Preview {
+pub fn from_change_set(target: &Target, set: ChangeSet) -> Preview {
+    let graph = Arc::clone(set.graph());
     let types: Vec<TypeChange> = set
         .types
         .iter()
@@ -244,10 +234,10 @@ pub fn from_change_set(graph: &Graph, target: &Target, set: ChangeSet) -> Previe
             object_type: t.object_type.clone(),
             relationship: t.relationship,
             to_upload: t.to_upload,
-            new: t.new.len(),
-            changed: t.changed.len(),
+            new: t.count(Kind::New),
+            changed: t.count(Kind::Changed),
             unchanged: t.unchanged,
-            to_delete: t.deleted.len(),
+            to_delete: t.count(Kind::Deleted),
             previous: t.previous,
             partial: t.partial,
         })
@@ -265,22 +255,9 @@ pub fn from_change_set(graph: &Graph, target: &Target, set: ChangeSet) -> Previe
         c.unchanged += t.unchanged;
         c.deleted += t.to_delete;
     }
-    let mut changes: HashMap<Box<str>, Change> = graph
-        .entities()
-        .iter()
-        .map(|e| e.key.as_str())
-        .chain(graph.relationships().iter().map(Relationship::key))
-        .map(|k| (Box::from(k), Change::Unchanged))
-        .collect();
     let mut deletions = Vec::new();
     for t in &set.types {
-        for o in &t.new {
-            changes.insert(o.key.as_str().into(), Change::New);
-        }
-        for o in &t.changed {
-            changes.insert(o.key.as_str().into(), Change::Changed);
-        }
-        deletions.extend(t.deleted.iter().map(|o| Deletion {
+        deletions.extend(t.deleted().iter().map(|o| Deletion {
             key: o.key.clone(),
             object_type: o.object_type.clone(),
             relationship: t.relationship,
@@ -294,11 +271,10 @@ pub fn from_change_set(graph: &Graph, target: &Target, set: ChangeSet) -> Previe
         details_missing: set.details_missing.clone(),
         types,
         totals,
-        findings: validate(graph),
+        findings: validate(&graph),
         partial_datasets: graph.partial_datasets().clone(),
         oversized: Vec::new(),
         deletions,
-        changes,
         change_set: Arc::new(set),
     }
 }
@@ -307,7 +283,7 @@ impl Preview {
     /// What the sync does to the object with `key`; `None` for a key not in the upload.
     #[must_use]
     pub fn change_of(&self, key: &str) -> Option<Change> {
-        self.changes.get(key).copied()
+        self.change_set.change_of(key)
     }
 
     /// The change set the preview was derived from: every new, changed and deleted object.
@@ -377,7 +353,7 @@ impl Preview {
         self.change_set
             .type_changes(object_type)
             .map(|t| {
-                t.deleted
+                t.deleted()
                     .iter()
                     .map(|o| Named {
                         key: o.key.clone(),

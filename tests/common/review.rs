@@ -13,7 +13,7 @@ pub fn app(width: u16, height: u16) -> App {
     let mut before = super::estate();
     before.enterprise_accounts[0].teams[0].apps[0].name = "old-name".into();
     before.enterprise_accounts[0].teams[0].apps.pop();
-    let before = graph::build(&before);
+    let before = std::sync::Arc::new(graph::build(&before));
     let target = Target::default_scope(super::DANA);
     let mut state =
         preview(&before, &target, None).state_after(&before, "http://j1", "acct", "job-1");

@@ -1,6 +1,6 @@
 //! The change review under the preview: one `_type`'s new / changed / deleted objects
 //! (filtered by kind, searched by name), and one object's diff. Only indices are kept, so a
-//! list of 155k objects is never copied or laid out.
+//! list of 155k objects is never copied or laid out; a row is described when drawn.
 
 use std::sync::Arc;
 
@@ -57,19 +57,16 @@ impl ReviewState {
         s
     }
 
-    /// The object of a row.
+    /// The object of a row, described (only rows on screen are).
     #[must_use]
-    pub fn object(&self, (kind, i): (Kind, u32)) -> Option<&ObjectChange> {
-        self.set
-            .types
-            .get(self.type_index)?
-            .list(kind)
-            .get(i as usize)
+    pub fn object(&self, (kind, i): (Kind, u32)) -> Option<ObjectChange> {
+        let t = self.set.types.get(self.type_index)?;
+        self.set.object(t, kind, i as usize)
     }
 
     /// The object whose diff is shown.
     #[must_use]
-    pub fn opened(&self) -> Option<&ObjectChange> {
+    pub fn opened(&self) -> Option<ObjectChange> {
         self.object(self.open?)
     }
 
@@ -81,18 +78,23 @@ impl ReviewState {
         };
         let q = self.query.to_lowercase();
         let kinds: Vec<Kind> = KIND_FILTERS[self.kind].map_or(Kind::ALL.to_vec(), |k| vec![k]);
+        let set = &self.set;
+        let matches = |k: Kind, i: usize| {
+            q.is_empty()
+                || set
+                    .name_of(t, k, i)
+                    .is_some_and(|n| n.to_lowercase().contains(&q))
+                || set
+                    .key_of(t, k, i)
+                    .is_some_and(|key| key.to_lowercase().contains(&q))
+        };
+        let matches = &matches;
         self.rows = kinds
             .into_iter()
             .flat_map(|k| {
-                t.list(k)
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| {
-                        q.is_empty()
-                            || o.name.to_lowercase().contains(&q)
-                            || o.key.to_lowercase().contains(&q)
-                    })
-                    .map(move |(i, _)| (k, u32::try_from(i).unwrap_or(u32::MAX)))
+                (0..t.count(k))
+                    .filter(move |&i| matches(k, i))
+                    .map(move |i| (k, u32::try_from(i).unwrap_or(u32::MAX)))
             })
             .collect();
         self.cursor = 0;
@@ -123,7 +125,7 @@ impl App {
                 let key = &r.deleted()[0].key;
                 set.types
                     .iter()
-                    .position(|t| t.deleted.iter().any(|o| &o.key == key))
+                    .position(|t| t.deleted().iter().any(|o| &o.key == key))
             });
         let (index, kind) = match warned {
             Some(i) if !p.confirm.is_empty() => (i, Some(Kind::Deleted)),

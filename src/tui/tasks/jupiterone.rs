@@ -8,7 +8,6 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::graph::Graph;
 use crate::jupiterone::diff::Change;
 use crate::jupiterone::{self, Plan, Preview};
 use crate::tui::action::Action;
@@ -45,7 +44,7 @@ pub(super) fn spawn_preview(
         let message = match result {
             Ok(Ok((plan, preview))) => {
                 let graph = Arc::clone(plan.graph());
-                let marks = change_marks(&graph, &preview);
+                let marks = change_marks(&preview);
                 let ready = Ok(Box::new((plan, preview)));
                 let _ = tx.send(Action::ChangeMarks { graph, marks });
                 ready
@@ -59,17 +58,16 @@ pub(super) fn spawn_preview(
 
 /// Each entity's `[new]` / `[changed]` marker against the last sync, in graph order; none
 /// before a first sync (everything would be new).
-fn change_marks(graph: &Graph, preview: &Preview) -> Vec<Markers> {
+fn change_marks(preview: &Preview) -> Vec<Markers> {
     if preview.last_sync.is_none() {
         return Vec::new();
     }
-    graph
-        .entities()
-        .iter()
-        .map(|e| match preview.change_of(&e.key) {
-            Some(Change::New) => Markers::NEW,
-            Some(Change::Changed) => Markers::CHANGED,
-            _ => Markers::default(),
+    let set = preview.change_set();
+    (0..set.graph().entities().len())
+        .map(|i| match set.entity_change(i) {
+            Change::New => Markers::NEW,
+            Change::Changed => Markers::CHANGED,
+            Change::Unchanged => Markers::default(),
         })
         .collect()
 }

@@ -32,7 +32,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, app: &App) {
                 o.change.sign(),
                 clean(&o.name)
             ),
-            diff_lines(app, r, o),
+            diff_lines(app, r, &o),
         ),
         None => (
             format!(" Changes of {type_name} (Enter diff, t kind, / search, Esc back) "),
@@ -64,9 +64,9 @@ fn list_lines<'a>(app: &App, r: &'a ReviewState) -> Vec<Line<'a>> {
         Span::raw(format!(
             "{kind} ({} shown) · {} new, {} changed, {} deleted",
             r.rows.len(),
-            t.map_or(0, |t| t.new.len()),
-            t.map_or(0, |t| t.changed.len()),
-            t.map_or(0, |t| t.deleted.len()),
+            t.map_or(0, |t| t.count(Kind::New)),
+            t.map_or(0, |t| t.count(Kind::Changed)),
+            t.map_or(0, |t| t.count(Kind::Deleted)),
         )),
     ]));
     lines.push(if r.searching || !r.query.is_empty() {
