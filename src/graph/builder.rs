@@ -582,6 +582,8 @@ pub(super) struct Builder {
     oddities: Vec<(String, String)>,
     users: Users,
     relationships: Vec<Relationship>,
+    /// Positions in `relationships`, by key.
+    relationship_keys: KeyIndex,
 }
 
 /// The position of an entity type's row in [`types::ENTITY_KINDS`].
@@ -595,6 +597,12 @@ fn kind_index(entity_type: &str) -> usize {
 impl Builder {
     pub(super) fn new(sizes: &Sizes) -> Self {
         let entities = sizes.accounts + sizes.teams + sizes.apps + sizes.addons;
+        let relationships = sizes.account_members
+            + sizes.teams
+            + sizes.team_members
+            + sizes.apps
+            + sizes.addons
+            + sizes.attachments;
         Self {
             // Room for the users too (at most one per membership): they join the list at
             // the end, and the graph takes the list without copying it.
@@ -602,14 +610,27 @@ impl Builder {
             seen: KeyIndex::with_capacity(entities),
             oddities: Vec::new(),
             users: Users::default(),
-            relationships: Vec::with_capacity(
-                sizes.account_members
-                    + sizes.teams
-                    + sizes.team_members
-                    + sizes.apps
-                    + sizes.addons
-                    + sizes.attachments,
-            ),
+            relationships: Vec::with_capacity(relationships),
+            relationship_keys: KeyIndex::with_capacity(relationships),
+        }
+    }
+
+    /// Adds a relationship, unless an earlier one has its key, type and ends: the graph keeps
+    /// only the first relationship with a key, so it would drop this one (an add-on's
+    /// attachment to its billing app repeats the billing relationship: a hundred thousand
+    /// of them in the `huge` estate, not worth holding until then).
+    fn relate(&mut self, r: Relationship) {
+        let list = &self.relationships;
+        let key_at = |i: usize| list.get(i).map_or(r.key(), Relationship::key);
+        match self.relationship_keys.get(r.key(), key_at) {
+            Some(i)
+                if list[i].relationship_type == r.relationship_type
+                    && list[i].from_key() == r.from_key()
+                    && list[i].to_key() == r.to_key() => {}
+            _ => {
+                self.relationship_keys.insert(r.key(), list.len(), key_at);
+                self.relationships.push(r);
+            }
         }
     }
 
@@ -662,12 +683,12 @@ impl Builder {
             ));
         }
         self.users.add(Source::Account(account_id), m.user);
-        self.relationships.push(m.relationship);
+        self.relate(m.relationship);
     }
 
     /// A team of an enterprise account, before its lists.
     pub(super) fn team_entity(&mut self, account_id: &str, team: Entity) {
-        self.relationships.push(Relationship::direct(
+        self.relate(Relationship::direct(
             types::ACCOUNT_HAS_TEAM,
             "HAS",
             account_id,
@@ -678,11 +699,11 @@ impl Builder {
 
     pub(super) fn team_member(&mut self, team_id: &str, m: TeamMemberOf) {
         self.users.add(Source::Team(team_id), m.user);
-        self.relationships.push(m.relationship);
+        self.relate(m.relationship);
     }
 
     pub(super) fn app(&mut self, team_id: &str, app: Entity) {
-        self.relationships.push(Relationship::direct(
+        self.relate(Relationship::direct(
             types::TEAM_OWNS_APPLICATION,
             "OWNS",
             team_id,
@@ -694,13 +715,15 @@ impl Builder {
     /// An add-on with its billing app's relationship.
     pub(super) fn addon(&mut self, addon: Entity, billing: Option<Relationship>) {
         self.keep(addon);
-        self.relationships.extend(billing);
+        if let Some(r) = billing {
+            self.relate(r);
+        }
     }
 
     /// An attachment's relationship. The billing app's comes first from the add-on lists,
     /// so a second one with its key is dropped.
     pub(super) fn attachment(&mut self, relationship: Relationship) {
-        self.relationships.push(relationship);
+        self.relate(relationship);
     }
 
     fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
@@ -766,9 +789,10 @@ impl Builder {
             seen,
             users,
             relationships,
+            relationship_keys,
             oddities,
         } = self;
-        drop(seen);
+        drop((seen, relationship_keys));
         Self::drop_unused_addons(&mut entities, &relationships);
         entities.extend(users.order.into_iter().map(UserFacts::into_entity));
         in_step_order(&mut entities);
