@@ -477,9 +477,33 @@ pub(super) fn billing_relationship(addon: &AddOn) -> Option<Relationship> {
 
 /// An attachment's relationship from the app it is attached to, when it names one.
 pub(super) fn attachment_relationship(a: &AddOnAttachment) -> Option<Relationship> {
-    let app_id = a.app_id.as_deref()?;
-    let billing = a.billing_app_id.as_deref() == Some(app_id);
-    Some(app_has_addon(app_id, &a.addon_id, billing))
+    Attachment::new(a).map(|a| a.relationship())
+}
+
+/// What the graph keeps of an attachment that names its app: the ends of its relationship,
+/// and whether the app is the one billed. Smaller than the relationship, which most
+/// attachments only repeat (the billing app's): the streaming builder holds these until the
+/// crawl ends.
+#[derive(Clone)]
+pub(super) struct Attachment {
+    app_id: Str,
+    addon_id: Str,
+    billing: bool,
+}
+
+impl Attachment {
+    pub(super) fn new(a: &AddOnAttachment) -> Option<Self> {
+        let app_id = a.app_id.clone()?;
+        Some(Self {
+            billing: a.billing_app_id.as_ref() == Some(&app_id),
+            app_id,
+            addon_id: a.addon_id.clone(),
+        })
+    }
+
+    pub(super) fn relationship(&self) -> Relationship {
+        app_has_addon(&self.app_id, &self.addon_id, self.billing)
+    }
 }
 
 /// `heroku_application_has_addon`, saying whether the app is the one billed.
