@@ -4,16 +4,15 @@
 //! (`super::stream`) maps pages with the same functions and feeds the same rules.
 
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::Graph;
 use super::entity::{Entity, Properties, RawData, RawJson, Relationship};
 use super::types::{self, class_of};
+use super::{Graph, KeyIndex};
 use crate::estate::{Estate, ListFailure, TeamData};
 use crate::heroku::model::{
     AddOn, AddOnAttachment, App, EnterpriseAccount, EnterpriseAccountMember, HerokuObject, Str,
@@ -478,9 +477,33 @@ pub(super) fn billing_relationship(addon: &AddOn) -> Option<Relationship> {
 
 /// An attachment's relationship from the app it is attached to, when it names one.
 pub(super) fn attachment_relationship(a: &AddOnAttachment) -> Option<Relationship> {
-    let app_id = a.app_id.as_deref()?;
-    let billing = a.billing_app_id.as_deref() == Some(app_id);
-    Some(app_has_addon(app_id, &a.addon_id, billing))
+    Attachment::new(a).map(|a| a.relationship())
+}
+
+/// What the graph keeps of an attachment that names its app: the ends of its relationship,
+/// and whether the app is the one billed. Smaller than the relationship, which most
+/// attachments only repeat (the billing app's): the streaming builder holds these until the
+/// crawl ends.
+#[derive(Clone)]
+pub(super) struct Attachment {
+    app_id: Str,
+    addon_id: Str,
+    billing: bool,
+}
+
+impl Attachment {
+    pub(super) fn new(a: &AddOnAttachment) -> Option<Self> {
+        let app_id = a.app_id.clone()?;
+        Some(Self {
+            billing: a.billing_app_id.as_ref() == Some(&app_id),
+            app_id,
+            addon_id: a.addon_id.clone(),
+        })
+    }
+
+    pub(super) fn relationship(&self) -> Relationship {
+        app_has_addon(&self.app_id, &self.addon_id, self.billing)
+    }
 }
 
 /// `heroku_application_has_addon`, saying whether the app is the one billed.
@@ -574,14 +597,17 @@ impl Sizes {
 /// builder and the streaming one ([`super::stream`]) feed it the same objects in the same
 /// order, so both give the same graph.
 pub(super) struct Builder {
-    /// Entities per row of [`types::ENTITY_KINDS`], in the order they were first seen.
-    by_kind: Vec<Vec<Entity>>,
-    /// The ids kept so far, with the JSON of the object kept.
-    seen: HashMap<Str, Option<RawJson>>,
+    /// The entities kept, in the order they were first seen (all kinds in one list: the
+    /// graph takes it as it is, once [`Builder::finish`] has put it in the steps' order).
+    entities: Vec<Entity>,
+    /// Positions in `entities`, by key: the ids kept so far.
+    seen: KeyIndex,
     /// Oddities of the source data (key, what) for the graph.
     oddities: Vec<(String, String)>,
     users: Users,
     relationships: Vec<Relationship>,
+    /// Positions in `relationships`, by key.
+    relationship_keys: KeyIndex,
 }
 
 /// The position of an entity type's row in [`types::ENTITY_KINDS`].
@@ -594,41 +620,59 @@ fn kind_index(entity_type: &str) -> usize {
 
 impl Builder {
     pub(super) fn new(sizes: &Sizes) -> Self {
-        let mut by_kind: Vec<Vec<Entity>> = vec![Vec::new(); types::ENTITY_KINDS.len()];
-        for (entity_type, n) in [
-            (types::ACCOUNT, sizes.accounts),
-            (types::TEAM, sizes.teams),
-            (types::APPLICATION, sizes.apps),
-            (types::ADDON, sizes.addons),
-        ] {
-            by_kind[kind_index(entity_type)].reserve_exact(n);
-        }
+        let entities = sizes.accounts + sizes.teams + sizes.apps + sizes.addons;
+        let relationships = sizes.account_members
+            + sizes.teams
+            + sizes.team_members
+            + sizes.apps
+            + sizes.addons
+            + sizes.attachments;
         Self {
-            by_kind,
-            seen: HashMap::with_capacity(sizes.accounts + sizes.teams + sizes.apps + sizes.addons),
+            // Room for the users too (at most one per membership): they join the list at
+            // the end, and the graph takes the list without copying it.
+            entities: Vec::with_capacity(entities + sizes.account_members + sizes.team_members),
+            seen: KeyIndex::with_capacity(entities),
             oddities: Vec::new(),
             users: Users::default(),
-            relationships: Vec::with_capacity(
-                sizes.account_members
-                    + sizes.teams
-                    + sizes.team_members
-                    + sizes.apps
-                    + sizes.addons
-                    + sizes.attachments,
-            ),
+            relationships: Vec::with_capacity(relationships),
+            relationship_keys: KeyIndex::with_capacity(relationships),
+        }
+    }
+
+    /// Adds a relationship, unless an earlier one has its key, type and ends: the graph keeps
+    /// only the first relationship with a key, so it would drop this one (an add-on's
+    /// attachment to its billing app repeats the billing relationship: a hundred thousand
+    /// of them in the `huge` estate, not worth holding until then).
+    fn relate(&mut self, r: Relationship) {
+        let list = &self.relationships;
+        let key_at = |i: usize| list.get(i).map_or(r.key(), Relationship::key);
+        match self.relationship_keys.get(r.key(), key_at) {
+            Some(i)
+                if list[i].relationship_type == r.relationship_type
+                    && list[i].from_key() == r.from_key()
+                    && list[i].to_key() == r.to_key() => {}
+            _ => {
+                self.relationship_keys.insert(r.key(), list.len(), key_at);
+                self.relationships.push(r);
+            }
         }
     }
 
     /// Keeps `entity` unless an entity with its key was seen before; a different object
     /// (other JSON) under a seen id is recorded as an oddity.
     pub(super) fn keep(&mut self, entity: Entity) {
-        let raw = entity.raw_data.first().map(|r| r.raw.clone());
-        match self.seen.entry(Str::from(entity.key.as_str())) {
-            Entry::Vacant(v) => {
-                v.insert(raw);
-                self.by_kind[kind_index(&entity.entity_type)].push(entity);
+        let entities = &self.entities;
+        let key_at = |i: usize| {
+            entities
+                .get(i)
+                .map_or(entity.key.as_str(), |e| e.key.as_str())
+        };
+        match self.seen.get(&entity.key, key_at) {
+            None => {
+                self.seen.insert(&entity.key, entities.len(), key_at);
+                self.entities.push(entity);
             }
-            Entry::Occupied(o) if *o.get() != raw => {
+            Some(i) if first_raw(&self.entities[i]) != first_raw(&entity) => {
                 self.oddities.push((
                     entity.key.clone(),
                     format!(
@@ -639,7 +683,7 @@ impl Builder {
                     ),
                 ));
             }
-            Entry::Occupied(_) => {}
+            Some(_) => {}
         }
     }
 
@@ -663,12 +707,12 @@ impl Builder {
             ));
         }
         self.users.add(Source::Account(account_id), m.user);
-        self.relationships.push(m.relationship);
+        self.relate(m.relationship);
     }
 
     /// A team of an enterprise account, before its lists.
     pub(super) fn team_entity(&mut self, account_id: &str, team: Entity) {
-        self.relationships.push(Relationship::direct(
+        self.relate(Relationship::direct(
             types::ACCOUNT_HAS_TEAM,
             "HAS",
             account_id,
@@ -679,11 +723,11 @@ impl Builder {
 
     pub(super) fn team_member(&mut self, team_id: &str, m: TeamMemberOf) {
         self.users.add(Source::Team(team_id), m.user);
-        self.relationships.push(m.relationship);
+        self.relate(m.relationship);
     }
 
     pub(super) fn app(&mut self, team_id: &str, app: Entity) {
-        self.relationships.push(Relationship::direct(
+        self.relate(Relationship::direct(
             types::TEAM_OWNS_APPLICATION,
             "OWNS",
             team_id,
@@ -695,13 +739,15 @@ impl Builder {
     /// An add-on with its billing app's relationship.
     pub(super) fn addon(&mut self, addon: Entity, billing: Option<Relationship>) {
         self.keep(addon);
-        self.relationships.extend(billing);
+        if let Some(r) = billing {
+            self.relate(r);
+        }
     }
 
     /// An attachment's relationship. The billing app's comes first from the add-on lists,
     /// so a second one with its key is dropped.
     pub(super) fn attachment(&mut self, relationship: Relationship) {
-        self.relationships.push(relationship);
+        self.relate(relationship);
     }
 
     fn account(&mut self, account: &EnterpriseAccount, members: &[EnterpriseAccountMember]) {
@@ -744,10 +790,10 @@ impl Builder {
 
     /// Drops the add-ons no app of the graph is billed for or attached to: they belong to
     /// another estate (DATA-MODEL: an add-on is never left without an incoming relationship).
-    fn drop_unused_addons(by_kind: &mut [Vec<Entity>], relationships: &[Relationship]) {
-        let mut addons = std::mem::take(&mut by_kind[kind_index(types::ADDON)]);
-        let apps: HashSet<&str> = by_kind[kind_index(types::APPLICATION)]
+    fn drop_unused_addons(entities: &mut Vec<Entity>, relationships: &[Relationship]) {
+        let apps: HashSet<&str> = entities
             .iter()
+            .filter(|e| e.entity_type == types::APPLICATION)
             .map(|e| e.key.as_str())
             .collect();
         let used: HashSet<&str> = relationships
@@ -757,39 +803,25 @@ impl Builder {
             })
             .map(Relationship::to_key)
             .collect();
-        addons.retain(|e| used.contains(e.key.as_str()));
-        drop((apps, used));
-        by_kind[kind_index(types::ADDON)] = addons;
+        drop(apps);
+        entities.retain(|e| e.entity_type != types::ADDON || used.contains(e.key.as_str()));
     }
 
     pub(super) fn finish(self, failures: &[ListFailure]) -> Graph {
         let Self {
-            mut by_kind,
+            mut entities,
             seen,
             users,
             relationships,
+            relationship_keys,
             oddities,
         } = self;
-        drop(seen);
-        Self::drop_unused_addons(&mut by_kind, &relationships);
-        by_kind[kind_index(types::USER)]
-            .extend(users.order.into_iter().map(UserFacts::into_entity));
-        let mut graph = Graph::with_capacity(by_kind.iter().map(Vec::len).sum(), 0);
-        // The order of the export steps, so that a graph read back is in the same order.
-        let mut kinds: Vec<(usize, Vec<Entity>)> = types::ENTITY_KINDS
-            .iter()
-            .map(|k| {
-                types::STEPS
-                    .iter()
-                    .position(|s| *s == k.step)
-                    .unwrap_or(usize::MAX)
-            })
-            .zip(by_kind)
-            .collect();
-        kinds.sort_by_key(|(step, _)| *step);
-        for e in kinds.into_iter().flat_map(|(_, list)| list) {
-            graph.add_entity(e);
-        }
+        drop((seen, relationship_keys));
+        Self::drop_unused_addons(&mut entities, &relationships);
+        entities.extend(users.order.into_iter().map(UserFacts::into_entity));
+        in_step_order(&mut entities);
+        let mut graph = Graph::new();
+        graph.adopt_entities(entities);
         graph.adopt_relationships(relationships);
         for f in failures {
             graph.mark_partial(&types::partial_types(f.list), &f.describe());
@@ -798,5 +830,59 @@ impl Builder {
             graph.note_oddity(&key, what);
         }
         graph
+    }
+}
+
+/// The JSON of the first source of an entity.
+fn first_raw(e: &Entity) -> Option<&RawJson> {
+    e.raw_data.first().map(|r| &r.raw)
+}
+
+/// Orders the entities by the export step of their type (so that a graph read back is in
+/// the same order), types of one step in the order of [`types::ENTITY_KINDS`], each type's
+/// entities in the order they were kept: a stable counting sort, done in place (the list is
+/// the graph's largest).
+fn in_step_order(entities: &mut [Entity]) {
+    let step_of = |k: &types::EntityKind| {
+        types::STEPS
+            .iter()
+            .position(|s| *s == k.step)
+            .unwrap_or(usize::MAX)
+    };
+    // The rank of each row of ENTITY_KINDS: its place once sorted by step.
+    let mut rows: Vec<usize> = (0..types::ENTITY_KINDS.len()).collect();
+    rows.sort_by_key(|&k| step_of(&types::ENTITY_KINDS[k]));
+    let mut rank = vec![0; rows.len()];
+    for (r, &k) in rows.iter().enumerate() {
+        rank[k] = r;
+    }
+    let ranks: Vec<usize> = entities
+        .iter()
+        .map(|e| rank[kind_index(&e.entity_type)])
+        .collect();
+    let mut start = vec![0; rows.len()];
+    for &r in &ranks {
+        if let Some(next) = start.get_mut(r + 1) {
+            *next += 1;
+        }
+    }
+    for r in 1..start.len() {
+        start[r] += start[r - 1];
+    }
+    let mut target: Vec<usize> = ranks
+        .into_iter()
+        .map(|r| {
+            let t = start[r];
+            start[r] += 1;
+            t
+        })
+        .collect();
+    // Moves each entity to its place by following the permutation's cycles.
+    for i in 0..entities.len() {
+        while target[i] != i {
+            let t = target[i];
+            entities.swap(i, t);
+            target.swap(i, t);
+        }
     }
 }

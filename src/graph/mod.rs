@@ -47,7 +47,8 @@ pub struct Graph {
 /// Positions in a list of keyed objects, found by key.
 #[derive(Default, Clone)]
 struct KeyIndex {
-    table: HashTable<usize>,
+    /// Positions as `u32`: half the size of a table of `usize`.
+    table: HashTable<u32>,
     hasher: DefaultHashBuilder,
 }
 
@@ -68,16 +69,23 @@ impl KeyIndex {
     /// The position of `key`, where `key_at` gives the key of a position.
     fn get<'a>(&self, key: &str, key_at: impl Fn(usize) -> &'a str) -> Option<usize> {
         let hash = self.hasher.hash_one(key);
-        self.table.find(hash, |&i| key_at(i) == key).copied()
+        self.table
+            .find(hash, |&i| key_at(i as usize) == key)
+            .map(|&i| i as usize)
     }
 
     /// Records `index` for `key` unless the key is already there (the first object wins).
     fn insert<'a>(&mut self, key: &str, index: usize, key_at: impl Fn(usize) -> &'a str) {
         let hasher = &self.hasher;
         let hash = hasher.hash_one(key);
-        if self.table.find(hash, |&i| key_at(i) == key).is_none() {
-            self.table
-                .insert_unique(hash, index, |&i| hasher.hash_one(key_at(i)));
+        if self
+            .table
+            .find(hash, |&i| key_at(i as usize) == key)
+            .is_none()
+        {
+            self.table.insert_unique(hash, position(index), |&i| {
+                hasher.hash_one(key_at(i as usize))
+            });
         }
     }
 }
@@ -128,6 +136,30 @@ impl Graph {
         index
     }
 
+    /// Takes `list` as the entities of a graph that has none yet, without copying it: what
+    /// [`Graph::add_entity`] does for each, in order.
+    pub(crate) fn adopt_entities(&mut self, mut list: Vec<Entity>) {
+        debug_assert!(self.entities.is_empty() && self.relationships.is_empty());
+        list.shrink_to_fit();
+        for entity in &mut list {
+            entity.properties.shrink_to_fit();
+            entity.raw_data.shrink_to_fit();
+        }
+        let mut index = KeyIndex::with_capacity(list.len());
+        for (i, entity) in list.iter().enumerate() {
+            index.insert(&entity.key, i, |j| list[j].key.as_str());
+            if let Some(v) = self.by_type.get_mut(entity.entity_type.as_ref()) {
+                v.push(i);
+            } else {
+                self.by_type.insert(entity.entity_type.to_string(), vec![i]);
+            }
+        }
+        self.entity_index = index;
+        self.outgoing = vec![Vec::new(); list.len()];
+        self.incoming = vec![Vec::new(); list.len()];
+        self.entities = list;
+    }
+
     /// Adds a relationship and links it to its ends when they exist.
     pub fn add_relationship(&mut self, mut relationship: Relationship) -> usize {
         relationship.properties.shrink_to_fit();
@@ -143,13 +175,20 @@ impl Graph {
     pub(crate) fn adopt_relationships(&mut self, mut list: Vec<Relationship>) {
         debug_assert!(self.relationships.is_empty());
         let keep: Vec<bool> = {
-            let mut keys = std::collections::HashSet::with_capacity(list.len());
+            // Positions in `list` by key (not the keys: a quarter of a million of them).
+            let mut keys = KeyIndex::with_capacity(list.len());
+            let key_at = |i: usize| list[i].key();
             list.iter()
-                .map(|r| {
-                    self.entity_position(r.from_key()).is_some()
+                .enumerate()
+                .map(|(i, r)| {
+                    let keep = self.entity_position(r.from_key()).is_some()
                         && self.entity_position(r.to_key()).is_some()
                         && self.entity_position(r.key()).is_none()
-                        && keys.insert(r.key())
+                        && keys.get(r.key(), key_at).is_none();
+                    if keep {
+                        keys.insert(r.key(), i, key_at);
+                    }
+                    keep
                 })
                 .collect()
         };

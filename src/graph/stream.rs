@@ -15,8 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::Graph;
 use super::builder::{
-    AccountMember, Builder, Sizes, TeamMemberOf, account_entity, addon_entity, application_entity,
-    attachment_relationship, billing_relationship, team_entity,
+    AccountMember, Attachment, Builder, Sizes, TeamMemberOf, account_entity, addon_entity,
+    application_entity, billing_relationship, team_entity,
 };
 use super::entity::{Entity, Relationship};
 use crate::estate::{ListAt, ListFailure, Page, Sink};
@@ -94,7 +94,7 @@ struct TeamSlot {
 #[derive(Default, Clone)]
 struct State {
     accounts: Vec<AccountSlot>,
-    attachments: List<Relationship>,
+    attachments: List<Attachment>,
 }
 
 impl State {
@@ -237,8 +237,8 @@ fn assemble(state: State) -> (Graph, Vec<ListFailure>) {
             team_failures.extend(t.addons.failure);
         }
     }
-    for r in attachments.pages.into_iter().flatten() {
-        b.attachment(r);
+    for a in attachments.pages.into_iter().flatten() {
+        b.attachment(a.relationship());
     }
     failures.extend(team_failures);
     failures.extend(attachments.failure);
@@ -346,11 +346,7 @@ impl Sink for StreamBuilder {
                 });
             }
             (ListAt::Attachments, Page::Attachments(v)) => {
-                let page: Vec<_> = v
-                    .iter()
-                    .filter_map(attachment_relationship)
-                    .map(compact_relationship)
-                    .collect();
+                let page: Vec<_> = v.iter().filter_map(Attachment::new).collect();
                 drop(v);
                 self.with(|s| s.attachments.pages.push(page));
             }
