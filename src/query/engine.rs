@@ -3,18 +3,22 @@
 //! 1. Each step's candidates: the entities of its `_type`s (the type index) or classes, or
 //!    all for `*`, kept when its filters hold and none of its negated links leads to a
 //!    candidate of the negated step.
-//! 2. Semi-joins along the chain, starting from the step with the fewest candidates and
-//!    going outwards, then one pass each way: afterwards every candidate left lies on at
-//!    least one complete path, and no path was listed to get there.
+//! 2. Semi-joins along the chain ([`super::join`]), starting from the step with the fewest
+//!    candidates and going outwards, then one pass each way: afterwards every candidate
+//!    left lies on at least one complete path, and no path was listed to get there.
 //! 3. Rows: for one alias, its candidates; otherwise the paths over the steps the output
 //!    and the cross-alias `WHERE` name (every extension succeeds after step 2), projected
 //!    and de-duplicated. Then `ORDER BY`, `COUNT` groups, `SKIP`, `LIMIT`.
 //!
 //! What keeps it fast on a large graph: every property name is resolved once per query
-//! ([`Field`]) and read without decoding the properties before it; a relationship's ends
-//! come from the adjacency lists (no key is hashed); paths and groups are kept flat, not
-//! one allocation each; `ORDER BY … LIMIT n` sorts only the first rows it returns, and only
-//! the rows returned are made.
+//! ([`Field`]) and read without decoding the properties before it, each entity's class and
+//! filters in one pass; a relationship's ends and verb are read once per run
+//! ([`super::links`]), and the relationships between two steps are listed once and then
+//! read as a flat list by every join and by the walk; the cross-alias `WHERE` reads an
+//! entity's properties once when the walk reaches it; paths and groups are kept flat, not
+//! one allocation each, and paths are not checked for repeats when they cannot repeat;
+//! `ORDER BY … LIMIT n` sorts only the first rows it returns, and only the rows returned
+//! are made.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
@@ -24,6 +28,8 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 use crate::graph::{Entity, Graph, PropRef};
 
 use super::ast::{Direction, Expr, Name, Op, Operand, Selector, Verbs};
+use super::join::{Chain, Set};
+use super::links::Links;
 use super::output::{Cell, Output, Traversal};
 use super::plan::{Item, LinkSpec, Output as Shape, Plan, PlanStep};
 use super::value::{Field, Needle, compare, compare_props, has_class, order};
@@ -160,246 +166,62 @@ impl Cond {
     }
 }
 
-/// The properties a cross-alias `WHERE` reads, read once per candidate entity of their
-/// step (the paths revisit the same entities many times), indexed by entity position.
-struct Columns<'g> {
-    columns: Vec<(usize, String, Vec<Option<PropRef<'g>>>)>,
-}
-
-impl<'g> Columns<'g> {
-    fn new(cond: &Cond, sets: &[Set], entities: &'g [Entity]) -> Self {
-        let mut fields = Vec::new();
-        cond.fields(&mut fields);
-        let mut columns: Vec<(usize, String, Vec<Option<PropRef<'g>>>)> = Vec::new();
-        for (slot, field) in fields {
-            if columns
-                .iter()
-                .any(|(s, name, _)| *s == slot && name == field.name())
-            {
-                continue;
-            }
-            let mut values = vec![None; entities.len()];
-            for &e in &sets[slot].list {
-                values[e as usize] = field.read(&entities[e as usize]);
-            }
-            columns.push((slot, field.name().to_owned(), values));
-        }
-        Self { columns }
-    }
-
-    /// The property `field` of step `slot`'s entity at `entity`.
-    fn read(&self, slot: usize, field: &Field, entity: u32) -> Option<PropRef<'g>> {
-        self.columns
-            .iter()
-            .find(|(s, name, _)| *s == slot && name == field.name())
-            .and_then(|(_, _, values)| values.get(entity as usize).copied().flatten())
-    }
-}
-
-/// A set of entity positions: membership and the list in graph order.
-struct Set {
-    member: Vec<bool>,
-    list: Vec<u32>,
-}
-
-impl Set {
-    fn from_sorted(list: Vec<u32>, n: usize) -> Self {
-        let mut member = vec![false; n];
-        for &i in &list {
-            member[i as usize] = true;
-        }
-        Self { member, list }
-    }
-
-    fn contains(&self, i: usize) -> bool {
-        self.member.get(i).copied().unwrap_or(false)
-    }
-
-    /// Keeps only the positions in `keep`.
-    fn retain(&mut self, keep: &[bool]) {
-        let member = &mut self.member;
-        self.list.retain(|&i| {
-            let k = keep[i as usize];
-            if !k {
-                member[i as usize] = false;
-            }
-            k
-        });
-    }
-}
-
-fn verb_matches(verbs: &Verbs, class: &str) -> bool {
-    match verbs {
-        Verbs::Any => true,
-        Verbs::Some(list) => list.iter().any(|v| v.eq_ignore_ascii_case(class)),
-    }
-}
-
-/// The entity positions at both ends of the relationships a run walks. An end is looked up
-/// by key (one hash) the first time it is needed; once a run has looked up more than a
-/// sixteenth of them, all the others are read from the graph's adjacency lists at once (a
-/// relationship in an entity's outgoing list starts there), which costs one pass over the
-/// lists instead of a hash per relationship. A small query pays for the few it walks, a
-/// large one for one pass.
-struct Ends<'g> {
-    graph: &'g Graph,
-    at: Vec<std::cell::Cell<[u32; 2]>>,
-    looked_up: std::cell::Cell<usize>,
-    filled: std::cell::Cell<bool>,
-}
-
-const UNKNOWN: u32 = u32::MAX;
-const MISSING: u32 = u32::MAX - 1;
-
-impl<'g> Ends<'g> {
-    fn new(graph: &'g Graph) -> Self {
-        Self {
-            graph,
-            at: vec![std::cell::Cell::new([UNKNOWN; 2]); graph.relationships().len()],
-            looked_up: std::cell::Cell::new(0),
-            filled: std::cell::Cell::new(false),
-        }
-    }
-
-    /// Every end the adjacency lists give.
-    fn fill(&self) {
-        self.filled.set(true);
-        for e in 0..self.graph.entities().len() {
-            let here = u32::try_from(e).unwrap_or(MISSING);
-            for (side, list) in [
-                (0, self.graph.outgoing_positions(e)),
-                (1, self.graph.incoming_positions(e)),
-            ] {
-                for &r in list {
-                    if let Some(cell) = self.at.get(r as usize) {
-                        let mut ends = cell.get();
-                        ends[side] = here;
-                        cell.set(ends);
-                    }
-                }
-            }
-        }
-    }
-
-    /// The position of one end (0 from, 1 to) of relationship `r`.
-    fn end(&self, r: u32, side: usize) -> Option<usize> {
-        let cell = self.at.get(r as usize)?;
-        if cell.get()[side] == UNKNOWN {
-            if !self.filled.get() && self.looked_up.get() > self.at.len() / 16 {
-                self.fill();
-            }
-            let mut ends = cell.get();
-            if ends[side] == UNKNOWN {
-                let rel = &self.graph.relationships()[r as usize];
-                let key = if side == 0 {
-                    rel.from_key()
-                } else {
-                    rel.to_key()
-                };
-                ends[side] = self
-                    .graph
-                    .entity_position(key)
-                    .and_then(|p| u32::try_from(p).ok())
-                    .filter(|&p| p < MISSING)
-                    .unwrap_or(MISSING);
-                cell.set(ends);
-                self.looked_up.set(self.looked_up.get() + 1);
-            }
-        }
-        let p = cell.get()[side];
-        (p < MISSING).then_some(p as usize)
-    }
-}
-
-/// Calls `f(neighbour, relationship)` for each entity linked to `entity` by `link`; with
-/// `reverse`, from the right end of the link to its left.
-fn each_neighbour(
-    graph: &Graph,
-    ends: &Ends,
-    entity: usize,
-    link: &LinkSpec,
-    reverse: bool,
-    f: &mut dyn FnMut(usize, u32),
-) {
-    let (out, inc) = match (link.direction, reverse) {
-        (Direction::Either, _) => (true, true),
-        (Direction::Forward, false) | (Direction::Backward, true) => (true, false),
-        (Direction::Forward, true) | (Direction::Backward, false) => (false, true),
+/// The candidates of a selector with its filters, in graph order (through the type index;
+/// a class is looked up in each type's entities). The class and the filters are checked in
+/// one pass, so each entity is read once.
+fn filtered(graph: &Graph, selector: &Selector, filters: &[Cond]) -> Vec<u32> {
+    let entities = graph.entities();
+    let keep = |i: usize| {
+        let e = &entities[i];
+        filters.iter().all(|c| c.holds(&|_| e))
     };
-    let relationships = graph.relationships();
-    if out {
-        for &r in graph.outgoing_positions(entity) {
-            if verb_matches(&link.verbs, &relationships[r as usize].class)
-                && let Some(to) = ends.end(r, 1)
-            {
-                f(to, r);
-            }
-        }
-    }
-    if inc {
-        for &r in graph.incoming_positions(entity) {
-            if verb_matches(&link.verbs, &relationships[r as usize].class)
-                && let Some(from) = ends.end(r, 0)
-            {
-                f(from, r);
-            }
-        }
-    }
-}
-
-/// The entities a selector names, in graph order (through the type index; a class is
-/// looked up in each type's entities).
-fn selected(graph: &Graph, selector: &Selector) -> Vec<u32> {
-    let n = graph.entities().len();
-    let all = || (0..n).filter_map(|i| u32::try_from(i).ok());
+    let position = |i: usize| u32::try_from(i).ok();
     match selector {
-        Selector::All => all().collect(),
+        Selector::All => (0..entities.len())
+            .filter(|&i| keep(i))
+            .filter_map(position)
+            .collect(),
         Selector::Names(names) => {
             let mut list: Vec<u32> = Vec::new();
             for name in names {
                 match name {
-                    Name::Type(t) => list.extend(
-                        graph
-                            .positions_of_type(t)
-                            .iter()
-                            .filter_map(|&i| u32::try_from(i).ok()),
-                    ),
+                    Name::Type(t) => {
+                        let positions = graph.positions_of_type(t);
+                        if filters.is_empty() {
+                            list.reserve(positions.len());
+                        }
+                        list.extend(
+                            positions
+                                .iter()
+                                .filter(|&&i| keep(i))
+                                .filter_map(|&i| position(i)),
+                        );
+                    }
                     Name::Class(c) => {
                         for t in graph.entity_types() {
-                            let positions = graph.positions_of_type(t);
                             list.extend(
-                                positions
+                                graph
+                                    .positions_of_type(t)
                                     .iter()
-                                    .filter(|&&i| has_class(&graph.entities()[i], c))
-                                    .filter_map(|&i| u32::try_from(i).ok()),
+                                    .filter(|&&i| has_class(&entities[i], c) && keep(i))
+                                    .filter_map(|&i| position(i)),
                             );
                         }
                     }
                 }
             }
-            list.sort_unstable();
+            if !list.is_sorted() {
+                list.sort_unstable();
+            }
             list.dedup();
             list
         }
     }
 }
 
-/// The candidates of a selector with its filters.
-fn filtered(graph: &Graph, selector: &Selector, filters: &[Cond]) -> Vec<u32> {
-    let entities = graph.entities();
-    let mut list = selected(graph, selector);
-    if !filters.is_empty() {
-        list.retain(|&i| {
-            let e = &entities[i as usize];
-            filters.iter().all(|c| c.holds(&|_| e))
-        });
-    }
-    list
-}
-
 fn candidates(
     graph: &Graph,
-    ends: Option<&Ends>,
+    ends: Option<&Links>,
     step: &PlanStep,
     plan: &Plan,
     now_ms: i64,
@@ -420,16 +242,9 @@ fn candidates(
             );
             list.retain(|&i| {
                 let mut linked = false;
-                each_neighbour(
-                    graph,
-                    ends,
-                    i as usize,
-                    &negation.link,
-                    false,
-                    &mut |nb, _| {
-                        linked |= excluded.contains(nb);
-                    },
-                );
+                ends.each_neighbour(i as usize, &negation.link, false, &mut |nb, _| {
+                    linked |= excluded.contains(nb);
+                });
                 !linked
             });
         }
@@ -437,49 +252,11 @@ fn candidates(
     Set::from_sorted(list, n)
 }
 
-/// Keeps in `target` the entities linked to some entity of `source`.
-fn semi_join(
-    graph: &Graph,
-    ends: &Ends,
-    source: &Set,
-    target: &mut Set,
-    link: &LinkSpec,
-    reverse: bool,
-) {
-    let mut reached = vec![false; graph.entities().len()];
-    for &e in &source.list {
-        each_neighbour(graph, ends, e as usize, link, reverse, &mut |nb, _| {
-            if target.contains(nb) {
-                reached[nb] = true;
-            }
-        });
-    }
-    target.retain(&reached);
-}
-
 fn link_of(plan: &Plan, step: usize) -> &LinkSpec {
     plan.steps[step].link.as_ref().unwrap_or(&LinkSpec {
         verbs: Verbs::Any,
         direction: Direction::Either,
     })
-}
-
-/// Joins step `i` (left) and `i + 1` (right) one way.
-fn join_pair(
-    graph: &Graph,
-    ends: &Ends,
-    plan: &Plan,
-    sets: &mut [Set],
-    i: usize,
-    rightwards: bool,
-) {
-    let link = link_of(plan, i + 1);
-    let (left, right) = sets.split_at_mut(i + 1);
-    if rightwards {
-        semi_join(graph, ends, &left[i], &mut right[0], link, false);
-    } else {
-        semi_join(graph, ends, &right[0], &mut left[i], link, true);
-    }
 }
 
 /// Result tuples: one entity position per step (`u32::MAX` where the step is not needed),
@@ -542,26 +319,28 @@ impl Tuples {
 pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
     let k = plan.steps.len();
     let linked = k > 1 || plan.steps.iter().any(|s| !s.negations.is_empty());
-    let ends = linked.then(|| Ends::new(graph));
-    let mut sets: Vec<Set> = plan
+    let ends = linked.then(|| Links::new(graph));
+    let sets: Vec<Set> = plan
         .steps
         .iter()
         .map(|s| candidates(graph, ends.as_ref(), s, plan, now_ms))
         .collect();
-    if let Some(ends) = &ends {
+    let mut chain = Chain::new(sets, ends.as_ref());
+    if ends.is_some() {
         // Outwards from the most selective step, then one pass each way.
-        let start = (0..k).min_by_key(|&i| sets[i].list.len()).unwrap_or(0);
+        let sizes: Vec<usize> = chain.sets.iter().map(|s| s.list.len()).collect();
+        let start = (0..k).min_by_key(|&i| sizes[i]).unwrap_or(0);
         for i in start..k.saturating_sub(1) {
-            join_pair(graph, ends, plan, &mut sets, i, true);
+            chain.join(i, link_of(plan, i + 1), true);
         }
         for i in (0..start).rev() {
-            join_pair(graph, ends, plan, &mut sets, i, false);
+            chain.join(i, link_of(plan, i + 1), false);
         }
         for i in 0..k.saturating_sub(1) {
-            join_pair(graph, ends, plan, &mut sets, i, true);
+            chain.join(i, link_of(plan, i + 1), true);
         }
         for i in (0..k.saturating_sub(1)).rev() {
-            join_pair(graph, ends, plan, &mut sets, i, false);
+            chain.join(i, link_of(plan, i + 1), false);
         }
     }
 
@@ -593,23 +372,37 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
     match (needed.as_slice(), &ends) {
         ([one], _) if residual.is_none() => {
             let mut t = vec![u32::MAX; k];
-            for &e in &sets[*one].list {
+            for &e in &chain.sets[*one].list {
                 t[*one] = e;
                 tuples.push(&t);
             }
         }
-        (_, Some(ends)) => {
+        (_, Some(_)) => {
             let lo = needed.first().copied().unwrap_or(0);
             let hi = needed.last().copied().unwrap_or(0);
+            for i in lo..hi {
+                chain.index_pairs(i, link_of(plan, i + 1));
+            }
             let mut vertices: HashSet<u32> = HashSet::new();
             let mut edges: HashSet<u32> = HashSet::new();
             let mut path = vec![u32::MAX; k];
             let mut key = vec![u32::MAX; k];
             let mut rels: Vec<u32> = Vec::new();
-            let columns = residual.as_ref().map(|r| Columns::new(r, &sets, entities));
-            let mut visit = |path: &[u32], rels: &[u32]| {
-                if let (Some(r), Some(columns)) = (&residual, &columns)
-                    && !r.holds_with(&|s, field| columns.read(s, field, path[s]))
+            // Every path is new (no two relationships to one neighbour make two) so, when the
+            // tuple is the whole path, it needs no check for repeats.
+            let whole_path = needed.len() == hi - lo + 1;
+            let mut reads: Vec<(usize, &Field)> = Vec::new();
+            if let Some(r) = &residual {
+                r.fields(&mut reads);
+            }
+            let mut visit = |path: &[u32], rels: &[u32], values: &[Option<PropRef<'_>>]| {
+                if let Some(r) = &residual
+                    && !r.holds_with(&|s, field| {
+                        reads
+                            .iter()
+                            .position(|&(at, f)| at == s && std::ptr::eq(f, field))
+                            .and_then(|i| values[i])
+                    })
                 {
                     return;
                 }
@@ -620,17 +413,20 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
                 for &s in &needed {
                     key[s] = path[s];
                 }
-                tuples.insert(&key);
+                if whole_path {
+                    tuples.push(&key);
+                } else {
+                    tuples.insert(&key);
+                }
             };
             let mut walk_state = Walk {
-                graph,
-                ends,
-                plan,
-                sets: &sets,
+                entities,
+                chain: &chain,
                 hi,
-                next: vec![Vec::new(); k],
+                values: vec![None; reads.len()],
+                reads: reads.clone(),
             };
-            for &e in &sets[lo].list {
+            for &e in &chain.sets[lo].list {
                 path[lo] = e;
                 walk(&mut walk_state, lo, &mut path, &mut rels, &mut visit);
             }
@@ -646,7 +442,7 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
         // One step with a residual `WHERE` (it names one alias twice): no walk needed.
         (_, None) => {
             let mut t = vec![u32::MAX; k];
-            for &e in &sets[0].list {
+            for &e in &chain.sets[0].list {
                 t[0] = e;
                 if residual
                     .as_ref()
@@ -658,60 +454,60 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
         }
     }
     if want_tree && k == 1 {
-        tree.vertices = sets[0].list.iter().map(|&i| i as usize).collect();
+        tree.vertices = chain.sets[0].list.iter().map(|&i| i as usize).collect();
     }
     build_output(plan, graph, &tuples, want_tree.then_some(tree))
 }
 
-/// What [`walk`] reads, and one buffer of neighbours per step (reused, not allocated at
-/// every entity).
+/// What [`walk`] reads: the candidates and the pairs between them, and the properties the
+/// cross-alias `WHERE` reads (`reads`, step and field):
+/// `values` holds them for the current path, each read when the walk reaches its step's
+/// entity (once per entity of a prefix, not once per path, and while it is in cache).
 struct Walk<'a> {
-    graph: &'a Graph,
-    ends: &'a Ends<'a>,
-    plan: &'a Plan,
-    sets: &'a [Set],
+    entities: &'a [Entity],
+    chain: &'a Chain<'a>,
     hi: usize,
-    next: Vec<Vec<(usize, u32)>>,
+    reads: Vec<(usize, &'a Field)>,
+    values: Vec<Option<PropRef<'a>>>,
 }
 
+/// What [`walk`] calls on each complete path: the path, its relationships, the values of
+/// [`Walk::reads`].
+type Visit<'v, 'a> = dyn FnMut(&[u32], &[u32], &[Option<PropRef<'a>>]) + 'v;
+
 /// Extends `path` from step `at` to step `w.hi`, calling `visit` on each complete path.
-fn walk(
-    w: &mut Walk<'_>,
+fn walk<'a>(
+    w: &mut Walk<'a>,
     at: usize,
     path: &mut Vec<u32>,
     rels: &mut Vec<u32>,
-    visit: &mut dyn FnMut(&[u32], &[u32]),
+    visit: &mut Visit<'_, 'a>,
 ) {
+    if !w.reads.is_empty() {
+        let entity = &w.entities[path[at] as usize];
+        for (value, (step, field)) in w.values.iter_mut().zip(&w.reads) {
+            if *step == at {
+                *value = field.read(entity);
+            }
+        }
+    }
     if at == w.hi {
-        visit(path, rels);
+        visit(path, rels, &w.values);
         return;
     }
-    let link = link_of(w.plan, at + 1);
-    let mut next = std::mem::take(&mut w.next[at]);
-    next.clear();
-    let sets = w.sets;
-    each_neighbour(
-        w.graph,
-        w.ends,
-        path[at] as usize,
-        link,
-        false,
-        &mut |nb, r| {
-            if sets[at + 1].contains(nb) {
-                next.push((nb, r));
-            }
-        },
-    );
-    // Two relationships to the same neighbour make one path.
-    next.sort_unstable();
-    next.dedup_by_key(|x| x.0);
-    for &(nb, r) in &next {
-        path[at + 1] = u32::try_from(nb).unwrap_or(u32::MAX);
-        rels.push(r);
-        walk(w, at + 1, path, rels, visit);
-        rels.pop();
+    let chain = w.chain;
+    let Some(pairs) = chain.pairs(at) else {
+        return;
+    };
+    // By neighbour, one relationship each (see [`Pairs`]).
+    for (nb, r) in pairs.of(path[at]) {
+        if chain.sets[at + 1].contains(nb as usize) {
+            path[at + 1] = nb;
+            rels.push(r);
+            walk(w, at + 1, path, rels, visit);
+            rels.pop();
+        }
     }
-    w.next[at] = next;
 }
 
 /// The order of the tuples: graph order, or `ORDER BY` (each tuple's keys read once, ties

@@ -25,6 +25,8 @@
 mod ast;
 mod engine;
 mod error;
+mod join;
+mod links;
 mod output;
 mod parse;
 mod plan;
