@@ -5,7 +5,8 @@
 //! its members, apps and add-ons (`/teams/{id}/addons`: one call per team, falling back to
 //! `/apps/{id}/addons` per app only when the team call is refused). Beside all of it,
 //! `/addon-attachments` says which apps use which add-ons. Every request shares the
-//! client's concurrency bound and rate limiter. Each page goes to a [`Sink`] as it arrives
+//! client's concurrency bound (where a list's later pages go before lists not yet started,
+//! so the attachments' chain of pages runs beside the team lists) and rate limiter. Each page goes to a [`Sink`] as it arrives
 //! (the streaming graph builder, or a [`Collector`] that keeps an [`Estate`]); a list that
 //! fails for good is reported to the sink (its pages are void) and the crawl goes on; only a
 //! rejected key stops it.
