@@ -243,6 +243,9 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
                 let report = interrupted(
                     run_once(settings, &args, &client, &data_dir, cancel.clone()).await,
                 );
+                // Read before the line is printed: a signal that comes once the line is out
+                // (a user who waited for it) came between runs.
+                let during_run = cancel.is_cancelled();
                 let last = report.exit_code;
                 if args.json {
                     println!("{}", serde_json::to_string(&report)?);
@@ -253,7 +256,7 @@ pub async fn run(settings: &Settings, args: SyncArgs) -> anyhow::Result<ExitCode
                 let fatal = report.status == "failed" && report.exit_code == exit::USAGE;
                 // A signal during a run: 128 + its number; between runs (the way to stop
                 // --every): the last run's code.
-                if cancel.is_cancelled() {
+                if during_run {
                     break by_signal();
                 }
                 if fatal {
