@@ -596,17 +596,26 @@ impl Sizes {
 /// The entities and relationships seen so far, in the order of the estate: the batch
 /// builder and the streaming one ([`super::stream`]) feed it the same objects in the same
 /// order, so both give the same graph.
+///
+/// Objects live in two lists in the order they were handed in (for the streaming builder,
+/// the order pages arrived, so it hands its lists over instead of copying them); the builder
+/// records which positions it keeps, in the estate's order, and [`Builder::finish`] puts the
+/// lists in that order in place. The largest lists of the graph so never exist twice.
 pub(super) struct Builder {
-    /// The entities kept, in the order they were first seen (all kinds in one list: the
-    /// graph takes it as it is, once [`Builder::finish`] has put it in the steps' order).
-    entities: Vec<Entity>,
-    /// Positions in `entities`, by key: the ids kept so far.
+    /// Every entity handed in; `kept` says which are kept, in which order.
+    arena: Vec<Entity>,
+    /// Positions in `arena` of the entities kept, in the order they were first seen (all
+    /// kinds in one list: [`Builder::finish`] puts it in the steps' order).
+    kept: Vec<u32>,
+    /// Positions in `arena`, by key: the ids kept so far.
     seen: KeyIndex,
     /// Oddities of the source data (key, what) for the graph.
     oddities: Vec<(String, String)>,
     users: Users,
-    relationships: Vec<Relationship>,
-    /// Positions in `relationships`, by key.
+    /// Every relationship handed in; `related` says which are kept, in which order.
+    relationship_arena: Vec<Relationship>,
+    related: Vec<u32>,
+    /// Positions in `relationship_arena` of the relationships kept, by key.
     relationship_keys: KeyIndex,
 }
 
@@ -618,61 +627,122 @@ fn kind_index(entity_type: &str) -> usize {
         .unwrap_or_default()
 }
 
+/// A position in one of the builder's lists, as stored.
+pub(super) fn at(index: usize) -> u32 {
+    u32::try_from(index).expect("fewer than 2^32 objects")
+}
+
+impl Sizes {
+    fn entities(&self) -> usize {
+        self.accounts + self.teams + self.apps + self.addons
+    }
+
+    fn relationships(&self) -> usize {
+        self.account_members
+            + self.teams
+            + self.team_members
+            + self.apps
+            + self.addons
+            + self.attachments
+    }
+}
+
 impl Builder {
     pub(super) fn new(sizes: &Sizes) -> Self {
-        let entities = sizes.accounts + sizes.teams + sizes.apps + sizes.addons;
-        let relationships = sizes.account_members
-            + sizes.teams
-            + sizes.team_members
-            + sizes.apps
-            + sizes.addons
-            + sizes.attachments;
-        Self {
+        Self::adopting(
+            sizes,
             // Room for the users too (at most one per membership): they join the list at
             // the end, and the graph takes the list without copying it.
-            entities: Vec::with_capacity(entities + sizes.account_members + sizes.team_members),
-            seen: KeyIndex::with_capacity(entities),
+            Vec::with_capacity(sizes.entities() + sizes.account_members + sizes.team_members),
+            Vec::with_capacity(sizes.relationships()),
+        )
+    }
+
+    /// A builder over objects already made ([`super::stream`]'s lists in arrival order):
+    /// [`Builder::keep_at`] and [`Builder::relate_at`] pick them by position.
+    pub(super) fn adopting(
+        sizes: &Sizes,
+        arena: Vec<Entity>,
+        relationship_arena: Vec<Relationship>,
+    ) -> Self {
+        Self {
+            arena,
+            kept: Vec::with_capacity(sizes.entities()),
+            seen: KeyIndex::with_capacity(sizes.entities()),
             oddities: Vec::new(),
             users: Users::default(),
-            relationships: Vec::with_capacity(relationships),
-            relationship_keys: KeyIndex::with_capacity(relationships),
+            relationship_arena,
+            related: Vec::with_capacity(sizes.relationships()),
+            relationship_keys: KeyIndex::with_capacity(sizes.relationships()),
         }
     }
 
-    /// Adds a relationship, unless an earlier one has its key, type and ends: the graph keeps
-    /// only the first relationship with a key, so it would drop this one (an add-on's
+    /// Whether `r` repeats a relationship kept earlier (its key, type and ends): the graph
+    /// keeps only the first relationship with a key, so it would drop this one (an add-on's
     /// attachment to its billing app repeats the billing relationship: a hundred thousand
     /// of them in the `huge` estate, not worth holding until then).
-    fn relate(&mut self, r: Relationship) {
-        let list = &self.relationships;
-        let key_at = |i: usize| list.get(i).map_or(r.key(), Relationship::key);
-        match self.relationship_keys.get(r.key(), key_at) {
-            Some(i)
-                if list[i].relationship_type == r.relationship_type
+    fn repeats(&self, r: &Relationship) -> bool {
+        let list = &self.relationship_arena;
+        self.relationship_keys
+            .get(r.key(), |i| list[i].key())
+            .is_some_and(|i| {
+                list[i].relationship_type == r.relationship_type
                     && list[i].from_key() == r.from_key()
-                    && list[i].to_key() == r.to_key() => {}
-            _ => {
-                self.relationship_keys.insert(r.key(), list.len(), key_at);
-                self.relationships.push(r);
-            }
+                    && list[i].to_key() == r.to_key()
+            })
+    }
+
+    /// Keeps the relationship at `index` of the list.
+    fn keep_relationship(&mut self, index: usize) {
+        let list = &self.relationship_arena;
+        let key_at = |i: usize| list[i].key();
+        self.relationship_keys
+            .insert(list[index].key(), index, key_at);
+        self.related.push(at(index));
+    }
+
+    /// Adds a relationship unless it [repeats](Builder::repeats) one kept earlier.
+    fn relate(&mut self, r: Relationship) {
+        if !self.repeats(&r) {
+            self.relationship_arena.push(r);
+            self.keep_relationship(self.relationship_arena.len() - 1);
         }
     }
 
-    /// Keeps `entity` unless an entity with its key was seen before; a different object
-    /// (other JSON) under a seen id is recorded as an oddity.
-    pub(super) fn keep(&mut self, entity: Entity) {
-        let entities = &self.entities;
-        let key_at = |i: usize| {
-            entities
-                .get(i)
-                .map_or(entity.key.as_str(), |e| e.key.as_str())
-        };
-        match self.seen.get(&entity.key, key_at) {
+    /// [`Builder::relate`] for the relationship at `index` of the adopted list.
+    pub(super) fn relate_at(&mut self, index: u32) {
+        let index = index as usize;
+        if !self.repeats(&self.relationship_arena[index]) {
+            self.keep_relationship(index);
+        }
+    }
+
+    /// Adds `entity` to the list, kept or not: its position, for [`Builder::keep_at`].
+    pub(super) fn add(&mut self, entity: Entity) -> u32 {
+        self.arena.push(entity);
+        at(self.arena.len() - 1)
+    }
+
+    /// Adds `relationship` to the list, kept or not: its position, for
+    /// [`Builder::relate_at`].
+    pub(super) fn add_relationship(&mut self, relationship: Relationship) -> u32 {
+        self.relationship_arena.push(relationship);
+        at(self.relationship_arena.len() - 1)
+    }
+
+    /// Keeps the entity at `index` of the list unless an entity with its key was kept
+    /// before; a different object (other JSON) under a kept id is recorded as an oddity.
+    pub(super) fn keep_at(&mut self, index: u32) {
+        let index = index as usize;
+        let list = &self.arena;
+        let entity = &list[index];
+        match self.seen.get(&entity.key, |i| list[i].key.as_str()) {
             None => {
-                self.seen.insert(&entity.key, entities.len(), key_at);
-                self.entities.push(entity);
+                self.seen
+                    .insert(&entity.key, index, |i| list[i].key.as_str());
+                self.kept.push(at(index));
             }
-            Some(i) if first_raw(&self.entities[i]) != first_raw(&entity) => {
+            Some(i) if first_raw(&list[i]) != first_raw(entity) => {
                 self.oddities.push((
                     entity.key.clone(),
                     format!(
@@ -685,6 +755,12 @@ impl Builder {
             }
             Some(_) => {}
         }
+    }
+
+    /// [`Builder::keep_at`] for an entity not in the list yet.
+    fn keep(&mut self, entity: Entity) {
+        let index = self.add(entity);
+        self.keep_at(index);
     }
 
     /// An enterprise account's member, in the account `account_name` (for messages).
@@ -711,14 +787,16 @@ impl Builder {
     }
 
     /// A team of an enterprise account, before its lists.
-    pub(super) fn team_entity(&mut self, account_id: &str, team: Entity) {
+    /// A team of an enterprise account (at `team` of the list), before its lists.
+    pub(super) fn team_entity(&mut self, account_id: &str, team: u32) {
+        let key = &self.arena[team as usize].key;
         self.relate(Relationship::direct(
             types::ACCOUNT_HAS_TEAM,
             "HAS",
             account_id,
-            &team.key,
+            key,
         ));
-        self.keep(team);
+        self.keep_at(team);
     }
 
     pub(super) fn team_member(&mut self, team_id: &str, m: TeamMemberOf) {
@@ -726,21 +804,23 @@ impl Builder {
         self.relate(m.relationship);
     }
 
-    pub(super) fn app(&mut self, team_id: &str, app: Entity) {
+    /// An app of a team (at `app` of the list).
+    pub(super) fn app(&mut self, team_id: &str, app: u32) {
+        let key = &self.arena[app as usize].key;
         self.relate(Relationship::direct(
             types::TEAM_OWNS_APPLICATION,
             "OWNS",
             team_id,
-            &app.key,
+            key,
         ));
-        self.keep(app);
+        self.keep_at(app);
     }
 
-    /// An add-on with its billing app's relationship.
-    pub(super) fn addon(&mut self, addon: Entity, billing: Option<Relationship>) {
-        self.keep(addon);
+    /// An add-on with its billing app's relationship (positions in the lists).
+    pub(super) fn addon(&mut self, addon: u32, billing: Option<u32>) {
+        self.keep_at(addon);
         if let Some(r) = billing {
-            self.relate(r);
+            self.relate_at(r);
         }
     }
 
@@ -768,15 +848,19 @@ impl Builder {
             apps,
             addons,
         } = data;
-        self.team_entity(account_id, team_entity(team, account_id));
+        let team_at = self.add(team_entity(team, account_id));
+        self.team_entity(account_id, team_at);
         for m in members {
             self.team_member(&team.id, TeamMemberOf::new(&team.id, m));
         }
         for app in apps {
-            self.app(&team.id, application_entity(app, &team.id, &team.name));
+            let app = self.add(application_entity(app, &team.id, &team.name));
+            self.app(&team.id, app);
         }
         for addon in addons {
-            self.addon(addon_entity(addon), billing_relationship(addon));
+            let entity = self.add(addon_entity(addon));
+            let billing = billing_relationship(addon).map(|r| self.add_relationship(r));
+            self.addon(entity, billing);
         }
     }
 
@@ -809,14 +893,20 @@ impl Builder {
 
     pub(super) fn finish(self, failures: &[ListFailure]) -> Graph {
         let Self {
-            mut entities,
+            arena,
+            kept,
             seen,
             users,
-            relationships,
+            relationship_arena,
+            related,
             relationship_keys,
             oddities,
         } = self;
         drop((seen, relationship_keys));
+        let mut entities = gather(arena, &kept);
+        drop(kept);
+        let relationships = gather(relationship_arena, &related);
+        drop(related);
         Self::drop_unused_addons(&mut entities, &relationships);
         entities.extend(users.order.into_iter().map(UserFacts::into_entity));
         in_step_order(&mut entities);
@@ -830,6 +920,38 @@ impl Builder {
             graph.note_oddity(&key, what);
         }
         graph
+    }
+}
+
+/// The items of `list` at the positions `order` gives, in that order (the others dropped),
+/// rearranged in place: the list is one of the graph's largest.
+fn gather<T>(mut list: Vec<T>, order: &[u32]) -> Vec<T> {
+    // Where each item goes: the listed ones to their rank, the others after them in turn.
+    let mut target = vec![u32::MAX; list.len()];
+    for (rank, &i) in order.iter().enumerate() {
+        target[i as usize] = at(rank);
+    }
+    let mut next = order.len();
+    for t in &mut target {
+        if *t == u32::MAX {
+            *t = at(next);
+            next += 1;
+        }
+    }
+    permute(&mut list, target);
+    list.truncate(order.len());
+    list
+}
+
+/// Moves each item of `list` to the position `target` gives (a permutation) by following
+/// the permutation's cycles.
+fn permute<T>(list: &mut [T], mut target: Vec<u32>) {
+    for i in 0..list.len() {
+        while target[i] as usize != i {
+            let t = target[i] as usize;
+            list.swap(i, t);
+            target.swap(i, t);
+        }
     }
 }
 
@@ -869,20 +991,33 @@ fn in_step_order(entities: &mut [Entity]) {
     for r in 1..start.len() {
         start[r] += start[r - 1];
     }
-    let mut target: Vec<usize> = ranks
+    let target: Vec<u32> = ranks
         .into_iter()
         .map(|r| {
             let t = start[r];
             start[r] += 1;
-            t
+            at(t)
         })
         .collect();
-    // Moves each entity to its place by following the permutation's cycles.
-    for i in 0..entities.len() {
-        while target[i] != i {
-            let t = target[i];
-            entities.swap(i, t);
-            target.swap(i, t);
-        }
+    permute(entities, target);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::gather;
+
+    #[test]
+    fn gather_keeps_the_listed_positions_in_order_and_drops_the_rest() {
+        let list: Vec<String> = ["a", "b", "c", "d", "e", "f"]
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(gather(list.clone(), &[4, 0, 2]), ["e", "a", "c"]);
+        assert_eq!(gather(list.clone(), &[0, 1, 2, 3, 4, 5]), list);
+        assert_eq!(
+            gather(list.clone(), &[5, 4, 3, 2, 1, 0]),
+            ["f", "e", "d", "c", "b", "a"]
+        );
+        assert!(gather(list, &[]).is_empty());
     }
 }

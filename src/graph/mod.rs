@@ -1,6 +1,7 @@
 //! The JupiterOne graph built from Heroku objects: entities, relationships, lookups by `_key`
 //! and by `_type`, adjacency both ways, and the record of partial datasets.
 
+mod adjacency;
 pub mod builder;
 pub mod document;
 pub mod entity;
@@ -15,6 +16,8 @@ use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
+
+use adjacency::Adjacency;
 
 pub use builder::{build, build_owned};
 pub use entity::{Entity, PropRef, Properties, RawData, RawJson, Relationship};
@@ -36,8 +39,8 @@ pub struct Graph {
     relationships: Vec<Relationship>,
     relationship_index: KeyIndex,
     relationships_by_type: BTreeMap<String, Vec<usize>>,
-    outgoing: Vec<Vec<u32>>,
-    incoming: Vec<Vec<u32>>,
+    outgoing: Adjacency,
+    incoming: Adjacency,
     partial: BTreeMap<String, Vec<String>>,
     /// Oddities of the source data found while building (key, what), reported by
     /// [`validate::validate`].
@@ -108,8 +111,8 @@ impl Graph {
             entity_index: KeyIndex::with_capacity(entities),
             relationships: Vec::with_capacity(relationships),
             relationship_index: KeyIndex::with_capacity(relationships),
-            outgoing: Vec::with_capacity(entities),
-            incoming: Vec::with_capacity(entities),
+            outgoing: Adjacency::with_capacity(entities),
+            incoming: Adjacency::with_capacity(entities),
             ..Self::default()
         }
     }
@@ -131,8 +134,8 @@ impl Graph {
             .or_default()
             .push(index);
         self.entities.push(entity);
-        self.outgoing.push(Vec::new());
-        self.incoming.push(Vec::new());
+        self.outgoing.add_entity();
+        self.incoming.add_entity();
         index
     }
 
@@ -155,8 +158,8 @@ impl Graph {
             }
         }
         self.entity_index = index;
-        self.outgoing = vec![Vec::new(); list.len()];
-        self.incoming = vec![Vec::new(); list.len()];
+        self.outgoing = Adjacency::empty(list.len());
+        self.incoming = Adjacency::empty(list.len());
         self.entities = list;
     }
 
@@ -201,13 +204,43 @@ impl Graph {
         }
         self.relationships = list;
         self.relationship_index = KeyIndex::with_capacity(self.relationships.len());
+        let (mut from, mut to) = (
+            Vec::with_capacity(self.relationships.len()),
+            Vec::with_capacity(self.relationships.len()),
+        );
         for index in 0..self.relationships.len() {
-            self.link_relationship(index);
+            self.index_relationship(index);
+            let r = &self.relationships[index];
+            // Both ends are entities: only such relationships were kept.
+            if let (Some(f), Some(t)) = (
+                self.entity_position(r.from_key()),
+                self.entity_position(r.to_key()),
+            ) {
+                from.push((position(f), position(index)));
+                to.push((position(t), position(index)));
+            }
         }
+        self.outgoing = Adjacency::packed(self.entities.len(), &from);
+        drop(from);
+        self.incoming = Adjacency::packed(self.entities.len(), &to);
     }
 
     /// Indexes the relationship at `index` of the list: its key, its type and both ends.
     fn link_relationship(&mut self, index: usize) {
+        self.index_relationship(index);
+        let r = &self.relationships[index];
+        let from = self.entity_position(r.from_key());
+        let to = self.entity_position(r.to_key());
+        if let Some(from) = from {
+            self.outgoing.push(from, position(index));
+        }
+        if let Some(to) = to {
+            self.incoming.push(to, position(index));
+        }
+    }
+
+    /// Indexes the relationship at `index` of the list by key and by type.
+    fn index_relationship(&mut self, index: usize) {
         let relationships = &self.relationships;
         let r = &relationships[index];
         self.relationship_index
@@ -220,14 +253,6 @@ impl Graph {
         } else {
             self.relationships_by_type
                 .insert(r.relationship_type.to_string(), vec![index]);
-        }
-        let from = self.entity_position(r.from_key());
-        let to = self.entity_position(r.to_key());
-        if let Some(from) = from {
-            self.outgoing[from].push(position(index));
-        }
-        if let Some(to) = to {
-            self.incoming[to].push(position(index));
         }
     }
 
@@ -323,7 +348,7 @@ impl Graph {
     /// Relationships whose `_fromEntityKey` is `key`.
     pub fn outgoing<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a Relationship> {
         self.entity_position(key)
-            .map(|i| self.outgoing[i].as_slice())
+            .map(|i| self.outgoing.of(i))
             .unwrap_or_default()
             .iter()
             .map(|&r| &self.relationships[r as usize])
@@ -332,7 +357,7 @@ impl Graph {
     /// Relationships whose `_toEntityKey` is `key`.
     pub fn incoming<'a>(&'a self, key: &str) -> impl Iterator<Item = &'a Relationship> {
         self.entity_position(key)
-            .map(|i| self.incoming[i].as_slice())
+            .map(|i| self.incoming.of(i))
             .unwrap_or_default()
             .iter()
             .map(|&r| &self.relationships[r as usize])
@@ -372,13 +397,13 @@ impl Graph {
     /// position `entity`.
     #[must_use]
     pub fn outgoing_positions(&self, entity: usize) -> &[u32] {
-        self.outgoing.get(entity).map_or(&[], Vec::as_slice)
+        self.outgoing.of(entity)
     }
 
     /// Positions (in [`Graph::relationships`]) of the relationships to the entity at
     /// position `entity`.
     #[must_use]
     pub fn incoming_positions(&self, entity: usize) -> &[u32] {
-        self.incoming.get(entity).map_or(&[], Vec::as_slice)
+        self.incoming.of(entity)
     }
 }

@@ -3,12 +3,14 @@
 //! at once.
 //!
 //! Pages arrive in any order (lists run concurrently), while the graph must not depend on it:
-//! each page's objects are filed under the list they belong to (an account's members, a
-//! team's apps, …), and [`StreamBuilder::finish`] hands them to the batch builder's rules in
-//! the estate's order. So a user seen first in a team and later in an account, an add-on
+//! each page's entities and relationships join one list of each in arrival order, their
+//! positions filed under the list they belong to (an account's members, a team's apps, …),
+//! and [`StreamBuilder::finish`] hands the positions to the batch builder's rules in the
+//! estate's order. So a user seen first in a team and later in an account, an add-on
 //! reached from several lists, a duplicate id and a failed list come out exactly as
 //! [`super::build`] makes them from the whole [`crate::estate::Estate`] (the tests compare
-//! the two). Finishing only moves objects already built.
+//! the two). Finishing puts the two lists in the estate's order in place: the graph's largest
+//! lists never exist twice.
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,7 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::Graph;
 use super::builder::{
     AccountMember, Attachment, Builder, Sizes, TeamMemberOf, account_entity, addon_entity,
-    application_entity, billing_relationship, team_entity,
+    application_entity, at, billing_relationship, team_entity,
 };
 use super::entity::{Entity, Relationship};
 use crate::estate::{ListAt, ListFailure, Page, Sink};
@@ -35,7 +37,8 @@ fn compact_relationship(mut r: Relationship) -> Relationship {
     r
 }
 
-/// The graph objects of one list, page by page, and its failure.
+/// The graph objects of one list (or their positions in [`State`]'s lists), page by page,
+/// and its failure.
 #[derive(Clone)]
 struct List<T> {
     pages: Vec<Vec<T>>,
@@ -76,7 +79,8 @@ impl<T> List<T> {
 struct AccountSlot {
     id: Str,
     name: Str,
-    entity: Entity,
+    /// The account's position in [`State::entities`].
+    entity: u32,
     members: List<AccountMember>,
     teams: List<TeamSlot>,
 }
@@ -85,16 +89,32 @@ struct AccountSlot {
 struct TeamSlot {
     id: Str,
     name: Str,
-    entity: Entity,
+    /// Positions in [`State::entities`] (and in [`State::relationships`] for the add-ons'
+    /// billing relationships).
+    entity: u32,
     members: List<TeamMemberOf>,
-    apps: List<Entity>,
-    addons: List<(Entity, Option<Relationship>)>,
+    apps: List<u32>,
+    addons: List<(u32, Option<u32>)>,
 }
 
 #[derive(Default, Clone)]
 struct State {
     accounts: Vec<AccountSlot>,
     attachments: List<Attachment>,
+    /// The entities of every page, in the order pages arrived (those of a restarted or
+    /// failed list stay until [`StreamBuilder::finish`] drops them).
+    entities: Vec<Entity>,
+    /// The add-ons' billing relationships, in the order pages arrived.
+    relationships: Vec<Relationship>,
+}
+
+impl State {
+    /// Adds a page's entities: their positions.
+    fn add(&mut self, page: Vec<Entity>) -> Vec<u32> {
+        let start = self.entities.len();
+        self.entities.extend(page);
+        (start..self.entities.len()).map(at).collect()
+    }
 }
 
 impl State {
@@ -185,6 +205,8 @@ fn assemble(state: State) -> (Graph, Vec<ListFailure>) {
     let State {
         accounts,
         attachments,
+        entities,
+        relationships,
     } = state;
     let mut sizes = Sizes {
         accounts: accounts.len(),
@@ -200,7 +222,7 @@ fn assemble(state: State) -> (Graph, Vec<ListFailure>) {
             sizes.addons += t.addons.len();
         }
     }
-    let mut b = Builder::new(&sizes);
+    let mut b = Builder::adopting(&sizes, entities, relationships);
     let mut failures = Vec::new();
     let mut rest = Vec::with_capacity(accounts.len());
     for a in accounts {
@@ -211,7 +233,7 @@ fn assemble(state: State) -> (Graph, Vec<ListFailure>) {
             members,
             teams,
         } = a;
-        b.keep(entity);
+        b.keep_at(entity);
         for m in members.pages.into_iter().flatten() {
             b.account_member(&id, &name, m);
         }
@@ -247,18 +269,25 @@ fn assemble(state: State) -> (Graph, Vec<ListFailure>) {
 
 impl Sink for StreamBuilder {
     fn accounts(&self, accounts: Vec<EnterpriseAccount>) {
-        let slots: Vec<AccountSlot> = accounts
-            .into_iter()
-            .map(|a| AccountSlot {
-                entity: compact(account_entity(&a)),
-                id: a.id,
-                name: a.name,
-                members: List::default(),
-                teams: List::default(),
-            })
+        let entities: Vec<Entity> = accounts
+            .iter()
+            .map(|a| compact(account_entity(a)))
             .collect();
         self.changes.fetch_add(1, Ordering::Relaxed);
-        self.with(|s| s.accounts = slots);
+        self.with(|s| {
+            let positions = s.add(entities);
+            s.accounts = accounts
+                .into_iter()
+                .zip(positions)
+                .map(|(a, entity)| AccountSlot {
+                    entity,
+                    id: a.id,
+                    name: a.name,
+                    members: List::default(),
+                    teams: List::default(),
+                })
+                .collect();
+        });
     }
 
     fn page(&self, list: ListAt, page: Page) {
@@ -284,21 +313,26 @@ impl Sink for StreamBuilder {
                 let Some(id) = self.with(|s| s.accounts.get(account).map(|a| a.id.clone())) else {
                     return;
                 };
-                let page: Vec<TeamSlot> = v
-                    .into_iter()
-                    .map(|t| TeamSlot {
-                        entity: compact(team_entity(&t, &id)),
-                        id: t.id,
-                        name: t.name,
-                        members: List::default(),
-                        apps: List::default(),
-                        addons: List::default(),
-                    })
-                    .collect();
+                let entities: Vec<Entity> =
+                    v.iter().map(|t| compact(team_entity(t, &id))).collect();
                 self.with(|s| {
-                    if let Some(a) = s.accounts.get_mut(account) {
-                        a.teams.pages.push(page);
+                    if account >= s.accounts.len() {
+                        return;
                     }
+                    let positions = s.add(entities);
+                    let page = v
+                        .into_iter()
+                        .zip(positions)
+                        .map(|(t, entity)| TeamSlot {
+                            entity,
+                            id: t.id,
+                            name: t.name,
+                            members: List::default(),
+                            apps: List::default(),
+                            addons: List::default(),
+                        })
+                        .collect();
+                    s.accounts[account].teams.pages.push(page);
                 });
             }
             (ListAt::TeamMembers { account, team }, Page::TeamMembers(v)) => {
@@ -323,23 +357,37 @@ impl Sink for StreamBuilder {
                     .collect();
                 drop(v);
                 self.with(|s| {
-                    if let Some(t) = s.team(account, team) {
-                        t.apps.pages.push(page);
+                    if s.team(account, team).is_some() {
+                        let page = s.add(page);
+                        if let Some(t) = s.team(account, team) {
+                            t.apps.pages.push(page);
+                        }
                     }
                 });
             }
             (ListAt::TeamAddons { account, team }, Page::Addons(v)) => {
-                let page: Vec<_> = v
+                let entities: Vec<_> = v.iter().map(|a| compact(addon_entity(a))).collect();
+                let billing: Vec<_> = v
                     .iter()
-                    .map(|a| {
-                        (
-                            compact(addon_entity(a)),
-                            billing_relationship(a).map(compact_relationship),
-                        )
-                    })
+                    .map(|a| billing_relationship(a).map(compact_relationship))
                     .collect();
                 drop(v);
                 self.with(|s| {
+                    if s.team(account, team).is_none() {
+                        return;
+                    }
+                    let positions = s.add(entities);
+                    let page = positions
+                        .into_iter()
+                        .zip(billing)
+                        .map(|(entity, r)| {
+                            let r = r.map(|r| {
+                                s.relationships.push(r);
+                                at(s.relationships.len() - 1)
+                            });
+                            (entity, r)
+                        })
+                        .collect();
                     if let Some(t) = s.team(account, team) {
                         t.addons.pages.push(page);
                     }
