@@ -264,6 +264,8 @@ async fn measure(fake: &FakeHeroku, mode: &'static str, what: &str) {
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
+    // As the binary does first thing (`cli::main`).
+    heroku_j1::memory::return_large_allocations_when_freed();
     if let Ok(args) = std::env::var(CHILD) {
         let mut it = args.split(' ');
         let (url, token, mode) = (

@@ -307,6 +307,7 @@ fn settings(flags: &Flags, tolerate_bad_config: bool) -> Result<Settings, String
 /// Parses the command line, runs the command and returns its exit code.
 #[must_use]
 pub fn main() -> ExitCode {
+    crate::memory::return_large_allocations_when_freed();
     let cli = Cli::parse();
     if let Err(e) = preflight::check(&cli) {
         eprintln!("heroku-j1: {e}");
