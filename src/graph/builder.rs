@@ -11,6 +11,7 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::entity::{Entity, Properties, RawData, RawJson, Relationship};
+use super::id::Id;
 use super::types::{self, class_of};
 use super::{Graph, KeyIndex};
 use crate::estate::{Estate, ListFailure, TeamData};
@@ -486,23 +487,23 @@ pub(super) fn attachment_relationship(a: &AddOnAttachment) -> Option<Relationshi
 /// crawl ends.
 #[derive(Clone)]
 pub(super) struct Attachment {
-    app_id: Str,
-    addon_id: Str,
+    app_id: Id,
+    addon_id: Id,
     billing: bool,
 }
 
 impl Attachment {
     pub(super) fn new(a: &AddOnAttachment) -> Option<Self> {
-        let app_id = a.app_id.clone()?;
+        let app_id = a.app_id.as_ref()?;
         Some(Self {
-            billing: a.billing_app_id.as_ref() == Some(&app_id),
-            app_id,
-            addon_id: a.addon_id.clone(),
+            billing: a.billing_app_id.as_ref() == Some(app_id),
+            app_id: Id::new(app_id),
+            addon_id: Id::new(&a.addon_id),
         })
     }
 
     pub(super) fn relationship(&self) -> Relationship {
-        app_has_addon(&self.app_id, &self.addon_id, self.billing)
+        app_has_addon(&self.app_id.text(), &self.addon_id.text(), self.billing)
     }
 }
 

@@ -6,6 +6,7 @@ pub mod builder;
 pub mod document;
 pub mod entity;
 pub mod export;
+mod id;
 pub mod properties;
 pub mod raw;
 pub mod stream;
