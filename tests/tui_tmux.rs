@@ -76,6 +76,14 @@ impl Tmux {
         }
     }
 
+    /// Waits until the explorer has read the whole estate (its status line says how much it
+    /// read, no longer "Reading Heroku… "): only then are preview and sync offered.
+    fn wait_for_whole_estate(&self, timeout: Duration) -> String {
+        self.wait_until("the whole estate to be read", timeout, |s| {
+            s.contains(" entities, ") && !s.contains("Reading Heroku")
+        })
+    }
+
     fn wait_until(&self, what: &str, timeout: Duration, ok: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
@@ -599,7 +607,9 @@ fn demo_drift_is_reviewed_in_the_explorer() {
     t.wait_until("the help to close", short, |s| {
         !s.contains("Help (j/k scroll")
     });
-    // Sync (a first sync asks), then r: the demo's estate drifts and is read again.
+    // Sync (a first sync asks; sync waits for the whole estate, the tree shows before), then
+    // r: the demo's estate drifts and is read again.
+    t.wait_for_whole_estate(long);
     t.keys(&["s"]);
     t.wait_for("Confirm before syncing", long);
     t.keys(&["y"]);
@@ -825,7 +835,7 @@ fn s_without_a_jupiterone_key_asks_for_it_and_goes_on_to_the_preview() {
     let t = Tmux::start(&command, 100, 32);
     let long = Duration::from_secs(60);
     let short = Duration::from_secs(15);
-    t.wait_until("the crawl to finish", long, |s| s.contains("entities,"));
+    t.wait_for_whole_estate(long);
     t.keys(&["s"]);
     let screen = t.wait_for("No JupiterOne key yet", short);
     assert!(!screen.contains("start heroku-j1 again"), "{screen}");
