@@ -6,7 +6,8 @@
 //! (`/proc/thread-self/schedstat`, nanoseconds; the engine runs on one thread), which a
 //! machine shared with other work inflates much less than the wall time.
 //!
-//! `cargo bench --bench query`
+//! `cargo bench --bench query`; to profile one query or question, `QUERY_BENCH_ONLY=<part of
+//! its text or id> QUERY_BENCH_RUNS=<n>` runs only those, `n` times each.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -17,6 +18,20 @@ use heroku_j1::fake::heroku::Size;
 use heroku_j1::query::{self, questions};
 
 const RUNS: usize = 5;
+
+/// How many times each is run (`QUERY_BENCH_RUNS`, else [`RUNS`]).
+fn runs() -> usize {
+    std::env::var("QUERY_BENCH_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(RUNS)
+}
+
+/// Whether a query or question is run (`QUERY_BENCH_ONLY`: a part of its text or id).
+fn selected(text: &str) -> bool {
+    std::env::var("QUERY_BENCH_ONLY").map_or(true, |only| text.contains(&only))
+}
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
@@ -89,16 +104,17 @@ fn main() {
             "FIND User THAT HAS << Team THAT OWNS Application THAT HAS Service WITH service = 'heroku-postgresql' RETURN COUNT(User)",
         ),
     ];
+    let runs = runs();
     println!(
-        "\n{:<7} {:>9} {:>9} {:>8}  query (median of {RUNS} parse + run)",
+        "\n{:<7} {:>9} {:>9} {:>8}  query (median of {runs} parse + run)",
         "hops", "wall ms", "cpu ms", "rows"
     );
     let mut worst = (Duration::ZERO, Duration::ZERO);
-    for (hops, q) in queries {
+    for (hops, q) in queries.into_iter().filter(|(_, q)| selected(q)) {
         let mut walls = Vec::new();
         let mut cpus = Vec::new();
         let mut rows = 0;
-        for _ in 0..RUNS {
+        for _ in 0..runs {
             let (out, wall, cpu) = timed(|| query::parse(q).expect("parses").run(&graph));
             walls.push(wall);
             cpus.push(cpu);
@@ -114,11 +130,12 @@ fn main() {
         ms(worst.1)
     );
 
-    let all = questions::built_in().expect("the shipped questions parse");
+    let mut all = questions::built_in().expect("the shipped questions parse");
+    all.retain(|q| selected(&q.id) || selected(q.query.text()));
     let mut walls = Vec::new();
     let mut cpus = Vec::new();
     let mut per_question = Vec::new();
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let now = chrono::Utc::now().timestamp_millis();
         per_question.clear();
         let ((), wall, cpu) = timed(|| {
@@ -138,7 +155,7 @@ fn main() {
         println!("{:>9.1} {:>9.1} {n:>8}  {id}", ms(*w), ms(*c));
     }
     println!(
-        "all {} questions: {:.1} ms wall, {:.1} ms CPU (medians of {RUNS}; target ≤ 1000 ms)",
+        "all {} questions: {:.1} ms wall, {:.1} ms CPU (medians of {runs}; target ≤ 1000 ms)",
         all.len(),
         ms(median(walls)),
         ms(median(cpus))

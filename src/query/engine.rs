@@ -11,17 +11,21 @@
 //!    and de-duplicated. Then `ORDER BY`, `COUNT` groups, `SKIP`, `LIMIT`.
 //!
 //! What keeps it fast on a large graph: every property name is resolved once per query
-//! ([`Field`]) and read without decoding the properties before it, each entity's class and
-//! filters in one pass; a relationship's ends and verb are read once per run
-//! ([`super::links`]), and the relationships between two steps are listed once and then
-//! read as a flat list by every join and by the walk; the cross-alias `WHERE` reads an
-//! entity's properties once when the walk reaches it; paths and groups are kept flat, not
-//! one allocation each, and paths are not checked for repeats when they cannot repeat;
-//! `ORDER BY … LIMIT n` sorts only the first rows it returns, and only the rows returned
-//! are made.
+//! ([`Field`]) and read without decoding the properties before it; an entity's class is
+//! checked before its properties are read, and all the properties its filters name are
+//! read in one scan, the entities in graph order and in batches ([`super::reads`]); a
+//! relationship's ends and verb are read once per run ([`super::links`]), and the
+//! relationships between two steps are listed once and then read as a flat list by every
+//! join and by the walk; the properties the cross-alias `WHERE` reads are read for every
+//! candidate of their step beforehand, in graph order ([`Table`]), not in the walk's
+//! order; paths and groups are kept flat, not one allocation each, and paths are not
+//! checked for repeats when they cannot repeat; `ORDER BY … LIMIT n` sorts only the first
+//! rows it returns, only the rows returned are made, and a returned property is a
+//! reference to the entity, read when shown ([`Cell::Prop`]).
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hasher};
+use std::sync::Arc;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
@@ -32,6 +36,7 @@ use super::join::{Chain, Set};
 use super::links::Links;
 use super::output::{Cell, Output, Traversal};
 use super::plan::{Item, LinkSpec, Output as Shape, Plan, PlanStep};
+use super::reads::{Fields, Table, each_batched};
 use super::value::{Field, Needle, compare, compare_props, has_class, order};
 
 /// A compiled condition: needles resolved, property names resolved ([`Field`]), aliases as
@@ -168,55 +173,69 @@ impl Cond {
 
 /// The candidates of a selector with its filters, in graph order (through the type index;
 /// a class is looked up in each type's entities). The class and the filters are checked in
-/// one pass, so each entity is read once.
+/// one pass, every property the filters name read in one scan of each entity's buffer,
+/// the entities visited in batches ([`each_batched`]).
 fn filtered(graph: &Graph, selector: &Selector, filters: &[Cond]) -> Vec<u32> {
     let entities = graph.entities();
-    let keep = |i: usize| {
-        let e = &entities[i];
-        filters.iter().all(|c| c.holds(&|_| e))
+    let mut reads: Vec<(usize, &Field)> = Vec::new();
+    for c in filters {
+        c.fields(&mut reads);
+    }
+    let fields = Fields::new(reads.iter().map(|&(_, f)| f));
+    let mut values = fields.values();
+    let mut list: Vec<u32> = Vec::new();
+    let mut scan = |positions: &[usize], class: Option<&str>| {
+        // At most all of a type: one allocation (growing a large list is slow on a busy heap).
+        if class.is_none() {
+            list.reserve(positions.len());
+        }
+        // The class is checked before the batch touches the entity's properties.
+        let of_class = positions
+            .iter()
+            .copied()
+            .filter(|&i| class.is_none_or(|c| has_class(&entities[i], c)));
+        if fields.is_empty() {
+            list.extend(
+                of_class
+                    .filter(|&i| filters.iter().all(|c| c.holds(&|_| &entities[i])))
+                    .filter_map(|i| u32::try_from(i).ok()),
+            );
+            return;
+        }
+        each_batched(entities, of_class, |i, e| {
+            fields.read(e, &mut values);
+            if filters
+                .iter()
+                .all(|c| c.holds_with(&|_, f| fields.get(&values, f)))
+                && let Ok(i) = u32::try_from(i)
+            {
+                list.push(i);
+            }
+        });
     };
-    let position = |i: usize| u32::try_from(i).ok();
     match selector {
-        Selector::All => (0..entities.len())
-            .filter(|&i| keep(i))
-            .filter_map(position)
-            .collect(),
+        Selector::All => {
+            let all: Vec<usize> = (0..entities.len()).collect();
+            scan(&all, None);
+        }
         Selector::Names(names) => {
-            let mut list: Vec<u32> = Vec::new();
             for name in names {
                 match name {
-                    Name::Type(t) => {
-                        let positions = graph.positions_of_type(t);
-                        if filters.is_empty() {
-                            list.reserve(positions.len());
-                        }
-                        list.extend(
-                            positions
-                                .iter()
-                                .filter(|&&i| keep(i))
-                                .filter_map(|&i| position(i)),
-                        );
-                    }
+                    Name::Type(t) => scan(graph.positions_of_type(t), None),
                     Name::Class(c) => {
                         for t in graph.entity_types() {
-                            list.extend(
-                                graph
-                                    .positions_of_type(t)
-                                    .iter()
-                                    .filter(|&&i| has_class(&entities[i], c) && keep(i))
-                                    .filter_map(|&i| position(i)),
-                            );
+                            scan(graph.positions_of_type(t), Some(c));
                         }
                     }
                 }
             }
-            if !list.is_sorted() {
-                list.sort_unstable();
-            }
-            list.dedup();
-            list
         }
     }
+    if !list.is_sorted() {
+        list.sort_unstable();
+    }
+    list.dedup();
+    list
 }
 
 fn candidates(
@@ -395,6 +414,21 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
             if let Some(r) = &residual {
                 r.fields(&mut reads);
             }
+            // The properties the `WHERE` reads, per step, of every candidate at once.
+            let step_fields: Vec<Fields> = (0..k)
+                .map(|s| Fields::new(reads.iter().filter(|r| r.0 == s).map(|r| r.1)))
+                .collect();
+            let tables: Vec<Table> = step_fields
+                .iter()
+                .zip(&chain.sets)
+                .map(|(fields, set)| {
+                    if fields.is_empty() {
+                        Table::empty()
+                    } else {
+                        Table::new(entities, &set.list, fields)
+                    }
+                })
+                .collect();
             let mut visit = |path: &[u32], rels: &[u32], values: &[Option<PropRef<'_>>]| {
                 if let Some(r) = &residual
                     && !r.holds_with(&|s, field| {
@@ -420,11 +454,14 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
                 }
             };
             let mut walk_state = Walk {
-                entities,
                 chain: &chain,
                 hi,
                 values: vec![None; reads.len()],
-                reads: reads.clone(),
+                reads: reads
+                    .iter()
+                    .map(|&(s, f)| (s, step_fields[s].index(f).unwrap_or(usize::MAX)))
+                    .collect(),
+                tables: &tables,
             };
             for &e in &chain.sets[lo].list {
                 path[lo] = e;
@@ -460,14 +497,15 @@ pub(crate) fn run(plan: &Plan, graph: &Graph, now_ms: i64) -> Output {
 }
 
 /// What [`walk`] reads: the candidates and the pairs between them, and the properties the
-/// cross-alias `WHERE` reads (`reads`, step and field):
-/// `values` holds them for the current path, each read when the walk reaches its step's
-/// entity (once per entity of a prefix, not once per path, and while it is in cache).
-struct Walk<'a> {
-    entities: &'a [Entity],
-    chain: &'a Chain<'a>,
+/// cross-alias `WHERE` reads (`reads`, step and column of that step's table): read
+/// beforehand for every candidate of the step, in graph order ([`Table`]); `values` holds
+/// them for the current path, each set when the walk reaches its step's entity.
+struct Walk<'c, 'a> {
+    chain: &'c Chain<'c>,
     hi: usize,
-    reads: Vec<(usize, &'a Field)>,
+    /// Each read's step and its column in that step's table.
+    reads: Vec<(usize, usize)>,
+    tables: &'a [Table<'a>],
     values: Vec<Option<PropRef<'a>>>,
 }
 
@@ -477,17 +515,17 @@ type Visit<'v, 'a> = dyn FnMut(&[u32], &[u32], &[Option<PropRef<'a>>]) + 'v;
 
 /// Extends `path` from step `at` to step `w.hi`, calling `visit` on each complete path.
 fn walk<'a>(
-    w: &mut Walk<'a>,
+    w: &mut Walk<'_, 'a>,
     at: usize,
     path: &mut Vec<u32>,
     rels: &mut Vec<u32>,
     visit: &mut Visit<'_, 'a>,
 ) {
     if !w.reads.is_empty() {
-        let entity = &w.entities[path[at] as usize];
-        for (value, (step, field)) in w.values.iter_mut().zip(&w.reads) {
-            if *step == at {
-                *value = field.read(entity);
+        let table = &w.tables[at];
+        for (value, &(step, j)) in w.values.iter_mut().zip(&w.reads) {
+            if step == at {
+                *value = table.get(path[at], j);
             }
         }
     }
@@ -630,11 +668,29 @@ fn build_output(plan: &Plan, graph: &Graph, tuples: &Tuples, tree: Option<Traver
                 rows.drain(..w.start);
                 (columns, rows)
             } else {
+                // A property is read when shown ([`Cell::Prop`]); its name is shared.
+                let names: Vec<Option<Arc<str>>> = items
+                    .iter()
+                    .map(|i| match i {
+                        Item::Prop(_, p) => Some(Arc::from(p.as_str())),
+                        _ => None,
+                    })
+                    .collect();
                 let rows = order_idx[window(order_idx.len())]
                     .iter()
                     .map(|&i| {
                         let t = tuples.get(i);
-                        (0..items.len()).map(|at| cell(at, t)).collect()
+                        items
+                            .iter()
+                            .zip(&names)
+                            .map(|(item, name)| match (item, name) {
+                                (Item::Entity(s), _) => Cell::Entity(t[*s] as usize),
+                                (Item::Prop(s, _), Some(name)) => {
+                                    Cell::Prop(t[*s] as usize, Arc::clone(name))
+                                }
+                                _ => Cell::Count(0),
+                            })
+                            .collect()
                     })
                     .collect();
                 (columns, rows)

@@ -2,13 +2,14 @@
 //!
 //! The relationships between two consecutive steps are listed once ([`Pairs`]), the first
 //! time the two are joined, walking the adjacency of the smaller of the two candidate
-//! sets. Every later join of the two, and the walk that makes the paths, reads that flat
+//! sets (their lists fetched in batches, see [`super::reads`]). Every later join of the two, and the walk that makes the paths, reads that flat
 //! list instead of the graph's adjacency lists: on a large estate a traversal's time goes
 //! to scattered reads of the graph, and this makes one pass of them per link instead of
 //! one per join.
 
-use super::links::Links;
+use super::links::{Links, touch_lists};
 use super::plan::LinkSpec;
+use super::reads::batched;
 
 /// A set of entity positions: membership and the list in graph order.
 pub(super) struct Set {
@@ -65,7 +66,7 @@ pub(super) struct Pairs {
 
 impl Pairs {
     /// The pairs between `left` and `right` linked by `link`, read from the adjacency of
-    /// the smaller set.
+    /// the smaller set, in batches.
     fn new(links: Option<&Links>, left: &Set, right: &Set, link: &LinkSpec) -> Self {
         let mut list: Vec<[u32; 3]> = Vec::new();
         let Some(links) = links else {
@@ -77,14 +78,26 @@ impl Pairs {
         } else {
             (right, left)
         };
-        for &e in &from.list {
-            links.each_neighbour(e as usize, link, !rightwards, &mut |nb, r| {
-                if to.contains(nb) {
-                    let nb = u32::try_from(nb).unwrap_or(u32::MAX);
-                    list.push(if rightwards { [e, nb, r] } else { [nb, e, r] });
-                }
-            });
-        }
+        links.expect(from.list.len());
+        let graph = links.graph();
+        let positions = from.list.iter().map(|&e| e as usize);
+        batched(
+            positions,
+            |e| touch_lists(graph, e),
+            |e| {
+                let e32 = u32::try_from(e).unwrap_or(u32::MAX);
+                links.each_neighbour(e, link, !rightwards, &mut |nb, r| {
+                    if to.contains(nb) {
+                        let nb = u32::try_from(nb).unwrap_or(u32::MAX);
+                        list.push(if rightwards {
+                            [e32, nb, r]
+                        } else {
+                            [nb, e32, r]
+                        });
+                    }
+                });
+            },
+        );
         list.sort_unstable();
         list.dedup_by_key(|p| [p[0], p[1]]);
         Self {

@@ -8,11 +8,12 @@
 //! the ends are looked up once.
 //!
 //! An end is looked up by key (one hash) the first time it is needed; once a run has
-//! looked up more than a sixteenth of them, all the others are read from the graph's
-//! adjacency lists at once (a relationship in an entity's outgoing list starts there), and
-//! every verb in one sequential pass over the relationships, which costs one pass instead
-//! of a hash or a scattered read per relationship. A small query pays for the few it
-//! walks, a large one for one pass.
+//! looked up more than a sixteenth of them, or is about to list the neighbours of more
+//! entities than that ([`Links::expect`]), all the others are read from the graph's
+//! adjacency lists at once (a relationship in an entity's outgoing list starts there; the
+//! lists are fetched in batches, see [`super::reads`]), and every verb in one sequential
+//! pass over the relationships, which costs one pass instead of a hash or a scattered read
+//! per relationship. A small query pays for the few it walks, a large one for one pass.
 
 use std::cell::{Cell, RefCell};
 
@@ -20,6 +21,7 @@ use crate::graph::Graph;
 
 use super::ast::{Direction, Verbs};
 use super::plan::LinkSpec;
+use super::reads::batched;
 
 const UNKNOWN: u32 = u32::MAX;
 const MISSING: u32 = u32::MAX - 1;
@@ -33,6 +35,12 @@ pub(super) struct Links<'g> {
     verbs: RefCell<Vec<&'g str>>,
     looked_up: Cell<usize>,
     filled: Cell<bool>,
+}
+
+/// Touches the adjacency lists of entity `e` (for [`batched`]).
+pub(super) fn touch_lists(graph: &Graph, e: usize) -> u8 {
+    let first = |list: &[u32]| list.first().map_or(0, |&r| r.to_le_bytes()[0]);
+    first(graph.outgoing_positions(e)) ^ first(graph.incoming_positions(e))
 }
 
 fn verb_matches(verbs: &Verbs, class: &str) -> bool {
@@ -53,6 +61,10 @@ impl<'g> Links<'g> {
         }
     }
 
+    pub(super) fn graph(&self) -> &'g Graph {
+        self.graph
+    }
+
     /// The index of `class` among the verbs read so far (added when new).
     fn intern(&self, class: &'g str) -> u32 {
         let mut verbs = self.verbs.borrow_mut();
@@ -70,21 +82,25 @@ impl<'g> Links<'g> {
     fn fill(&self) {
         self.filled.set(true);
         let graph = self.graph;
-        for e in 0..graph.entities().len() {
-            let here = u32::try_from(e).unwrap_or(MISSING);
-            for (side, list) in [
-                (0, graph.outgoing_positions(e)),
-                (1, graph.incoming_positions(e)),
-            ] {
-                for &r in list {
-                    if let Some(cell) = self.at.get(r as usize) {
-                        let mut record = cell.get();
-                        record[side] = here;
-                        cell.set(record);
+        batched(
+            0..graph.entities().len(),
+            |e| touch_lists(graph, e),
+            |e| {
+                let here = u32::try_from(e).unwrap_or(MISSING);
+                for (side, list) in [
+                    (0, graph.outgoing_positions(e)),
+                    (1, graph.incoming_positions(e)),
+                ] {
+                    for &r in list {
+                        if let Some(cell) = self.at.get(r as usize) {
+                            let mut record = cell.get();
+                            record[side] = here;
+                            cell.set(record);
+                        }
                     }
                 }
-            }
-        }
+            },
+        );
         // Consecutive relationships mostly share their verb: compare with the last first.
         let mut last: Option<(&str, u32)> = None;
         for (cell, rel) in self.at.iter().zip(graph.relationships()) {
@@ -98,6 +114,14 @@ impl<'g> Links<'g> {
                 last = Some((class, record[2]));
                 cell.set(record);
             }
+        }
+    }
+
+    /// Reads every end at once when about `entities` entities' neighbours are wanted and
+    /// they would look up more ends one by one than the threshold allows anyway.
+    pub(super) fn expect(&self, entities: usize) {
+        if !self.filled.get() && entities > self.at.len() / 16 {
+            self.fill();
         }
     }
 

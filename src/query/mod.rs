@@ -31,6 +31,7 @@ mod output;
 mod parse;
 mod plan;
 pub mod questions;
+mod reads;
 mod value;
 
 pub use ast::Span;

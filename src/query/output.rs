@@ -1,10 +1,20 @@
 //! What a query returns: columns and rows of cells (an entity, a property value or a
 //! count), the traversal for `RETURN TREE`, and their JSON and CSV forms.
+//!
+//! A returned property (`RETURN a.name`) is kept as the entity and the name
+//! ([`Cell::Prop`]) and read from the graph when shown, like an entity column: a query can
+//! return tens of thousands of rows, and owning each value cost an allocation per cell
+//! (then a free), more than running the query. A grouped value (`RETURN a.x, COUNT(b)`)
+//! is owned ([`Cell::Value`]): it stands for several entities.
+
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::graph::{Entity, Graph};
+
+use super::value::property;
 
 /// One cell of a row.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -13,7 +23,32 @@ pub enum Cell {
     Entity(usize),
     /// A property value; `None` when the entity does not have it.
     Value(Option<Value>),
+    /// The property (named) of the entity at a position in [`Graph::entities`]: its value
+    /// is [`Cell::value`].
+    Prop(usize, #[serde(serialize_with = "name_text")] Arc<str>),
     Count(usize),
+}
+
+/// An `Arc<str>` as its text (serde's `rc` feature is not enabled for one field).
+fn name_text<S: serde::Serializer>(name: &Arc<str>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(name)
+}
+
+impl Cell {
+    /// The value of a [`Cell::Value`] or [`Cell::Prop`] (`None` when the entity does not
+    /// have the property, and for the other cells).
+    #[must_use]
+    pub fn value(&self, graph: &Graph) -> Option<Value> {
+        match self {
+            Self::Value(v) => v.clone(),
+            Self::Prop(e, name) => graph
+                .entities()
+                .get(*e)
+                .and_then(|e| property(e, name))
+                .map(|v| v.to_value()),
+            Self::Entity(_) | Self::Count(_) => None,
+        }
+    }
 }
 
 /// The entities and relationships (positions in the graph) on the matched paths.
@@ -83,7 +118,7 @@ impl Output {
         for (column, cell) in self.columns.iter().zip(cells) {
             let value = match cell {
                 Cell::Entity(i) => entity_json(graph, *i),
-                Cell::Value(v) => v.clone().unwrap_or(Value::Null),
+                Cell::Value(_) | Cell::Prop(..) => cell.value(graph).unwrap_or(Value::Null),
                 Cell::Count(n) => Value::from(*n),
             };
             object.insert(column.clone(), value);
@@ -169,9 +204,11 @@ impl Output {
                         record.push(e.key.clone());
                         record.push(e.display_name().to_owned());
                     }
-                    Cell::Value(None) => record.push(String::new()),
-                    Cell::Value(Some(Value::String(s))) => record.push(s.clone()),
-                    Cell::Value(Some(v)) => record.push(v.to_string()),
+                    Cell::Value(_) | Cell::Prop(..) => match cell.value(graph) {
+                        None => record.push(String::new()),
+                        Some(Value::String(s)) => record.push(s),
+                        Some(v) => record.push(v.to_string()),
+                    },
                     Cell::Count(n) => record.push(n.to_string()),
                 }
             }

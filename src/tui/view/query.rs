@@ -148,9 +148,11 @@ fn row_cells(out: &Output, graph: &Graph, row: usize, single: bool) -> Vec<Strin
         .iter()
         .map(|c| match c {
             Cell::Entity(i) => clean(graph.entities()[*i].display_name()),
-            Cell::Value(None) => "undefined".into(),
-            Cell::Value(Some(serde_json::Value::String(s))) => clean(s),
-            Cell::Value(Some(v)) => clean(&v.to_string()),
+            Cell::Value(_) | Cell::Prop(..) => match c.value(graph) {
+                None => "undefined".into(),
+                Some(serde_json::Value::String(s)) => clean(&s),
+                Some(v) => clean(&v.to_string()),
+            },
             Cell::Count(n) => n.to_string(),
         })
         .collect()
