@@ -8,9 +8,6 @@
 //! (`cargo bench --bench collect`). No well-kept crate wraps `mallopt` safely, so this file
 //! holds the crate's one `unsafe` call.
 
-/// The size from which allocations are mapped on their own (glibc's own default, fixed).
-const MAPPED_FROM_BYTES: i32 = 128 * 1024;
-
 /// Fixes the size from which glibc maps allocations on their own; call it first thing in
 /// the process. Whether the allocator took the setting (`false` off glibc, where nothing is
 /// done).
@@ -18,6 +15,9 @@ const MAPPED_FROM_BYTES: i32 = 128 * 1024;
 pub fn return_large_allocations_when_freed() -> bool {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
+        /// The size from which allocations are mapped on their own (glibc's own default,
+        /// fixed).
+        const MAPPED_FROM_BYTES: i32 = 128 * 1024;
         // SAFETY: `mallopt` only sets an allocator parameter, which glibc allows at any time
         // and from any thread; it takes two integers and touches no memory of ours.
         unsafe { libc::mallopt(libc::M_MMAP_THRESHOLD, MAPPED_FROM_BYTES) == 1 }
