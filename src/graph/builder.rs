@@ -592,6 +592,21 @@ impl Sizes {
         }
         s
     }
+
+    /// The entities the lists make, users aside (at most: duplicates are dropped).
+    fn entities(&self) -> usize {
+        self.accounts + self.teams + self.apps + self.addons
+    }
+
+    /// The relationships the lists make (at most).
+    fn relationships(&self) -> usize {
+        self.account_members
+            + self.teams
+            + self.team_members
+            + self.apps
+            + self.addons
+            + self.attachments
+    }
 }
 
 /// The entities and relationships seen so far, in the order of the estate: the batch
@@ -631,21 +646,6 @@ fn kind_index(entity_type: &str) -> usize {
 /// A position in one of the builder's lists, as stored.
 pub(super) fn at(index: usize) -> u32 {
     u32::try_from(index).expect("fewer than 2^32 objects")
-}
-
-impl Sizes {
-    fn entities(&self) -> usize {
-        self.accounts + self.teams + self.apps + self.addons
-    }
-
-    fn relationships(&self) -> usize {
-        self.account_members
-            + self.teams
-            + self.team_members
-            + self.apps
-            + self.addons
-            + self.attachments
-    }
 }
 
 impl Builder {
